@@ -1,0 +1,37 @@
+/** Every default graphpipe uses, in one place. Commands and cores import from here. */
+import os from 'node:os'
+import path from 'node:path'
+
+export const DEFAULTS = {
+  database: '_system',
+  username: 'root',
+  serverPort: 8529,
+  serverHost: '127.0.0.1',
+  import: { batchSize: 1000, concurrency: 2, errorsShown: 20 },
+  cursor: { batchSize: 1000, ttlSeconds: 30 },
+  consume: {
+    window: '1m',
+    grace: '2s',
+    maxBatch: 10_000,
+    idle: '10s',
+    ackDeadlineSeconds: 60,
+    deadLetterCollection: 'graphpipe_deadletters',
+  },
+  jwtLifetimeSeconds: 3600,
+} as const
+
+function xdg(envName: string, fallback: string[]): string {
+  const fromEnv = process.env[envName]
+  if (fromEnv && path.isAbsolute(fromEnv)) return path.join(fromEnv, 'graphpipe')
+  return path.join(os.homedir(), ...fallback, 'graphpipe')
+}
+
+/** XDG base directories (https://specifications.freedesktop.org/basedir-spec/latest/). */
+export const xdgDataDir = (): string => xdg('XDG_DATA_HOME', ['.local', 'share'])
+export const xdgConfigDir = (): string => xdg('XDG_CONFIG_HOME', ['.config'])
+export const xdgStateDir = (): string => xdg('XDG_STATE_HOME', ['.local', 'state'])
+
+/** The embedded engine's data dir: `--data-dir` > GRAPHPIPE_DATA_DIR > XDG data dir. */
+export function defaultDataDir(flag?: string): string {
+  return flag ?? process.env.GRAPHPIPE_DATA_DIR ?? xdgDataDir()
+}
