@@ -1,0 +1,68 @@
+/**
+ * The Pub/Sub emulator for integration tests. Uses PUBSUB_EMULATOR_HOST when it is set (a CI
+ * service or a vitest globalSetup), else starts Google's emulator for this test file and stops its
+ * whole process group afterwards. Every test file gets its own project id, so files sharing one
+ * emulator never see each other's topics or subscriptions.
+ *
+ *   const emu = usePubSubEmulator()
+ *   it('...', async () => { const ps = new PubSub({ apiEndpoint: emu.host, projectId: emu.projectId }) })
+ */
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll } from 'vitest'
+
+import { startEmulator, type RunningEmulator } from '../../src/pubsub/emulator.js'
+
+export interface PubSubEmulatorHandle {
+  /** `HOST:PORT` of the emulator. */
+  readonly host: string
+  /** A project id unique to this test file. */
+  readonly projectId: string
+  /** Environment for a child process (the built CLI) pointed at this emulator and project. */
+  env(): Record<string, string>
+  /** A name unique within this file, for topics and subscriptions. */
+  unique(prefix: string): string
+}
+
+/** A project id nobody else uses: Pub/Sub project ids are 6-30 chars, lowercase, digits, hyphens. */
+export function uniqueProjectId(): string {
+  return `gp-test-${randomBytes(6).toString('hex')}`
+}
+
+export function usePubSubEmulator(): PubSubEmulatorHandle {
+  let running: RunningEmulator | undefined
+  let host: string | undefined
+  const projectId = uniqueProjectId()
+  let counter = 0
+
+  beforeAll(async () => {
+    const fromEnv = process.env.PUBSUB_EMULATOR_HOST
+    if (fromEnv) {
+      host = fromEnv
+      return
+    }
+    running = await startEmulator()
+    host = running.host
+  }, 60_000)
+
+  afterAll(async () => {
+    await running?.stop()
+    running = undefined
+  }, 30_000)
+
+  return {
+    get host(): string {
+      if (!host) throw new Error('the Pub/Sub emulator is not started yet (use it inside tests or hooks)')
+      return host
+    },
+    get projectId(): string {
+      return projectId
+    },
+    env(): Record<string, string> {
+      return { PUBSUB_EMULATOR_HOST: this.host, GOOGLE_CLOUD_PROJECT: projectId }
+    },
+    unique(prefix: string): string {
+      counter += 1
+      return `${prefix}-${counter}-${randomBytes(3).toString('hex')}`
+    },
+  }
+}
