@@ -17,6 +17,17 @@ export const DEFAULTS = {
     ackDeadlineSeconds: 60,
     deadLetterCollection: 'graphpipe_deadletters',
   },
+  pubsub: {
+    /** Project id used against the emulator when none is given (the emulator accepts any). */
+    emulatorProject: 'graphpipe',
+  },
+  publish: {
+    /** Flow control: messages published but not yet acknowledged by Pub/Sub. */
+    maxOutstanding: 5000,
+    /** Flow control in bytes, so a run of 10 MB messages cannot pile up in memory. */
+    maxOutstandingBytes: 64 * 1024 * 1024,
+    errorsShown: 20,
+  },
   jwtLifetimeSeconds: 3600,
 } as const
 
