@@ -1,6 +1,6 @@
-import { PubSub } from '@google-cloud/pubsub'
 import { describe, expect, it } from 'vitest'
 
+import { createPubSubClient, resolvePubSubTarget } from '../../src/pubsub/client.js'
 import { startEmulator } from '../../src/pubsub/emulator.js'
 import { usePubSubEmulator } from '../helpers/pubsub-emulator.js'
 
@@ -8,7 +8,7 @@ const emu = usePubSubEmulator()
 
 describe('Pub/Sub emulator harness', () => {
   it('serves topics and subscriptions under this file’s own project id', async () => {
-    const ps = new PubSub({ apiEndpoint: emu.host, projectId: emu.projectId, emulatorMode: true })
+    const ps = createPubSubClient(resolvePubSubTarget({ emulator: emu.host, project: emu.projectId }, {}))
     try {
       const [topic] = await ps.createTopic(emu.unique('t'))
       expect(topic.name).toMatch(new RegExp(`^projects/${emu.projectId}/topics/t-`))
