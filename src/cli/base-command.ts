@@ -2,21 +2,76 @@ import { Command, Flags, Interfaces } from '@oclif/core'
 
 import { DEFAULTS } from '../config/defaults.js'
 import type { Connection } from '../deployment/types.js'
-import { connect } from '../deployment/index.js'
+import { connect, type ConnectOptions } from '../deployment/index.js'
 import { describeError } from './errors.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
 >
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+export type PlainFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof GraphpipeCommand)['baseFlags'] & T['flags']
+>
+
+const quietFlag = {
+  quiet: Flags.boolean({ char: 'q', description: 'no progress or diagnostics on stderr', default: false }),
+}
+
+/** The part of every graphpipe command that is not about databases: --json, --quiet, errors. */
+export abstract class GraphpipeCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+  static override baseFlags = quietFlag
+
+  protected flags!: PlainFlags<T>
+  protected args!: BaseArgs<T>
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const { args, flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: this.ctor.baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as PlainFlags<T>
+    this.args = args as BaseArgs<T>
+  }
+
+  /** True when diagnostics must stay off stderr (--quiet, --json). */
+  protected get silent(): boolean {
+    return Boolean((this.flags as { quiet?: boolean }).quiet) || this.jsonEnabled()
+  }
+
+  /** A diagnostic line on stderr, unless silent. */
+  protected info(message: string): void {
+    if (!this.silent) process.stderr.write(`${message}\n`)
+  }
+
+  /** Users never see a stack trace: one line with what and where, and the exit code for its kind. */
+  protected override async catch(
+    err: Error & { exitCode?: number; oclif?: { exit?: number } },
+  ): Promise<any> {
+    if (err.oclif?.exit !== undefined && !(err as { code?: string }).code?.startsWith?.('GRAPHPIPE')) {
+      if (err.oclif.exit === 0) return
+      // oclif's own parse errors (unknown flag, missing arg): usage errors, exit 2
+      if ((err as { code?: string }).code === undefined && err.message) {
+        process.stderr.write(`Error: ${err.message.split('\n')[0]}\n`)
+        process.exitCode = 2
+        return
+      }
+    }
+    const { message, exitCode } = describeError(err)
+    process.stderr.write(`Error: ${message}\n`)
+    process.exitCode = exitCode
+  }
+}
 
 /**
  * The flags every database command shares, and one way to connect, report and fail.
  * Passwords never come from a flag: ARANGO_PASSWORD, a TTY prompt, or ARANGO_TOKEN (JWT).
  */
-export abstract class BaseCommand<T extends typeof Command> extends Command {
-  static override enableJsonFlag = true
-
+export abstract class BaseCommand<T extends typeof Command> extends GraphpipeCommand<T> {
   static override baseFlags = {
     url: Flags.string({
       helpGroup: 'DEPLOYMENT',
@@ -45,57 +100,30 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       description:
         'data directory of the embedded engine [env: GRAPHPIPE_DATA_DIR] (default: ~/.local/share/graphpipe)',
     }),
-    quiet: Flags.boolean({ char: 'q', description: 'no progress or diagnostics on stderr', default: false }),
+    ...quietFlag,
   }
 
-  protected flags!: BaseFlags<T>
-  protected args!: BaseArgs<T>
+  declare protected flags: BaseFlags<T>
 
-  public override async init(): Promise<void> {
-    await super.init()
-    const { args, flags } = await this.parse({
-      flags: this.ctor.flags,
-      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
-      enableJsonFlag: this.ctor.enableJsonFlag,
-      args: this.ctor.args,
-      strict: this.ctor.strict,
-    })
-    this.flags = flags as BaseFlags<T>
-    this.args = args as BaseArgs<T>
-  }
+  private connections: Connection[] = []
 
-  /** True when diagnostics must stay off stderr (--quiet, --json). */
-  protected get silent(): boolean {
-    return Boolean(this.flags.quiet) || this.jsonEnabled()
-  }
-
-  /** A diagnostic line on stderr, unless silent. */
-  protected info(message: string): void {
-    if (!this.silent) process.stderr.write(`${message}\n`)
-  }
-
-  /** Resolve the deployment (flags > env > profile > embedded) and connect; says the target on stderr. */
-  protected async connect(): Promise<Connection> {
-    const conn = await connect(this.flags, { interactive: Boolean(process.stdin.isTTY) })
+  /**
+   * Resolve the deployment (flags > env > profile > embedded) and connect; says the target on
+   * stderr. Checks that the server answers, the credentials work and the database exists (pass
+   * `{verify: 'server'}` when the command creates the database itself). Connections still open when
+   * the command ends are closed for it (an embedded engine would keep the process alive).
+   */
+  protected async connect(opts: Partial<Omit<ConnectOptions, 'env'>> = {}): Promise<Connection> {
+    const conn = await connect(this.flags, { interactive: Boolean(process.stdin.isTTY), ...opts })
+    this.connections.push(conn)
     this.info(`target: ${conn.target.label}, database ${conn.target.database}`)
     return conn
   }
 
-  /** Users never see a stack trace: one line with what and where, and the exit code for its kind. */
-  protected override async catch(
-    err: Error & { exitCode?: number; oclif?: { exit?: number } },
-  ): Promise<any> {
-    if (err.oclif?.exit !== undefined && !(err as { code?: string }).code?.startsWith?.('GRAPHPIPE')) {
-      if (err.oclif.exit === 0) return
-      // oclif's own parse errors (unknown flag, missing arg): usage errors, exit 2
-      if ((err as { code?: string }).code === undefined && err.message) {
-        process.stderr.write(`Error: ${err.message.split('\n')[0]}\n`)
-        process.exitCode = 2
-        return
-      }
-    }
-    const { message, exitCode } = describeError(err)
-    process.stderr.write(`Error: ${message}\n`)
-    process.exitCode = exitCode
+  public override async finally(err: Error | undefined): Promise<any> {
+    const open = this.connections
+    this.connections = []
+    await Promise.allSettled(open.map((c) => c.close()))
+    return super.finally(err)
   }
 }

@@ -22,8 +22,15 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', '
 /** One line for the user and the exit code for an error of any origin. */
 export function describeError(err: unknown): { message: string; exitCode: number } {
   if (err instanceof GraphpipeError) return { message: err.message, exitCode: err.exitCode }
-  const e = err as { message?: string; code?: string | number; errorNum?: number; cause?: { code?: string } }
-  const sysCode = typeof e.code === 'string' ? e.code : e.cause?.code
+  const e = err as { message?: string; code?: string | number; errorNum?: number; cause?: unknown }
+  // arangojs nests the system error: FetchFailedError -> TypeError('fetch failed') -> { code }
+  let sysCode: string | undefined
+  let link: unknown = err
+  for (let i = 0; link && typeof link === 'object' && i < 8 && !sysCode; i++) {
+    const c = (link as { code?: unknown }).code
+    if (typeof c === 'string' && CONNECTION_CODES.has(c)) sysCode = c
+    link = (link as { cause?: unknown }).cause
+  }
   if (sysCode && CONNECTION_CODES.has(sysCode)) {
     return {
       message: `cannot reach the server (${sysCode}): ${e.message ?? ''}`.trim(),
@@ -31,7 +38,9 @@ export function describeError(err: unknown): { message: string; exitCode: number
     }
   }
   if (typeof e.errorNum === 'number') {
-    const exitCode = e.errorNum === 11 || e.errorNum === 401 ? EXIT.CONNECTION : EXIT.FAILED
+    // 11/401 bad credentials, 1228 unknown database: the deployment is wrong, not the data
+    const exitCode =
+      e.errorNum === 11 || e.errorNum === 401 || e.errorNum === 1228 ? EXIT.CONNECTION : EXIT.FAILED
     return { message: `ArangoDB error ${e.errorNum}: ${e.message}`, exitCode }
   }
   const firstLine = String(e.message ?? err).split('\n')[0]

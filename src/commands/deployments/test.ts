@@ -1,0 +1,34 @@
+import { Args } from '@oclif/core'
+
+import { BaseCommand } from '../../cli/base-command.js'
+import { checkConnection, type DeploymentCheck } from '../../deployment/index.js'
+
+export default class DeploymentsTest extends BaseCommand<typeof DeploymentsTest> {
+  static override summary = 'Connect to a deployment and report server version, database and round-trip time'
+  static override description =
+    'Without NAME it tests whatever the deployment flags and environment resolve to (the embedded engine by default). Fails with exit code 3 and one line for: connection refused, TLS failure, bad credentials (401), unknown database.'
+  static override examples = [
+    '<%= config.bin %> deployments test oasis',
+    'ARANGO_PASSWORD=secret <%= config.bin %> deployments test --url https://db.example.com:8529 --ca-cert ca.pem',
+  ]
+  static override args = {
+    name: Args.string({ required: false, description: 'deployment name (a profile)' }),
+  }
+
+  public async run(): Promise<DeploymentCheck> {
+    if (this.args.name) this.flags.deployment = this.args.name
+    const conn = await this.connect()
+    try {
+      const r = await checkConnection(conn)
+      if (!this.jsonEnabled()) {
+        this.log(`ok: ${r.target}`)
+        this.log(`server:     ${r.server} ${r.version}${r.license ? ` (${r.license})` : ''}`)
+        this.log(`database:   ${r.database}`)
+        this.log(`round trip: ${r.roundTripMs} ms`)
+      }
+      return r
+    } finally {
+      await conn.close()
+    }
+  }
+}
