@@ -1,0 +1,247 @@
+/**
+ * CSV/TSV rows to documents, as arangoimport makes them. Sources: the arangoimport manual,
+ * "arangoimport Examples CSV / TSV" (docs.arangodb.com/3.12/components/tools/arangoimport/examples-csv):
+ * - values left empty are absent from the document; "this is also true for unquoted null literals";
+ * - unquoted numbers become numbers (leading zeros dropped: `0123` -> 123), unquoted true/false booleans;
+ * - "Any values enclosed in quotes will be treated as strings"; `--convert false` keeps all as strings;
+ * - `--datatype ATTR=number|boolean|string|null` takes precedence over `--convert` and quoting:
+ *   number: numeric-looking values (quoted or not) as numbers, anything else 0; boolean: `false`, `null`
+ *   and `0` are false, anything else true; null: the attribute is dropped; string: as-is;
+ * - `--translate OLD=NEW` renames columns; `--remove-attribute` drops them;
+ * - `--merge-attributes NEW=[a]-[b]` concatenates values, referring to names before translation;
+ * and its implementation (arangosh/Import/ImportHelper.cpp, addField): the column named `_key` is
+ * always a string, and numbers follow its isInteger/isDecimal checks (an integer outside int64 or a
+ * decimal outside double stays a string). On the server side, a `null` value in the tabular import
+ * format leaves the attribute out (RestImportHandler), which is why empty cells vanish.
+ * One deliberate difference: `_from`/`_to` values are kept as strings too (a numeric handle can
+ * only ever fail in ArangoDB, and `--from-prefix` needs the text).
+ */
+import { GraphpipeError, EXIT } from '../cli/errors.js'
+import type { Datatype } from './types.js'
+
+export interface LayoutOptions {
+  convert: boolean
+  datatypes: Record<string, Datatype>
+  translate: Record<string, string>
+  removeAttributes: string[]
+  mergeAttributes: MergeInstruction[]
+  ignoreMissing: boolean
+}
+
+export interface MergeInstruction {
+  name: string
+  steps: { literal: boolean; value: string }[]
+}
+
+/** What a column does, decided once from the header line. */
+interface Column {
+  /** Original name (as in the file). */
+  orig: string
+  /** Attribute name after --translate. */
+  name: string
+  keep: boolean
+  datatype?: Datatype
+  /** `_key`, `_from`, `_to`: always strings. */
+  handle: boolean
+}
+
+export type RowOutcome = { ok: true; doc: Record<string, unknown> } | { ok: false; reason: string }
+
+export class RowConverter {
+  readonly columns: Column[]
+  /** Attribute names the documents can have, after translation. */
+  readonly attributeNames: string[]
+  private readonly needLookup: boolean
+
+  constructor(
+    header: string[],
+    private readonly opts: LayoutOptions,
+  ) {
+    const removed = new Set(opts.removeAttributes)
+    this.columns = header.map((orig) => {
+      const name = orig.length > 0 && Object.hasOwn(opts.translate, orig) ? opts.translate[orig] : orig
+      return {
+        orig,
+        name,
+        keep: !removed.has(orig) && !removed.has(name) && name.length > 0,
+        datatype: opts.datatypes[orig] ?? opts.datatypes[name],
+        handle: name === '_key' || name === '_from' || name === '_to',
+      }
+    })
+    this.attributeNames = this.columns.filter((c) => c.keep).map((c) => c.name)
+    this.needLookup = opts.mergeAttributes.length > 0
+  }
+
+  convertRow(fields: string[], quoted: boolean[]): RowOutcome {
+    const cols = this.columns
+    if (fields.length > cols.length) {
+      return { ok: false, reason: `too many values: ${fields.length} for ${cols.length} columns` }
+    }
+    if (fields.length < cols.length && !this.opts.ignoreMissing) {
+      return {
+        ok: false,
+        reason: `too few values: ${fields.length} for ${cols.length} columns (use --ignore-missing to import short rows)`,
+      }
+    }
+    const doc: Record<string, unknown> = {}
+    const lookup: Record<string, string> | undefined = this.needLookup ? {} : undefined
+    for (let i = 0; i < fields.length; i++) {
+      const col = cols[i]
+      const raw = fields[i]
+      const value = this.cell(col, raw, quoted[i])
+      if (lookup) lookup[col.orig] = lookupText(col, raw, quoted[i], this.opts.convert)
+      if (!col.keep || value === null) continue
+      doc[col.name] = value
+    }
+    if (lookup) {
+      for (const m of this.opts.mergeAttributes) {
+        let merged = ''
+        for (const step of m.steps) merged += step.literal ? step.value : (lookup[step.value] ?? '')
+        // later merges can build on former ones (left to right), as in arangoimport
+        lookup[m.name] = merged
+        if (merged !== '') doc[m.name] = merged
+      }
+    }
+    return { ok: true, doc }
+  }
+
+  private cell(col: Column, raw: string, quoted: boolean): unknown {
+    if (col.handle) return raw
+    if (col.datatype) return forced(col.datatype, raw)
+    if (quoted) return raw
+    if (raw.length === 0) return null
+    if (!this.opts.convert) return raw
+    return autoConvert(raw)
+  }
+}
+
+function forced(type: Datatype, raw: string): unknown {
+  switch (type) {
+    case 'number':
+      return isInteger(raw) || isDecimal(raw) ? (toNumber(raw) ?? 0) : 0
+    case 'boolean':
+      return !(raw === 'false' || raw === 'null' || raw === '0')
+    case 'null':
+      return null
+    default:
+      return raw
+  }
+}
+
+/** arangoimport --convert on an unquoted, non-empty value. */
+export function autoConvert(raw: string): unknown {
+  if (raw === 'true') return true
+  if (raw === 'false') return false
+  if (raw === 'null') return null
+  if (isInteger(raw) || isDecimal(raw)) {
+    const n = toNumber(raw)
+    return n === undefined ? raw : n
+  }
+  return raw
+}
+
+const INT64_MAX = 9223372036854775807n
+
+function toNumber(raw: string): number | undefined {
+  if (isInteger(raw)) {
+    if (raw.length > 8) {
+      // ImportHelper checks the int64 range with std::stoll; beyond it the value stays a string
+      const big = BigInt(raw)
+      if (big > INT64_MAX || big < -INT64_MAX - 1n) return undefined
+    }
+    return Number(raw)
+  }
+  const n = Number(raw)
+  return Number.isFinite(n) ? n : undefined
+}
+
+/** ImportHelper.cpp isInteger: optional sign, then digits only (a lone sign does not count here). */
+export function isInteger(s: string): boolean {
+  let i = 0
+  const first = s.charCodeAt(0)
+  if (first === 43 || first === 45) i = 1
+  if (i >= s.length) return false
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
+/** ImportHelper.cpp isDecimal: sign, digits, at most one '.', exponent; a '.' or 'e' needs a digit after it. */
+export function isDecimal(s: string): boolean {
+  let i = 0
+  const first = s.charCodeAt(0)
+  if (first === 43 || first === 45) i = 1
+  if (i >= s.length) return false
+  let mustDigit = false
+  while (i < s.length) {
+    const c = s.charCodeAt(i)
+    if (c === 46) {
+      if (mustDigit) return false
+      mustDigit = true
+    } else if (c === 101 || c === 69) {
+      if (mustDigit) return false
+      mustDigit = true
+      i++
+      if (i >= s.length) return false
+      const n = s.charCodeAt(i)
+      if (n === 43 || n === 45) i++
+      continue
+    } else if (c >= 48 && c <= 57) {
+      mustDigit = false
+    } else {
+      return false
+    }
+    i++
+  }
+  return !mustDigit
+}
+
+/** The text a value contributes to --merge-attributes, as ImportHelper's look-up table holds it. */
+function lookupText(col: Column, raw: string, quoted: boolean, convert: boolean): string {
+  if (col.handle) return raw
+  if (col.datatype === 'number') return isInteger(raw) || isDecimal(raw) ? raw : '0'
+  if (col.datatype) return String(forced(col.datatype, raw))
+  if (quoted) return raw
+  if (raw.length === 0) return 'null'
+  if (!convert) return raw
+  if (isInteger(raw)) {
+    const n = toNumber(raw)
+    return n === undefined ? raw : String(n)
+  }
+  if (isDecimal(raw)) {
+    const n = toNumber(raw)
+    // std::to_string(double) prints six decimals
+    return n === undefined ? raw : n.toFixed(6)
+  }
+  return raw
+}
+
+/** Parse `--merge-attributes NEW=[a]-[b]`: names in brackets, everything else literal. */
+export function parseMergeAttribute(arg: string): MergeInstruction {
+  const parts = arg.split('=')
+  const usage = (why: string) =>
+    new GraphpipeError('IMPORT_USAGE', `--merge-attributes ${JSON.stringify(arg)}: ${why}`, EXIT.USAGE)
+  if (parts.length !== 2 || !parts[0]) throw usage("expected NEW=[a]...[b] with exactly one '='")
+  const [name, spec] = parts
+  const steps: MergeInstruction['steps'] = []
+  let pos = 0
+  while (pos < spec.length) {
+    const open = spec.indexOf('[', pos)
+    const close = spec.indexOf(']', pos)
+    if (open < 0 !== close < 0) throw usage('unbalanced brackets')
+    if (open < 0) {
+      steps.push({ literal: true, value: spec.slice(pos) })
+      break
+    }
+    if (open > close) throw usage('unbalanced brackets')
+    if (open + 1 === close) throw usage("empty reference '[]'")
+    if (open > pos) steps.push({ literal: true, value: spec.slice(pos, open) })
+    const ref = spec.slice(open + 1, close)
+    if (ref.includes('[')) throw usage('nested brackets')
+    steps.push({ literal: false, value: ref })
+    pos = close + 1
+  }
+  return { name, steps }
+}

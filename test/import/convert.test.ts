@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+
+import {
+  RowConverter,
+  isDecimal,
+  isInteger,
+  parseMergeAttribute,
+  type LayoutOptions,
+} from '../../src/import/convert.js'
+import { DelimitedReader, type Item } from '../../src/import/readers.js'
+
+const base: LayoutOptions = {
+  convert: true,
+  datatypes: {},
+  translate: {},
+  removeAttributes: [],
+  mergeAttributes: [],
+  ignoreMissing: false,
+}
+
+function readCsv(
+  path: string,
+  opts: Partial<LayoutOptions> & { separator?: string; quote?: string } = {},
+): Item[] {
+  const r = new DelimitedReader({ separator: ',', quote: '"', skipLines: 0, ...base, ...opts })
+  const items: Item[] = []
+  r.push(readFileSync(path, 'utf8'), items)
+  r.end(items)
+  return items
+}
+
+describe('arangoimport CSV conversion', () => {
+  it('makes the documents of the arangoimport manual example (examples-csv, 3.12)', () => {
+    const docs = readCsv('fixtures/import/arangoimport-example.csv').map((i) => i.doc)
+    expect(docs).toEqual([
+      { first: 'John', last: 'Connor', active: true, age: 25 },
+      { first: 'Jim', last: "O'Brady", age: 19 },
+      { first: 'Lisa', last: 'Jones', dob: '1981-04-09' },
+      { first: 'Hans', last: 'dos Santos', age: 123 },
+      // "values left completely empty ... treated as absent. This is also true for unquoted null literals"
+      { first: 'Wayne', last: 'Brewer', active: false },
+    ])
+  })
+
+  it('types unquoted values as ImportHelper does and keeps quoted ones and _key as strings', () => {
+    const [item] = readCsv('fixtures/import/types.csv')
+    expect(item.doc).toEqual({
+      _key: '0123',
+      int: 42,
+      neg: -7,
+      plus: 5,
+      dec: 3.25,
+      exp: 1000,
+      lead: 7,
+      big: 12345678901,
+      huge: '99999999999999999999',
+      t: true,
+      f: false,
+      qnum: '42',
+      qtrue: 'true',
+      qempty: '',
+      str: 'hello',
+      dotend: '1.',
+      sign: '-',
+    })
+    expect(Object.hasOwn(item.doc!, 'n')).toBe(false)
+    expect(Object.hasOwn(item.doc!, 'empty')).toBe(false)
+  })
+
+  it('keeps everything a string with --no-convert', () => {
+    const [item] = readCsv('fixtures/import/types.csv', { convert: false })
+    expect(item.doc).toMatchObject({ int: '42', t: 'true', n: 'null', dec: '3.25', lead: '007' })
+    expect(Object.hasOwn(item.doc!, 'empty')).toBe(false)
+  })
+
+  it('forces types with --datatype, over quoting and --convert (number -> 0, boolean false/null/0)', () => {
+    const [item] = readCsv('fixtures/import/types.csv', {
+      datatypes: {
+        qnum: 'number',
+        str: 'number',
+        int: 'string',
+        f: 'boolean',
+        lead: 'boolean',
+        neg: 'null',
+        empty: 'boolean',
+      },
+    })
+    expect(item.doc).toMatchObject({ qnum: 42, str: 0, int: '42', f: false, lead: true, empty: true })
+    expect(Object.hasOwn(item.doc!, 'neg')).toBe(false)
+  })
+
+  it('renames with --translate, drops with --remove-attribute and merges with --merge-attributes', () => {
+    const items = readCsv('fixtures/airports.csv', {
+      translate: { _key: 'code' },
+      removeAttributes: ['lat', 'long'],
+      mergeAttributes: [
+        parseMergeAttribute('where=[city], [state]'),
+        parseMergeAttribute('label=[_key]: [where]'),
+      ],
+    })
+    const lax = items.find((i) => i.doc?.code === 'LAX')!.doc!
+    expect(lax).toEqual({
+      code: 'LAX',
+      name: 'Los Angeles International',
+      city: 'Los Angeles',
+      state: 'CA',
+      country: 'USA',
+      vip: true,
+      where: 'Los Angeles, CA',
+      label: 'LAX: Los Angeles, CA',
+    })
+  })
+
+  it('rejects rows with too many values, and short rows unless --ignore-missing', () => {
+    const c = new RowConverter(['a', 'b', 'c'], base)
+    expect(c.convertRow(['1', '2', '3', '4'], [false, false, false, false])).toMatchObject({
+      ok: false,
+      reason: 'too many values: 4 for 3 columns',
+    })
+    expect(c.convertRow(['1'], [false])).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/too few/),
+    })
+    const lenient = new RowConverter(['a', 'b', 'c'], { ...base, ignoreMissing: true })
+    expect(lenient.convertRow(['1'], [false])).toEqual({ ok: true, doc: { a: 1 } })
+  })
+
+  it('reads TSV without quoting and converts its values', () => {
+    const items = readCsv('fixtures/import/users.tsv', { separator: '\t', quote: '' })
+    expect(items.map((i) => i.doc)).toEqual([
+      { _key: 't1', name: 'Tab One', n: 1, note: '"quoted"' },
+      { _key: 't2', name: 'Tab Two', n: 2.5 },
+    ])
+  })
+
+  it('reports malformed rows with their line and reason, and keeps the good ones', () => {
+    const items = readCsv('fixtures/import/malformed.csv')
+    expect(items.filter((i) => i.doc).map((i) => i.doc!._key)).toEqual(['k1', 'k6', 'k7', 'k8'])
+    expect(items.filter((i) => i.reason).map((i) => [i.line, i.reason])).toEqual([
+      [3, expect.stringMatching(/after a closing quote/)],
+      [4, 'too many values: 4 for 3 columns'],
+      [5, expect.stringMatching(/too few values/)],
+      [6, expect.stringMatching(/closing quote|unclosed/)],
+    ])
+    expect(items.find((i) => i.doc?._key === 'k7')).toMatchObject({
+      line: 8,
+      doc: { name: 'multi\nline', n: 7 },
+    })
+  })
+
+  it('number checks follow ImportHelper isInteger/isDecimal', () => {
+    expect(['1', '-1', '+1', '007'].every(isInteger)).toBe(true)
+    expect(['', '-', '1.0', '1a'].some(isInteger)).toBe(false)
+    expect(['1.5', '.5', '1e5', '1E-3', '-2.5e+2'].every(isDecimal)).toBe(true)
+    expect(['1.', '1e', '1..2', 'e5x'].some(isDecimal)).toBe(false)
+    // ImportHelper's isDecimal only peeks; "1.2.3" passes it, then std::stod stops early and it stays a string
+    expect(isDecimal('1.2.3')).toBe(true)
+    const c = new RowConverter(['v', 'w'], { ...base, datatypes: { w: 'number' } })
+    expect(c.convertRow(['1.2.3', '1.2.3'], [false, false])).toEqual({ ok: true, doc: { v: '1.2.3', w: 0 } })
+  })
+
+  it('refuses a malformed --merge-attributes', () => {
+    expect(() => parseMergeAttribute('x=[a')).toThrow(/unbalanced/)
+    expect(() => parseMergeAttribute('x=[]')).toThrow(/empty/)
+    expect(() => parseMergeAttribute('noequals')).toThrow(/exactly one/)
+  })
+})
