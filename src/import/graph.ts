@@ -30,8 +30,16 @@ export async function ensureGraph(
       changed.add(collection)
       continue
     }
-    for (const c of s.from) if (!prev.from.has(c)) (prev.from.add(c), changed.add(collection))
-    for (const c of s.to) if (!prev.to.has(c)) (prev.to.add(c), changed.add(collection))
+    for (const [have, seen] of [
+      [prev.from, s.from],
+      [prev.to, s.to],
+    ]) {
+      for (const c of seen) {
+        if (have.has(c)) continue
+        have.add(c)
+        changed.add(collection)
+      }
+    }
   }
   const defs = [...wanted].map(([collection, s]) => ({
     collection,
