@@ -1,0 +1,197 @@
+/**
+ * One write's worth of messages -> a write plan: per collection, the documents to merge in,
+ * the documents to create only when missing, and the edges, each merged by key in publish-time
+ * order, plus the dead letters for whatever could not be mapped.
+ */
+import { createHash } from 'node:crypto'
+
+import type { Doc, Mapper, RecordGroup } from './mapping.js'
+
+/** A received message as the core sees it (a Pub/Sub Message fits). */
+export interface Inbound {
+  id: string
+  data: Buffer
+  /** Publish time, ms since the epoch. */
+  publishTime: number
+  attributes: Record<string, string>
+  /** Arrival order; ties of publish time keep it. */
+  seq: number
+}
+
+/** Where a document came from: a record of a message (or a whole message, for a transform). */
+export interface Source {
+  message: Inbound
+  recordIndex?: number
+  record?: unknown
+  /** Set once something it produced was rejected: its other parts are not written. */
+  failed?: string
+}
+
+export interface PlanItem {
+  collection: string
+  doc: Doc
+  sources: Source[]
+}
+
+export interface DeadLetterDoc extends Doc {
+  _key: string
+  reason: string
+  messageId: string
+  publishTime: string
+  attributes: Record<string, string>
+  data: string
+  dataEncoding: 'utf8' | 'base64'
+  recordIndex?: number
+  record?: unknown
+  deadLetteredAt: string
+}
+
+export interface WritePlan {
+  messages: Inbound[]
+  /** Per collection, merged into existing documents (overwriteMode update). */
+  vertices: Map<string, PlanItem[]>
+  /** Per collection, created only when missing (overwriteMode ignore). */
+  ensure: Map<string, PlanItem[]>
+  edges: Map<string, PlanItem[]>
+  deadLetters: DeadLetterDoc[]
+  /** Every record-level source, to dead-letter those that a write rejects. */
+  sources: Source[]
+}
+
+export interface PlanOptions {
+  /** Edge attributes whose values make an edge's `_key` (default: `_from` and `_to`). */
+  edgeKey?: string[]
+}
+
+const hash = (text: string): string => createHash('sha1').update(text).digest('hex')
+
+/** The deterministic `_key` of an edge: redelivery of the same edge lands on the same document. */
+export function edgeKey(doc: Doc, fields?: string[]): string {
+  if (!fields || fields.length === 0) return hash(`${String(doc._from)}\n${String(doc._to)}`)
+  return hash(JSON.stringify(fields.map((f) => doc[f] ?? null)))
+}
+
+const isPlainObject = (v: unknown): v is Doc => v !== null && typeof v === 'object' && !Array.isArray(v)
+
+/** ArangoDB's update semantics (mergeObjects true): objects merge recursively, anything else replaces. */
+export function mergeInto(target: Doc, patch: Doc): Doc {
+  for (const [k, v] of Object.entries(patch)) {
+    const cur = target[k]
+    target[k] = isPlainObject(cur) && isPlainObject(v) ? mergeInto({ ...cur }, v) : v
+  }
+  return target
+}
+
+function rawData(data: Buffer): { data: string; dataEncoding: 'utf8' | 'base64' } {
+  const text = data.toString('utf8')
+  return Buffer.byteLength(text) === data.length && !text.includes('\uFFFD')
+    ? { data: text, dataEncoding: 'utf8' }
+    : { data: data.toString('base64'), dataEncoding: 'base64' }
+}
+
+/** The dead-letter document; its key is stable, so redelivery overwrites rather than repeats it. */
+export function deadLetter(
+  message: Inbound,
+  reason: string,
+  recordIndex?: number,
+  record?: unknown,
+): DeadLetterDoc {
+  const doc: DeadLetterDoc = {
+    _key: hash(`${message.id}:${recordIndex ?? ''}`),
+    reason,
+    messageId: message.id,
+    publishTime: new Date(message.publishTime).toISOString(),
+    attributes: message.attributes,
+    ...rawData(message.data),
+    deadLetteredAt: new Date().toISOString(),
+  }
+  if (recordIndex !== undefined) doc.recordIndex = recordIndex
+  if (record !== undefined) doc.record = record
+  return doc
+}
+
+class Merger {
+  readonly byColl = new Map<string, Map<string, PlanItem>>()
+
+  add(collection: string, key: string, doc: Doc, source: Source, merge: boolean): void {
+    let m = this.byColl.get(collection)
+    if (!m) this.byColl.set(collection, (m = new Map()))
+    const item = m.get(key)
+    if (!item) {
+      m.set(key, { collection, doc: { ...doc }, sources: [source] })
+      return
+    }
+    if (merge) mergeInto(item.doc, doc)
+    if (!item.sources.includes(source)) item.sources.push(source)
+  }
+
+  has(collection: string, key: string): boolean {
+    return this.byColl.get(collection)?.has(key) ?? false
+  }
+
+  lists(): Map<string, PlanItem[]> {
+    return new Map([...this.byColl].map(([c, m]) => [c, [...m.values()]]))
+  }
+}
+
+/** Parses, maps and merges the messages of one write, in publish-time order. */
+export async function buildPlan(
+  messages: Inbound[],
+  mapper: Mapper,
+  options: PlanOptions = {},
+): Promise<WritePlan> {
+  const ordered = [...messages].sort((a, b) => a.publishTime - b.publishTime || a.seq - b.seq)
+  const vertices = new Merger()
+  const ensure = new Merger()
+  const edges = new Merger()
+  const deadLetters: DeadLetterDoc[] = []
+  const sources: Source[] = []
+
+  const addGroup = (message: Inbound, group: RecordGroup): void => {
+    const source: Source = { message, recordIndex: group.recordIndex, record: group.record }
+    sources.push(source)
+    for (const v of group.vertices) vertices.add(v.collection, v.doc._key as string, v.doc, source, true)
+    for (const v of group.ensure) ensure.add(v.collection, v.doc._key as string, v.doc, source, false)
+    for (const e of group.edges) {
+      const doc = e.doc._key === undefined ? { ...e.doc, _key: edgeKey(e.doc, options.edgeKey) } : e.doc
+      edges.add(e.collection, doc._key as string, doc, source, true)
+    }
+  }
+
+  for (const message of ordered) {
+    let value: unknown
+    try {
+      value = JSON.parse(message.data.toString('utf8'))
+    } catch (err) {
+      deadLetters.push(deadLetter(message, `not JSON: ${(err as Error).message}`))
+      continue
+    }
+    const result = await mapper.map(value)
+    for (const r of result.rejects) deadLetters.push(deadLetter(message, r.reason, r.recordIndex, r.record))
+    for (const g of result.groups) addGroup(message, g)
+  }
+
+  // A document written in full in this window needs no create-if-missing: the update creates it.
+  const ensureLists = new Map<string, PlanItem[]>()
+  for (const [coll, items] of ensure.lists()) {
+    const rest = items.filter((i) => !vertices.has(coll, i.doc._key as string))
+    if (rest.length > 0) ensureLists.set(coll, rest)
+  }
+  return {
+    messages,
+    vertices: vertices.lists(),
+    ensure: ensureLists,
+    edges: edges.lists(),
+    deadLetters,
+    sources,
+  }
+}
+
+export function planCounts(plan: WritePlan): { vertices: number; edges: number } {
+  let vertices = 0
+  let edges = 0
+  for (const items of plan.vertices.values()) vertices += items.length
+  for (const items of plan.ensure.values()) vertices += items.length
+  for (const items of plan.edges.values()) edges += items.length
+  return { vertices, edges }
+}

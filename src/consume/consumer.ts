@@ -1,0 +1,324 @@
+/**
+ * The consumer: receives messages from a Pub/Sub subscription, groups them into windows, writes
+ * each window through the GraphWriter, and acks a message only after everything it produced is
+ * committed. One write at a time: while a write runs (or retries through an outage), later
+ * windows fill and flow control holds the stream, and the client keeps extending the leases.
+ */
+import { Duration, type SubscriberOptions } from '@google-cloud/pubsub'
+
+import { buildPlan, planCounts, type Inbound } from './batch.js'
+import type { Mapper } from './mapping.js'
+import { Windower, type Bucket, type WindowOptions } from './windows.js'
+import type { GraphWriter } from './writer.js'
+
+/** The part of a Pub/Sub Message the consumer uses. */
+export interface MessageLike {
+  id: string
+  data: Buffer
+  publishTime: Date
+  attributes: Record<string, string>
+  length: number
+  ack(): void
+  nack(): void
+}
+
+/** The part of a Pub/Sub Subscription the consumer uses (listening to 'message' starts the stream). */
+export interface SubscriptionLike {
+  on(event: 'message', listener: (m: MessageLike) => void): unknown
+  on(event: 'error', listener: (err: Error) => void): unknown
+  removeAllListeners(event?: string): unknown
+  close(): Promise<void>
+}
+
+export interface ConsumerOptions extends WindowOptions {
+  /** Exit once no message arrived for `idleMs`. */
+  drain?: boolean
+  idleMs: number
+  /** Exit after this many messages are written and acked; later ones are nacked for others. */
+  maxMessages?: number
+  edgeKey?: string[]
+  /** How often due windows are checked (default: a tenth of the window, 50 ms to 1 s). */
+  tickMs?: number
+}
+
+export interface WindowReport {
+  windowStart: string
+  windowEnd: string
+  messages: number
+  vertices: number
+  edges: number
+  deadLetters: number
+  writeMs: number
+  /** From the oldest message's publish time to its commit. */
+  lagMs: number
+  /** Written before the window closed because it reached --max-batch / --max-batch-bytes. */
+  early: boolean
+}
+
+export type StopReason = 'drained' | 'max-messages' | 'signal' | 'error'
+
+export interface ConsumeSummary {
+  reason: StopReason
+  messages: number
+  acked: number
+  windows: number
+  vertices: number
+  edges: number
+  deadLetters: number
+  writeRetries: number
+  elapsedMs: number
+  messagesPerSecond: number
+}
+
+export type ConsumerState = 'starting' | 'ready' | 'retrying' | 'stopping' | 'stopped'
+
+/** Upper bounds (seconds) of the write-latency histogram. */
+export const LATENCY_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+
+export class ConsumerStats {
+  received = 0
+  acked = 0
+  nacked = 0
+  windows = 0
+  vertices = 0
+  edges = 0
+  deadLetters = 0
+  writeRetries = 0
+  writeSeconds = 0
+  latencyCounts = LATENCY_BUCKETS.map(() => 0)
+  state: ConsumerState = 'starting'
+  lastError?: string
+
+  observeWrite(ms: number): void {
+    const s = ms / 1000
+    this.writeSeconds += s
+    LATENCY_BUCKETS.forEach((le, i) => {
+      if (s <= le) this.latencyCounts[i] += 1
+    })
+  }
+}
+
+/**
+ * Subscriber settings that keep a full window from stalling the stream: room for the window
+ * being written and the next one filling (2 x max-batch); leases extended for as long as a write
+ * may retry; close() waits for our acks instead of nacking everything it holds.
+ */
+export function subscriberOptions(o: {
+  maxBatch: number
+  maxBatchBytes: number
+  maxExtensionMs: number
+}): SubscriberOptions {
+  const extension = Duration.from({ milliseconds: o.maxExtensionMs })
+  return {
+    flowControl: { maxMessages: 2 * o.maxBatch, maxBytes: 2 * o.maxBatchBytes, allowExcessMessages: true },
+    maxExtensionTime: extension,
+    closeOptions: { behavior: 'WAIT', timeout: extension },
+  }
+}
+
+interface Held extends Inbound {
+  bytes: number
+  message: MessageLike
+}
+
+export class Consumer {
+  readonly stats = new ConsumerStats()
+  private readonly windower: Windower<Held>
+  private inflight: Held[] = []
+  private seq = 0
+  private lastMessageAt = Date.now()
+  private startedAt = Date.now()
+  private stopReason?: StopReason
+  private timer?: NodeJS.Timeout
+  private wakeUp?: () => void
+  private closing?: Promise<void>
+  private fatal?: Error
+
+  constructor(
+    private readonly subscription: SubscriptionLike,
+    private readonly mapper: Mapper,
+    private readonly writer: GraphWriter,
+    private readonly options: ConsumerOptions,
+    private readonly events: { onWindow?: (r: WindowReport) => void; abort?: AbortController } = {},
+  ) {
+    this.windower = new Windower(options)
+  }
+
+  get stopping(): boolean {
+    return this.stopReason !== undefined
+  }
+
+  /** Publish time (ms) of the oldest message received and not yet acked. */
+  oldestUnacked(): number | undefined {
+    let oldest: number | undefined
+    for (const m of this.inflight) if (oldest === undefined || m.publishTime < oldest) oldest = m.publishTime
+    for (const m of this.windower.items())
+      if (oldest === undefined || m.publishTime < oldest) oldest = m.publishTime
+    return oldest
+  }
+
+  /** Consumes until drained, max-messages, stop() or a fatal error; resolves with a summary. */
+  async run(): Promise<ConsumeSummary> {
+    this.startedAt = Date.now()
+    this.lastMessageAt = this.startedAt
+    const tickMs = this.options.tickMs ?? Math.min(1000, Math.max(50, Math.floor(this.options.windowMs / 10)))
+    this.timer = setInterval(() => this.tick(), tickMs)
+    this.subscription.on('message', (m) => this.onMessage(m))
+    this.subscription.on('error', (err) => this.fail(err))
+    this.stats.state = 'ready'
+    try {
+      await this.loop()
+    } catch (err) {
+      this.fail(err as Error)
+    } finally {
+      clearInterval(this.timer)
+    }
+    if (this.fatal) {
+      await this.closeSubscription()
+      throw this.fatal
+    }
+    await this.closeSubscription()
+    this.stats.state = 'stopped'
+    const elapsedMs = Date.now() - this.startedAt
+    const s = this.stats
+    return {
+      reason: this.stopReason ?? 'signal',
+      messages: s.received,
+      acked: s.acked,
+      windows: s.windows,
+      vertices: s.vertices,
+      edges: s.edges,
+      deadLetters: s.deadLetters,
+      writeRetries: s.writeRetries,
+      elapsedMs,
+      messagesPerSecond: elapsedMs > 0 ? Math.round((s.acked / elapsedMs) * 1000) : 0,
+    }
+  }
+
+  /** Graceful stop: no more pulling, write every open window, ack, close. */
+  stop(reason: StopReason = 'signal'): void {
+    if (this.stopReason) return
+    this.stopReason = reason
+    this.stats.state = 'stopping'
+    // Closing first stops the stream at once; WaitForProcessing keeps acks and leases working
+    // until everything held is acked, which the final flush in loop() does.
+    this.closing = this.subscription.close()
+    this.closing.catch(() => undefined)
+    this.kick()
+  }
+
+  /** The writer counts its retries here and the readiness probe follows them. */
+  noteRetry(error: string): void {
+    this.stats.writeRetries += 1
+    this.stats.state = this.stopping ? 'stopping' : 'retrying'
+    this.stats.lastError = error
+  }
+
+  noteRecovered(): void {
+    if (this.stats.state === 'retrying') this.stats.state = 'ready'
+    this.stats.lastError = undefined
+  }
+
+  private onMessage(m: MessageLike): void {
+    const max = this.options.maxMessages
+    if (this.stopping || this.fatal || (max !== undefined && this.stats.received >= max)) {
+      m.nack()
+      this.stats.nacked += 1
+      return
+    }
+    this.stats.received += 1
+    this.lastMessageAt = Date.now()
+    const publishTime = m.publishTime instanceof Date ? m.publishTime.getTime() : Date.now()
+    this.windower.add({
+      id: m.id,
+      data: m.data,
+      publishTime: Number.isFinite(publishTime) ? publishTime : Date.now(),
+      attributes: m.attributes ?? {},
+      seq: this.seq++,
+      bytes: m.length ?? m.data.length,
+      message: m,
+    })
+    if (max !== undefined && this.stats.received >= max) this.stop('max-messages')
+    else if (this.windower.hasFull) this.kick()
+  }
+
+  private tick(): void {
+    if (this.options.drain && !this.stopping && Date.now() - this.lastMessageAt >= this.options.idleMs) {
+      this.stop('drained')
+    }
+    this.kick()
+  }
+
+  private kick(): void {
+    const w = this.wakeUp
+    this.wakeUp = undefined
+    w?.()
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      if (this.fatal) return
+      const final = this.stopping
+      const buckets = this.windower.take(Date.now(), final)
+      for (const b of buckets) await this.writeBucket(b)
+      if (final && this.windower.size === 0) return
+      if (buckets.length === 0) await new Promise<void>((resolve) => (this.wakeUp = resolve))
+    }
+  }
+
+  private async writeBucket(b: Bucket<Held>): Promise<void> {
+    this.inflight = b.items
+    const plan = await buildPlan(b.items, this.mapper, { edgeKey: this.options.edgeKey })
+    const result = await this.writer.write(plan)
+    if (this.fatal) return
+    for (const h of b.items) h.message.ack()
+    this.inflight = []
+    const counts = planCounts(plan)
+    const s = this.stats
+    s.acked += b.items.length
+    s.windows += 1
+    s.vertices += result.vertices
+    s.edges += result.edges
+    s.deadLetters += result.deadLetters
+    s.observeWrite(result.writeMs)
+    let oldest = Infinity
+    for (const h of b.items) oldest = Math.min(oldest, h.publishTime)
+    this.events.onWindow?.({
+      windowStart: new Date(b.start).toISOString(),
+      windowEnd: new Date(b.end).toISOString(),
+      messages: b.items.length,
+      vertices: Math.min(counts.vertices, result.vertices),
+      edges: result.edges,
+      deadLetters: result.deadLetters,
+      writeMs: result.writeMs,
+      lagMs: Math.max(0, Date.now() - oldest),
+      early: b.early,
+    })
+  }
+
+  /** A fatal error: nothing held is acked; everything held goes back for redelivery. */
+  private fail(err: Error): void {
+    if (this.fatal) return
+    this.fatal = err
+    this.stopReason ??= 'error'
+    this.stats.state = 'stopping'
+    for (const h of [...this.inflight, ...this.windower.take(Date.now(), true).flatMap((b) => b.items)]) {
+      h.message.nack()
+      this.stats.nacked += 1
+    }
+    this.inflight = []
+    // a write retrying through an outage must give up now: its messages were just nacked
+    this.events.abort?.abort()
+    this.kick()
+  }
+
+  private async closeSubscription(): Promise<void> {
+    this.closing ??= this.subscription.close()
+    try {
+      await this.closing
+    } catch {
+      // the stream is gone either way; unacked messages are redelivered
+    }
+    this.subscription.removeAllListeners('message')
+  }
+}

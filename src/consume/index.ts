@@ -1,0 +1,141 @@
+/**
+ * `graphpipe consume` core: wires mapping, writer, consumer and endpoints together. The command
+ * (src/commands/consume.ts) only parses flags, opens the subscription and renders reports.
+ */
+import type { SubscriberOptions } from '@google-cloud/pubsub'
+import type { Database } from 'arangojs'
+
+import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { DEFAULTS } from '../config/defaults.js'
+import type { DeadLetterDoc } from './batch.js'
+import {
+  Consumer,
+  subscriberOptions,
+  type ConsumeSummary,
+  type SubscriptionLike,
+  type WindowReport,
+} from './consumer.js'
+import { parseDuration } from './duration.js'
+import { resolveMapper, type Mapper } from './mapping.js'
+import { startEndpoints, type Endpoints } from './observe.js'
+import { GraphWriter, type RetryInfo } from './writer.js'
+
+export { parseDuration, formatDuration } from './duration.js'
+export type { ConsumeSummary, WindowReport } from './consumer.js'
+export type { RetryInfo } from './writer.js'
+export { Consumer } from './consumer.js'
+export { GraphWriter } from './writer.js'
+export { resolveMapper, twitterMapper, TWITTER_MAPPING } from './mapping.js'
+
+export interface ConsumeSettings {
+  /** Durations as text (`1m`, `500ms`) or milliseconds. */
+  window?: string | number
+  grace?: string | number
+  idle?: string | number
+  maxBatch?: number
+  maxBatchBytes?: number
+  drain?: boolean
+  maxMessages?: number
+  mapping?: string
+  transform?: string
+  edgeKey?: string[]
+  deadLetterCollection?: string
+  requestTimeout?: string | number
+  maxExtension?: string | number
+  metricsPort?: number
+  healthPort?: number
+}
+
+export interface ConsumeHooks {
+  onWindow?: (r: WindowReport) => void
+  onRetry?: (r: RetryInfo) => void
+  /** Once collections exist and the subscription is open. */
+  onStart?: (info: { mapper: Mapper; endpoints: Endpoints; windowMs: number }) => void
+  publishDeadLetter?: (doc: DeadLetterDoc) => Promise<void>
+}
+
+export interface RunningConsumer {
+  consumer: Consumer
+  /** Graceful stop: stop pulling, write open windows, ack, close. */
+  stop(): void
+  /** Stop retrying a pending write; nothing unwritten is acked. */
+  abort(): void
+  done: Promise<ConsumeSummary>
+}
+
+const ms = (v: string | number | undefined, fallback: string, what: string): number =>
+  typeof v === 'number' ? v : parseDuration(v ?? fallback, what)
+
+/** The settings with every default applied and every duration in ms (also checks them). */
+export function resolveSettings(s: ConsumeSettings) {
+  const d = DEFAULTS.consume
+  const windowMs = ms(s.window, d.window, '--window')
+  if (windowMs <= 0)
+    throw new GraphpipeError('CONSUME_BAD_FLAG', '--window must be longer than 0', EXIT.USAGE)
+  const maxBatch = s.maxBatch ?? d.maxBatch
+  if (!(maxBatch >= 1))
+    throw new GraphpipeError('CONSUME_BAD_FLAG', '--max-batch must be at least 1', EXIT.USAGE)
+  return {
+    windowMs,
+    graceMs: ms(s.grace, d.grace, '--grace'),
+    idleMs: ms(s.idle, d.idle, '--idle'),
+    maxBatch,
+    maxBatchBytes: s.maxBatchBytes ?? d.maxBatchBytes,
+    requestTimeoutMs: ms(s.requestTimeout, d.requestTimeout, '--request-timeout'),
+    maxExtensionMs: ms(s.maxExtension, d.maxExtension, '--max-extension'),
+  }
+}
+
+/**
+ * Prepares the target (collections, graph), opens the subscription with flow control sized to
+ * the window, and starts consuming. `openSubscription` gets the subscriber options to use.
+ */
+export async function startConsumer(
+  db: Database,
+  openSubscription: (options: SubscriberOptions) => Promise<SubscriptionLike>,
+  settings: ConsumeSettings,
+  hooks: ConsumeHooks = {},
+): Promise<RunningConsumer> {
+  const r = resolveSettings(settings)
+  const mapper = await resolveMapper(settings)
+  const abort = new AbortController()
+  // the writer reports retries to the consumer created after it
+  const ref: { consumer?: Consumer } = {}
+  const writer = new GraphWriter(db, {
+    deadLetterCollection: settings.deadLetterCollection ?? DEFAULTS.consume.deadLetterCollection,
+    requestTimeoutMs: r.requestTimeoutMs,
+    signal: abort.signal,
+    publishDeadLetter: hooks.publishDeadLetter,
+    onRetry: (info) => {
+      ref.consumer?.noteRetry(info.error)
+      hooks.onRetry?.(info)
+    },
+    onRecovered: () => ref.consumer?.noteRecovered(),
+  })
+  await writer.prepare(mapper)
+  const subscription = await openSubscription(subscriberOptions(r))
+  const c = new Consumer(
+    subscription,
+    mapper,
+    writer,
+    {
+      windowMs: r.windowMs,
+      graceMs: r.graceMs,
+      maxBatch: r.maxBatch,
+      maxBatchBytes: r.maxBatchBytes,
+      drain: settings.drain,
+      idleMs: r.idleMs,
+      maxMessages: settings.maxMessages,
+      edgeKey: settings.edgeKey,
+    },
+    { onWindow: hooks.onWindow, abort },
+  )
+  ref.consumer = c
+  const endpoints = await startEndpoints(c, {
+    metricsPort: settings.metricsPort,
+    healthPort: settings.healthPort,
+  })
+  hooks.onStart?.({ mapper, endpoints, windowMs: r.windowMs })
+  const done = c.run().finally(() => endpoints.close())
+  return { consumer: c, stop: () => c.stop('signal'), abort: () => abort.abort(), done }
+}

@@ -1,0 +1,270 @@
+/**
+ * Writes a plan to ArangoDB: one array insert per collection and stage (vertices with
+ * overwriteMode update, create-if-missing with ignore, edges with update, dead letters with
+ * replace), each retried with capped exponential backoff and jitter until it is committed.
+ * Per-item errors of an array insert dead-letter the records that produced the item.
+ */
+import type { Database } from 'arangojs'
+
+import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { deadLetter, type DeadLetterDoc, type PlanItem, type Source, type WritePlan } from './batch.js'
+import type { GraphSpec, Mapper } from './mapping.js'
+
+export interface RetryInfo {
+  attempt: number
+  delayMs: number
+  error: string
+  what: string
+}
+
+export interface WriterOptions {
+  deadLetterCollection: string
+  /** Per request: a server that stops answering must not hang the consumer (default 30 s). */
+  requestTimeoutMs?: number
+  retryInitialMs?: number
+  retryMaxMs?: number
+  onRetry?: (info: RetryInfo) => void
+  /** Called once a write succeeds after retries. */
+  onRecovered?: () => void
+  /** Also publishes each dead letter (--dead-letter-topic); awaited before the ack. */
+  publishDeadLetter?: (doc: DeadLetterDoc) => Promise<void>
+  /** Stops retrying (second signal); the pending write then rejects. */
+  signal?: AbortSignal
+}
+
+export interface WriteResult {
+  vertices: number
+  edges: number
+  deadLetters: number
+  writeMs: number
+}
+
+type OverwriteMode = 'update' | 'ignore' | 'replace'
+
+interface ItemResult {
+  error?: boolean
+  errorNum?: number
+  errorMessage?: string
+}
+
+const ARANGO_COLLECTION_NOT_FOUND = 1203
+const ARANGO_DUPLICATE_NAME = 1207
+const ARANGO_GRAPH_DUPLICATE = 1925
+
+/** Errors that more of the same will not fix: stop instead of retrying forever. */
+function isPermanent(err: unknown): boolean {
+  const e = err as { isArangoError?: boolean; code?: number; errorNum?: number; name?: string }
+  if (e?.name === 'GraphpipeError') return true
+  if (typeof e?.errorNum !== 'number') return false
+  if (e.errorNum === ARANGO_COLLECTION_NOT_FOUND) return false
+  // bad request, auth, forbidden, database not found, payload too large, not implemented
+  return [400, 401, 403, 413, 501].includes(e.code ?? 0) || e.errorNum === 1228
+}
+
+function describe(err: unknown): string {
+  const e = err as {
+    message?: string
+    code?: unknown
+    errorNum?: number
+    cause?: { code?: string; message?: string }
+  }
+  const sys = e?.cause?.code ?? (typeof e?.code === 'string' ? e.code : undefined)
+  const base = String(e?.message ?? err).split('\n')[0]
+  if (typeof e?.errorNum === 'number') return `ArangoDB error ${e.errorNum}: ${base}`
+  return sys && !base.includes(sys) ? `${base} (${sys})` : base
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const t = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(t)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
+
+export class GraphWriter {
+  private readonly known = new Map<string, 'document' | 'edge'>()
+  private readonly timeoutMs: number
+  private readonly initialMs: number
+  private readonly maxMs: number
+  private graph?: GraphSpec
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: WriterOptions,
+  ) {
+    this.timeoutMs = options.requestTimeoutMs ?? 30_000
+    this.initialMs = options.retryInitialMs ?? 200
+    this.maxMs = options.retryMaxMs ?? 10_000
+  }
+
+  /** Creates the mapping's collections, the dead-letter collection and the graph when missing. */
+  async prepare(mapper: Mapper): Promise<void> {
+    this.graph = mapper.graph
+    await this.retry('create collections', async () => {
+      for (const c of mapper.vertexCollections) await this.ensureCollection(c, 'document')
+      for (const c of mapper.edgeCollections) await this.ensureCollection(c, 'edge')
+      for (const d of mapper.graph?.edgeDefinitions ?? []) {
+        await this.ensureCollection(d.collection, 'edge')
+        for (const c of [...d.from, ...d.to]) await this.ensureCollection(c, 'document')
+      }
+      await this.ensureCollection(this.options.deadLetterCollection, 'document')
+      if (mapper.graph) await this.ensureGraph(mapper.graph)
+    })
+  }
+
+  private async ensureCollection(name: string, type: 'document' | 'edge', force = false): Promise<void> {
+    if (this.known.has(name) && !force) return
+    const col = this.db.collection(name)
+    if (!(await col.exists())) {
+      try {
+        if (type === 'edge') await this.db.createEdgeCollection(name)
+        else await this.db.createCollection(name)
+      } catch (err) {
+        // another consumer created it first
+        if ((err as { errorNum?: number }).errorNum !== ARANGO_DUPLICATE_NAME) throw err
+      }
+    }
+    this.known.set(name, type)
+  }
+
+  private async ensureGraph(spec: GraphSpec): Promise<void> {
+    const g = this.db.graph(spec.name)
+    if (await g.exists()) return
+    try {
+      await g.create(spec.edgeDefinitions)
+    } catch (err) {
+      if ((err as { errorNum?: number }).errorNum !== ARANGO_GRAPH_DUPLICATE) throw err
+    }
+  }
+
+  /** Runs `fn` until it succeeds; transient failures wait 200 ms, 400 ms, ... up to 10 s, with jitter. */
+  private async retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    let attempt = 0
+    let failed = false
+    for (;;) {
+      if (this.options.signal?.aborted)
+        throw new GraphpipeError('CONSUME_ABORTED', `${what}: aborted`, EXIT.INTERRUPTED)
+      try {
+        const result = await fn()
+        if (failed) this.options.onRecovered?.()
+        return result
+      } catch (err) {
+        if (isPermanent(err)) {
+          throw new GraphpipeError('CONSUME_WRITE_FAILED', `${what}: ${describe(err)}`, EXIT.FAILED)
+        }
+        if ((err as { errorNum?: number }).errorNum === ARANGO_COLLECTION_NOT_FOUND) {
+          // dropped while we ran: create it again on the next attempt
+          this.known.clear()
+        }
+        attempt += 1
+        failed = true
+        const cap = Math.min(this.maxMs, this.initialMs * 2 ** Math.min(attempt - 1, 20))
+        const delayMs = Math.round(cap / 2 + Math.random() * (cap / 2))
+        this.options.onRetry?.({ attempt, delayMs, error: describe(err), what })
+        await sleep(delayMs, this.options.signal)
+      }
+    }
+  }
+
+  /**
+   * One array insert through the same REST call as arangojs `collection.saveAll`, issued with
+   * `db.request` because only there can a request carry a timeout (a stopped server would
+   * otherwise hold the write forever).
+   */
+  private async saveAll(
+    collection: string,
+    type: 'document' | 'edge',
+    docs: unknown[],
+    mode: OverwriteMode,
+  ): Promise<ItemResult[]> {
+    return this.retry(`write ${collection}`, async () => {
+      if (!this.known.has(collection)) {
+        await this.ensureCollection(collection, type, true)
+        if (this.graph) await this.ensureGraph(this.graph)
+      }
+      const res = (await this.db.request(
+        {
+          method: 'POST',
+          pathname: `/_api/document/${encodeURIComponent(collection)}`,
+          body: docs,
+          search: { overwriteMode: mode },
+          timeout: this.timeoutMs,
+        },
+        (r) => r.parsedBody,
+      )) as ItemResult[]
+      if (!Array.isArray(res) || res.length !== docs.length) {
+        throw new Error(`unexpected answer to an array insert into ${collection}`)
+      }
+      return res
+    })
+  }
+
+  private async writeStage(
+    byColl: Map<string, PlanItem[]>,
+    type: 'document' | 'edge',
+    mode: OverwriteMode,
+  ): Promise<number> {
+    let written = 0
+    for (const [collection, all] of byColl) {
+      // parts of a record that failed in an earlier stage stay unwritten
+      const items = all.filter((i) => i.sources.some((s) => !s.failed))
+      if (items.length === 0) continue
+      const results = await this.saveAll(
+        collection,
+        type,
+        items.map((i) => i.doc),
+        mode,
+      )
+      results.forEach((r, i) => {
+        if (r?.error) {
+          const reason = `ArangoDB rejected ${collection}/${String(items[i].doc._key)}: ${r.errorMessage ?? 'error'} (errorNum ${r.errorNum})`
+          for (const s of items[i].sources) s.failed ??= reason
+        } else written += 1
+      })
+    }
+    return written
+  }
+
+  /** Writes a plan; resolves once everything in it is committed (or dead-lettered). */
+  async write(plan: WritePlan): Promise<WriteResult> {
+    const started = performance.now()
+    const vertices =
+      (await this.writeStage(plan.vertices, 'document', 'update')) +
+      (await this.writeStage(plan.ensure, 'document', 'ignore'))
+    const edges = await this.writeStage(plan.edges, 'edge', 'update')
+    const dead = [...plan.deadLetters]
+    for (const s of plan.sources as Source[])
+      if (s.failed) dead.push(deadLetter(s.message, s.failed, s.recordIndex, s.record))
+    await this.writeDeadLetters(dead)
+    return { vertices, edges, deadLetters: dead.length, writeMs: Math.round(performance.now() - started) }
+  }
+
+  private async writeDeadLetters(docs: DeadLetterDoc[]): Promise<void> {
+    if (docs.length === 0) return
+    const coll = this.options.deadLetterCollection
+    const results = await this.saveAll(coll, 'document', docs, 'replace')
+    const refused = docs.filter((_, i) => results[i]?.error)
+    if (refused.length > 0) {
+      // e.g. a raw payload too big for a document: keep the facts, drop the payload
+      const slim = refused.map((d) => ({ ...d, data: '', record: undefined, dataDropped: true }))
+      const again = await this.saveAll(coll, 'document', slim, 'replace')
+      const bad = again.find((r) => r?.error)
+      if (bad) {
+        throw new GraphpipeError(
+          'CONSUME_DEADLETTER_FAILED',
+          `cannot write to the dead-letter collection ${coll}: ${bad.errorMessage} (errorNum ${bad.errorNum})`,
+        )
+      }
+    }
+    if (this.options.publishDeadLetter) {
+      const publish = this.options.publishDeadLetter
+      await this.retry('publish dead letters', () =>
+        Promise.all(docs.map((d) => publish(d))).then(() => undefined),
+      )
+    }
+  }
+}
