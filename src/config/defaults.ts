@@ -16,6 +16,11 @@ export const DEFAULTS = {
     idle: '10s',
     ackDeadlineSeconds: 60,
     deadLetterCollection: 'graphpipe_deadletters',
+    maxBatchBytes: 10 * 1024 * 1024,
+    /** Per write request: a server that stops answering is retried after this. */
+    requestTimeout: '30s',
+    /** How long the Pub/Sub client extends leases of held messages (retries through an outage). */
+    maxExtension: '60m',
   },
   pubsub: {
     /** Project id used against the emulator when none is given (the emulator accepts any). */
