@@ -1,0 +1,54 @@
+import { Args } from '@oclif/core'
+
+import { BaseCommand } from '../cli/base-command.js'
+import { EXIT } from '../cli/errors.js'
+import { importFlags, optionsFromFlags } from '../import/flags.js'
+import { planImport, runImport } from '../import/importer.js'
+import { fileSummary, progressLine, rejectedLines, totalSummary } from '../import/render.js'
+import type { ImportResult } from '../import/types.js'
+import { startProgress } from '../ui/progress.js'
+
+export default class Import extends BaseCommand<typeof Import> {
+  static override summary = 'Bulk-load CSV/TSV/JSON/JSONL files into document and edge collections'
+  static override description =
+    'arangoimport-compatible: unquoted numbers and true/false are typed, quoted values stay strings, empty cells are left out. FILE may be - (stdin) and gzip-compressed. Exit 0 when no row was rejected, 1 when some were, 2 for usage errors.'
+  static override examples = [
+    '<%= config.bin %> import fixtures/airports.csv fixtures/flights.csv --graph airline',
+    '<%= config.bin %> import routes.csv.gz --collection flights --translate "src=_from" --translate "dst=_to" --from-prefix airports --to-prefix airports',
+  ]
+  static override strict = false
+  static override args = {
+    file: Args.string({ description: 'input file(s); - reads stdin', required: true }),
+  }
+  static override flags = importFlags
+
+  public async run(): Promise<ImportResult> {
+    const { argv } = await this.parse(Import)
+    const f = this.flags
+    const files = argv as string[]
+    const opts = optionsFromFlags(f)
+    await planImport(files, opts) // usage errors before connecting
+    const { db } = await this.connect({ verify: opts.createDatabase ? 'server' : 'database' })
+    let progress = startProgress('importing', { silent: this.silent })
+    // a line printed under a live spinner would be overdrawn: stop it, print, start it again
+    const say = (line: string, restart: boolean): void => {
+      progress.stop()
+      this.info(line)
+      if (restart) progress = startProgress('importing', { silent: this.silent })
+    }
+    let result: ImportResult
+    try {
+      result = await runImport(db, files, opts, {
+        onProgress: (p) => progress.update(progressLine(p)),
+        onNote: (m) => say(m, true),
+        onFileDone: (r) => say(fileSummary(r, Boolean(opts.dryRun)), true),
+      })
+    } finally {
+      progress.stop()
+    }
+    for (const line of rejectedLines(result, opts.errorsFile)) this.info(line)
+    this.info(totalSummary(result))
+    if (result.total.errors > 0) process.exitCode = EXIT.FAILED
+    return result
+  }
+}
