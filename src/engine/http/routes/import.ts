@@ -1,0 +1,217 @@
+/**
+ * POST /_api/import (docs.arangodb.com 3.12 develop/http-api/import): JSON lines (`documents`),
+ * one JSON array (`list`/`array`), `auto`, or the tabular form (first line: attribute names,
+ * then one JSON array of values per line). One request is one transaction: all of its documents
+ * are committed together or, when the process dies, not at all.
+ */
+import { ArangoError, arangoError, ERRORS } from '../../errors.js'
+import type { CollectionInfo, OverwriteMode } from '../../storage/types.js'
+import type { RequestContext, Router } from '../router.js'
+import { resolveCollection } from './collection.js'
+
+interface Counts {
+  created: number
+  errors: number
+  empty: number
+  updated: number
+  ignored: number
+  details: string[]
+}
+
+/** ArangoDB's generic message for an error number (import details use it, not the specific text). */
+function genericMessage(e: ArangoError): string {
+  for (const v of Object.values(ERRORS)) if (v.num === e.errorNum) return v.message
+  return e.message
+}
+
+class Importer {
+  readonly counts: Counts = { created: 0, errors: 0, empty: 0, updated: 0, ignored: 0, details: [] }
+  private readonly mode: OverwriteMode
+  private readonly onDuplicate: string
+  private readonly complete: boolean
+  private readonly details: boolean
+  private readonly fromPrefix?: string
+  private readonly toPrefix?: string
+  private readonly isEdge: boolean
+
+  constructor(
+    private readonly ctx: RequestContext,
+    private readonly c: CollectionInfo,
+  ) {
+    const od = ctx.q('onDuplicate') ?? 'error'
+    this.onDuplicate = ['update', 'replace', 'ignore'].includes(od) ? od : 'error'
+    this.mode = this.onDuplicate === 'error' ? 'conflict' : (this.onDuplicate as OverwriteMode)
+    this.complete = ctx.bool('complete')
+    this.details = ctx.bool('details')
+    this.fromPrefix = ctx.q('fromPrefix')
+    this.toPrefix = ctx.q('toPrefix')
+    this.isEdge = c.type === 3
+  }
+
+  fail(position: number, message: string, doc: unknown, err?: ArangoError): void {
+    if (this.complete) throw err ?? arangoError('HTTP_BAD_PARAMETER', message)
+    this.counts.errors++
+    if (this.details) {
+      this.counts.details.push(
+        `at position ${position}: ${message}, offending document: ${JSON.stringify(doc)}`,
+      )
+    }
+  }
+
+  one(position: number, doc: unknown): void {
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+      this.fail(
+        position,
+        'invalid JSON type (expecting object)',
+        doc,
+        arangoError('ARANGO_DOCUMENT_TYPE_INVALID'),
+      )
+      return
+    }
+    const d = doc as Record<string, unknown>
+    if (this.isEdge) {
+      if (this.fromPrefix !== undefined && typeof d._from === 'string' && !d._from.includes('/')) {
+        d._from = `${this.fromPrefix}/${d._from}`
+      }
+      if (this.toPrefix !== undefined && typeof d._to === 'string' && !d._to.includes('/')) {
+        d._to = `${this.toPrefix}/${d._to}`
+      }
+      if (d._from === undefined || d._to === undefined) {
+        this.fail(
+          position,
+          "missing '_from' or '_to' attribute",
+          d,
+          arangoError('ARANGO_INVALID_EDGE_ATTRIBUTE'),
+        )
+        return
+      }
+    }
+    try {
+      const r = this.ctx.store.insert(this.ctx.db, this.c.name, d, { overwriteMode: this.mode })
+      if (r.ignored) this.counts.ignored++
+      else if (r._oldRev !== undefined) this.counts.updated++
+      else this.counts.created++
+    } catch (e) {
+      if (!(e instanceof ArangoError)) throw e
+      const msg = genericMessage(e)
+      this.fail(position, `creating document failed with error '${msg}'`, d, arangoError(errorName(e), msg))
+    }
+  }
+}
+
+function errorName(e: ArangoError): keyof typeof ERRORS {
+  for (const [k, v] of Object.entries(ERRORS)) if (v.num === e.errorNum) return k as keyof typeof ERRORS
+  return 'HTTP_BAD_PARAMETER'
+}
+
+function isBlank(line: string): boolean {
+  return line.trim() === ''
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch {
+    return { ok: false }
+  }
+}
+
+function splitLines(text: string): string[] {
+  const lines = text.split('\n')
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
+  return lines
+}
+
+function importLines(imp: Importer, text: string): void {
+  const lines = splitLines(text)
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    if (isBlank(line)) {
+      imp.counts.empty++
+      continue
+    }
+    const p = parseJson(line)
+    if (!p.ok) {
+      imp.fail(i, 'invalid JSON type (expecting object, probably parse error)', line.trim())
+      continue
+    }
+    imp.one(i, p.value)
+  }
+}
+
+function importList(imp: Importer, value: unknown): void {
+  if (!Array.isArray(value)) throw arangoError('HTTP_BAD_PARAMETER', 'expecting a JSON array in the request')
+  for (let i = 0; i < value.length; i++) imp.one(i + 1, value[i])
+}
+
+function importTabular(imp: Importer, text: string): void {
+  const nl = text.indexOf('\n')
+  if (nl < 0) throw arangoError('HTTP_BAD_PARAMETER', 'no JSON array found in second line')
+  const header = parseJson(text.slice(0, nl))
+  if (
+    !header.ok ||
+    !Array.isArray(header.value) ||
+    header.value.length === 0 ||
+    header.value.some((h) => typeof h !== 'string')
+  ) {
+    throw arangoError('HTTP_BAD_PARAMETER', 'no JSON string array found in first line')
+  }
+  const names = header.value as string[]
+  const lines = splitLines(text.slice(nl + 1))
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const position = i + 1
+    if (isBlank(line)) {
+      imp.counts.empty++
+      continue
+    }
+    const p = parseJson(line)
+    if (!p.ok || !Array.isArray(p.value)) {
+      imp.fail(position, 'no valid JSON array data', line.trim())
+      continue
+    }
+    if (p.value.length !== names.length) {
+      imp.fail(
+        position,
+        `wrong number of JSON values (got ${p.value.length}, expected ${names.length})`,
+        p.value,
+      )
+      continue
+    }
+    const doc: Record<string, unknown> = {}
+    for (let j = 0; j < names.length; j++) {
+      const v = p.value[j] as unknown
+      // like arangoimport, a null cell is no attribute
+      if (v !== null) doc[names[j]] = v
+    }
+    imp.one(position, doc)
+  }
+}
+
+export function registerImportRoutes(router: Router): void {
+  router.add('POST', '/_api/import', (ctx) => {
+    const name = ctx.q('collection')
+    if (name === undefined || name === '') throw arangoError('ARANGO_COLLECTION_PARAMETER_MISSING')
+    const c = resolveCollection(ctx, name)
+    const type = ctx.q('type') ?? ''
+    const text = ctx.text()
+    const imp = new Importer(ctx, c)
+    ctx.store.transaction(() => {
+      if (ctx.bool('overwrite')) ctx.store.truncateCollection(ctx.db, c.name)
+      if (type === 'documents') importLines(imp, text)
+      else if (type === 'list' || type === 'array') importList(imp, ctx.json())
+      else if (type === 'auto') {
+        if (text.trimStart().startsWith('[')) {
+          const p = parseJson(text)
+          if (p.ok) importList(imp, p.value)
+          else importLines(imp, text)
+        } else importLines(imp, text)
+      } else if (type === '' || type === 'csv' || type === 'tabular') importTabular(imp, text)
+      else throw arangoError('HTTP_BAD_PARAMETER', `invalid value for 'type'`)
+    })
+    const { details, ...counts } = imp.counts
+    const body: Record<string, unknown> = { error: false, ...counts }
+    if (ctx.bool('details')) body.details = details
+    return { status: 201, body }
+  })
+}
