@@ -89,7 +89,12 @@ function rawData(data: Buffer): { data: string; dataEncoding: 'utf8' | 'base64' 
     : { data: data.toString('base64'), dataEncoding: 'base64' }
 }
 
-/** The dead-letter document; its key is stable, so redelivery overwrites rather than repeats it. */
+/** Stable per message and record, so a redelivery overwrites its dead letter rather than adding one. */
+export function deadLetterKey(messageId: string, recordIndex?: number): string {
+  return hash(`${messageId}:${recordIndex ?? ''}`)
+}
+
+/** The dead-letter document of a message (or of one of its records). */
 export function deadLetter(
   message: Inbound,
   reason: string,
@@ -97,7 +102,7 @@ export function deadLetter(
   record?: unknown,
 ): DeadLetterDoc {
   const doc: DeadLetterDoc = {
-    _key: hash(`${message.id}:${recordIndex ?? ''}`),
+    _key: deadLetterKey(message.id, recordIndex),
     reason,
     messageId: message.id,
     publishTime: new Date(message.publishTime).toISOString(),

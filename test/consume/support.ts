@@ -1,0 +1,176 @@
+/**
+ * Shared pieces of the consume integration tests: seed-shaped message generation with the graph
+ * it must produce, an exact comparison of that graph with the database, publishing, and running
+ * the built CLI.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+
+import { PubSub, type Topic } from '@google-cloud/pubsub'
+import type { Database } from 'arangojs'
+import { expect } from 'vitest'
+
+import { edgeKey } from '../../src/consume/batch.js'
+
+export const ROOT = path.resolve(__dirname, '../..')
+export const FIXTURES = path.join(ROOT, 'fixtures/consume')
+
+export type Doc = Record<string, unknown>
+
+export interface ExpectedGraph {
+  users: Map<string, Doc>
+  /** `from\tto` of every follow edge. */
+  edges: Set<string>
+}
+
+export function emptyGraph(): ExpectedGraph {
+  return { users: new Map(), edges: new Set() }
+}
+
+/** What the twitter mapping must produce, applied to one parsed message. */
+export function applyTwitter(g: ExpectedGraph, message: { data: Doc[] }): void {
+  for (const rec of message.data) {
+    const key = String(rec.username)
+    const { follow, ...attrs } = rec
+    g.users.set(key, { ...(g.users.get(key) ?? {}), ...attrs, _key: key })
+    const targets = follow === undefined ? [] : Array.isArray(follow) ? follow : [follow]
+    for (const t of targets as string[]) {
+      g.edges.add(`users/${key}\tusers/${t}`)
+      if (!g.users.has(t)) g.users.set(t, { _key: t, username: t })
+    }
+  }
+}
+
+/** A small deterministic PRNG (mulberry32), so a failing run can be repeated. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * `n` seed-shaped messages over a pool of users. Every message sets attributes no other message
+ * sets, so the merged result is the same in any order (as with several consumers it must be).
+ */
+export function seedMessages(n: number, seed = 7): { messages: Doc[]; expected: ExpectedGraph } {
+  const rand = prng(seed)
+  const pool = Math.max(10, Math.floor(n / 10))
+  const user = (hi: number) => `u${Math.floor(rand() * hi)}`
+  const expected = emptyGraph()
+  const messages: Doc[] = []
+  for (let i = 0; i < n; i++) {
+    const m = {
+      message: 'success',
+      data: [
+        { username: user(pool * 0.8), [`a${i}`]: i, follow: user(pool) },
+        { username: user(pool * 0.8), [`b${i}`]: `v${i}`, follow: [user(pool), user(pool)] },
+      ],
+    }
+    applyTwitter(expected, m)
+    messages.push(m)
+  }
+  return { messages, expected }
+}
+
+const strip = (d: Doc): Doc => {
+  const { _id, _rev, ...rest } = d
+  void _id
+  void _rev
+  return rest
+}
+
+async function fetchAll(db: Database, collection: string, keys: string[]): Promise<Map<string, Doc>> {
+  const out = new Map<string, Doc>()
+  for (let i = 0; i < keys.length; i += 1000) {
+    const docs = (await db.collection(collection).documents(keys.slice(i, i + 1000))) as Doc[]
+    for (const d of docs) if (d && typeof d._key === 'string' && !d.error) out.set(d._key, d)
+  }
+  return out
+}
+
+/** The database holds exactly the expected users and follow edges: nothing missing, nothing extra. */
+export async function expectExactGraph(db: Database, expected: ExpectedGraph): Promise<void> {
+  const users = await fetchAll(db, 'users', [...expected.users.keys()])
+  const missing = [...expected.users.keys()].filter((k) => !users.has(k))
+  expect(missing.slice(0, 10), `${missing.length} users missing`).toEqual([])
+  for (const [k, want] of expected.users) expect(strip(users.get(k)!), `users/${k}`).toEqual(want)
+  expect(
+    await db
+      .collection('users')
+      .count()
+      .then((c) => c.count),
+  ).toBe(expected.users.size)
+
+  const edgeKeys = new Map<string, string>()
+  for (const e of expected.edges) {
+    const [from, to] = e.split('\t')
+    edgeKeys.set(edgeKey({ _from: from, _to: to }), e)
+  }
+  const edges = await fetchAll(db, 'follow', [...edgeKeys.keys()])
+  const missingEdges = [...edgeKeys].filter(([k]) => !edges.has(k)).map(([, e]) => e)
+  expect(missingEdges.slice(0, 10), `${missingEdges.length} edges missing`).toEqual([])
+  for (const [k, e] of edgeKeys) expect(`${edges.get(k)!._from}\t${edges.get(k)!._to}`).toBe(e)
+  expect(
+    await db
+      .collection('follow')
+      .count()
+      .then((c) => c.count),
+  ).toBe(expected.edges.size)
+}
+
+export function pubsubClient(host: string, projectId: string): PubSub {
+  return new PubSub({ apiEndpoint: host, projectId, emulatorMode: true })
+}
+
+/** Publishes every message (JSON, or raw text for strings) and waits until all are accepted. */
+export async function publishAll(
+  topic: Topic,
+  messages: (Doc | string)[],
+  attributes?: Record<string, string>,
+): Promise<string[]> {
+  const ids: string[] = []
+  const chunk = 2000
+  for (let i = 0; i < messages.length; i += chunk) {
+    const part = messages.slice(i, i + chunk)
+    ids.push(
+      ...(await Promise.all(
+        part.map((m) =>
+          topic.publishMessage({
+            data: Buffer.from(typeof m === 'string' ? m : JSON.stringify(m)),
+            attributes,
+          }),
+        ),
+      )),
+    )
+  }
+  return ids
+}
+
+export interface CliRun {
+  child: ChildProcess
+  stdout: () => string
+  stderr: () => string
+  exit: Promise<number | null>
+}
+
+/** Runs the built CLI (`node bin/run.js ...`); `npm run build` must have run (pretest does). */
+export function runCli(args: string[], env: Record<string, string>): CliRun {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/run.js'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, CI: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  let err = ''
+  child.stdout!.on('data', (d) => (out += d))
+  child.stderr!.on('data', (d) => (err += d))
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  return { child, stdout: () => out, stderr: () => err, exit }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
