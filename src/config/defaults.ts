@@ -33,6 +33,13 @@ export const DEFAULTS = {
     maxOutstandingBytes: 64 * 1024 * 1024,
     errorsShown: 20,
   },
+  query: {
+    /** Rows held back to choose table/CSV columns and widths before streaming the rest. */
+    sampleRows: 100,
+    /** The interactive shell's history: file name in the XDG state dir, entries kept. */
+    historyFile: 'query_history',
+    historySize: 1000,
+  },
   jwtLifetimeSeconds: 3600,
 } as const
 

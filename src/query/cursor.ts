@@ -1,0 +1,160 @@
+import type { Database } from 'arangojs'
+
+import { OutputClosedError } from './format/sink.js'
+import { QueryTimeoutError } from './errors.js'
+
+export interface CursorWarning {
+  code: number
+  message: string
+}
+
+/** The `extra` of a cursor response (ArangoDB puts a streaming query's final stats in its last batch). */
+export interface CursorExtra {
+  warnings?: CursorWarning[]
+  stats?: Record<string, unknown> & {
+    writesExecuted?: number
+    writesIgnored?: number
+    scannedFull?: number
+    scannedIndex?: number
+    filtered?: number
+    executionTime?: number
+    peakMemoryUsage?: number
+    fullCount?: number
+    nodes?: { id: number; calls: number; items: number; runtime: number; filter?: number }[]
+  }
+  profile?: Record<string, number>
+  plan?: { nodes?: Record<string, unknown>[] } & Record<string, unknown>
+}
+
+export interface StreamOptions {
+  /** Rows per batch the server sends (`batchSize`). */
+  batchSize: number
+  /** Stop after this many rows; the cursor is then deleted on the server. */
+  maxRows?: number
+  /** Give up after this many milliseconds (client deadline, and `maxRuntime` for the server). */
+  timeoutMs?: number
+  /** Ask for the query profile (`profile: 2`: phases, plan and per-node stats). */
+  profile?: boolean
+  /** Cursor time-to-live on the server, seconds. */
+  ttl?: number
+  /** Stop early (e.g. Ctrl-C in the shell). */
+  signal?: AbortSignal
+}
+
+export interface StreamResult {
+  rows: number
+  /** True when `maxRows` cut the result short. */
+  truncated: boolean
+  /** True when the output closed before the end (reader went away) or `signal` aborted. */
+  stopped: boolean
+  extra: CursorExtra
+  /** Wall time from sending the query to the last batch, milliseconds. */
+  elapsedMs: number
+}
+
+interface CursorBody {
+  result?: unknown[]
+  hasMore?: boolean
+  id?: string
+  nextBatchId?: string
+  extra?: CursorExtra
+}
+
+/**
+ * Runs an AQL query as a streaming cursor and hands each batch to `onBatch` as it arrives; at most
+ * one batch is held at a time, so memory stays flat however long the result.
+ *
+ * The cursor is driven with `db.request` rather than arangojs' `Cursor`, because arangojs 10's
+ * BatchCursor keeps only the first response's `extra` while a streaming query reports its stats
+ * and profile with its last batch. The requests are the ones arangojs sends: `POST /_api/cursor`,
+ * then `POST /_api/cursor/{id}/{nextBatchId}` (ArangoDB 3.12) or `/_api/cursor/{id}` (older).
+ */
+export async function streamQuery(
+  db: Database,
+  query: string,
+  bindVars: Record<string, unknown>,
+  opts: StreamOptions,
+  onBatch: (rows: unknown[]) => Promise<void>,
+): Promise<StreamResult> {
+  const started = performance.now()
+  const { maxRows, timeoutMs } = opts
+  const deadline = timeoutMs === undefined ? undefined : started + timeoutMs
+  const remaining = (): number | undefined => {
+    if (deadline === undefined) return undefined
+    const left = Math.ceil(deadline - performance.now())
+    if (left <= 0) throw new QueryTimeoutError(timeoutMs!)
+    return left
+  }
+  const request = async (options: Parameters<Database['request']>[0]): Promise<CursorBody> => {
+    try {
+      return (await db.request({ ...options, timeout: remaining() })) as CursorBody
+    } catch (err) {
+      if ((err as Error).name === 'ResponseTimeoutError' && timeoutMs !== undefined) {
+        throw new QueryTimeoutError(timeoutMs)
+      }
+      throw err
+    }
+  }
+
+  const options: Record<string, unknown> = { stream: true }
+  if (opts.profile) options.profile = 2
+  if (timeoutMs !== undefined) options.maxRuntime = timeoutMs / 1000
+  const batchSize = maxRows !== undefined ? Math.max(1, Math.min(opts.batchSize, maxRows)) : opts.batchSize
+
+  let body = await request({
+    method: 'POST',
+    pathname: '/_api/cursor',
+    body: { query, bindVars, batchSize, ttl: opts.ttl, options },
+  })
+  let extra: CursorExtra = body.extra ?? {}
+  const id = body.id
+  let open = Boolean(id && body.hasMore)
+  let rows = 0
+  let truncated = false
+  let stopped = false
+  try {
+    while (true) {
+      let batch = body.result ?? []
+      if (maxRows !== undefined && rows + batch.length > maxRows) {
+        batch = batch.slice(0, maxRows - rows)
+        truncated = true
+      }
+      body.result = undefined
+      if (batch.length > 0) {
+        try {
+          await onBatch(batch)
+        } catch (err) {
+          if (err instanceof OutputClosedError) {
+            stopped = true
+            break
+          }
+          throw err
+        }
+      }
+      rows += batch.length
+      if (!open) break
+      if (maxRows !== undefined && rows >= maxRows) {
+        truncated = true
+        break
+      }
+      if (opts.signal?.aborted) {
+        stopped = true
+        break
+      }
+      const next: string = body.nextBatchId
+        ? `/_api/cursor/${encodeURIComponent(id!)}/${body.nextBatchId}`
+        : `/_api/cursor/${encodeURIComponent(id!)}`
+      body = await request({ method: 'POST', pathname: next })
+      open = Boolean(body.hasMore)
+      if (body.extra) extra = body.extra
+    }
+  } finally {
+    if (open && id) {
+      // Free the server-side cursor we walked away from; failing to is harmless (it expires by ttl).
+      await db
+        .request({ method: 'DELETE', pathname: `/_api/cursor/${encodeURIComponent(id)}` })
+        .catch(() => {})
+    }
+  }
+  return { rows, truncated, stopped, extra, elapsedMs: performance.now() - started }
+}

@@ -1,0 +1,148 @@
+import { isPlainObject } from './cells.js'
+import type { Sink } from './sink.js'
+import type { Renderer } from './types.js'
+
+/** Attributes tried, in order, for a vertex's label before falling back to its `_key`. */
+const VERTEX_LABELS = ['name', 'label', 'title', 'username', 'displayName', 'display_name', 'fullName']
+/** Attributes tried for an edge's label; edges without one are drawn unlabelled. */
+const EDGE_LABELS = ['label', 'name', 'type', 'relation']
+
+export interface GraphVertex {
+  id: string
+  label: string
+  /** False while the vertex is known only as an edge's end. */
+  seen: boolean
+}
+
+export interface GraphEdge {
+  key: string
+  from: string
+  to: string
+  label?: string
+}
+
+function pickLabel(doc: Record<string, unknown>, names: readonly string[]): string | undefined {
+  for (const n of names) {
+    const v = doc[n]
+    if (typeof v === 'string' && v !== '') return v
+    if (typeof v === 'number') return String(v)
+  }
+  return undefined
+}
+
+const keyOf = (id: string): string => id.slice(id.indexOf('/') + 1)
+
+/**
+ * Finds the graph in query results: documents with `_id` are vertices, documents with `_from` and
+ * `_to` are edges, and anything else (traversal paths `{vertices, edges}`, arrays, objects such as
+ * `{airport, flight}`) is searched for them. Vertices and edges are kept once each.
+ */
+export class GraphCollector {
+  readonly vertices = new Map<string, GraphVertex>()
+  readonly edges = new Map<string, GraphEdge>()
+
+  add(value: unknown, depth = 0): void {
+    if (depth > 64) return
+    if (Array.isArray(value)) {
+      for (const v of value) this.add(v, depth + 1)
+      return
+    }
+    if (!isPlainObject(value)) return
+    const { _id, _from, _to } = value
+    if (typeof _from === 'string' && typeof _to === 'string') {
+      this.addEdge(value, _from, _to)
+      return
+    }
+    if (typeof _id === 'string') {
+      this.addVertex(_id, pickLabel(value, VERTEX_LABELS) ?? (value._key as string | undefined) ?? keyOf(_id))
+      return
+    }
+    for (const v of Object.values(value)) this.add(v, depth + 1)
+  }
+
+  private addVertex(id: string, label: string): void {
+    const known = this.vertices.get(id)
+    if (known?.seen) return
+    if (known) {
+      known.label = label
+      known.seen = true
+    } else this.vertices.set(id, { id, label, seen: true })
+  }
+
+  private addEdge(doc: Record<string, unknown>, from: string, to: string): void {
+    const label = pickLabel(doc, EDGE_LABELS)
+    const key = typeof doc._id === 'string' ? doc._id : `${from}\u0000${to}\u0000${label ?? ''}`
+    if (this.edges.has(key)) return
+    for (const end of [from, to]) {
+      if (!this.vertices.has(end)) this.vertices.set(end, { id: end, label: keyOf(end), seen: false })
+    }
+    this.edges.set(key, { key, from, to, label })
+  }
+}
+
+function dotString(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n')}"`
+}
+
+/** Graphviz DOT text for a collected graph. */
+export function toDot(g: GraphCollector): string {
+  const lines = ['digraph result {', '  rankdir=LR;', '  node [shape=box, style=rounded];']
+  for (const v of g.vertices.values()) lines.push(`  ${dotString(v.id)} [label=${dotString(v.label)}];`)
+  for (const e of g.edges.values()) {
+    const attrs = e.label === undefined ? '' : ` [label=${dotString(e.label)}]`
+    lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)}${attrs};`)
+  }
+  lines.push('}')
+  return lines.join('\n') + '\n'
+}
+
+/** Mermaid escapes inside a quoted label are HTML entity codes written as `#name;`. */
+function mermaidText(s: string): string {
+  return s
+    .replace(/#/g, '#35;')
+    .replace(/"/g, '#quot;')
+    .replace(/</g, '#lt;')
+    .replace(/>/g, '#gt;')
+    .replace(/\|/g, '#124;')
+    .replace(/\r?\n/g, ' ')
+}
+
+/** A Mermaid flowchart for a collected graph (node ids are n1, n2, … since `_id`s hold `/`). */
+export function toMermaid(g: GraphCollector): string {
+  const ids = new Map<string, string>()
+  const lines = ['flowchart LR']
+  for (const v of g.vertices.values()) {
+    const id = `n${ids.size + 1}`
+    ids.set(v.id, id)
+    lines.push(`  ${id}["${mermaidText(v.label)}"]`)
+  }
+  for (const e of g.edges.values()) {
+    const arrow = e.label === undefined ? '-->' : `-->|"${mermaidText(e.label)}"|`
+    lines.push(`  ${ids.get(e.from)} ${arrow} ${ids.get(e.to)}`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+/** Draws the results as a graph once they are all in (the graph is held, deduplicated). */
+export class GraphRenderer implements Renderer {
+  readonly graph = new GraphCollector()
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly kind: 'dot' | 'mermaid',
+    private readonly note?: (message: string) => void,
+  ) {}
+
+  async push(rows: readonly unknown[]): Promise<void> {
+    for (const row of rows) this.graph.add(row)
+  }
+
+  async end(): Promise<void> {
+    if (this.graph.vertices.size === 0) {
+      this.note?.(
+        'note: the result holds no vertices or edges (documents with _id, edges with _from/_to) to draw',
+      )
+    }
+    await this.sink.write(this.kind === 'dot' ? toDot(this.graph) : toMermaid(this.graph))
+  }
+}

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises'
+
+import { EXIT, GraphpipeError } from '../cli/errors.js'
+
+export type QuerySource = { kind: 'text'; query: string; origin: string } | { kind: 'shell' }
+
+const usage = (message: string): GraphpipeError => new GraphpipeError('QUERY_NO_QUERY', message, EXIT.USAGE)
+
+/** A query as typed: trailing blank space and one trailing `;` (the shell's terminator) removed. */
+export function cleanQuery(text: string): string {
+  return text.replace(/;\s*$/, '').replace(/\s+$/, '')
+}
+
+export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = ''
+  stream.setEncoding?.('utf8')
+  for await (const chunk of stream) text += chunk
+  return text
+}
+
+/**
+ * Where the query comes from: the argument (`-` means stdin), `--file`, or stdin when it is not a
+ * terminal; with none of them and stdin a terminal, the interactive shell.
+ */
+export async function resolveQuerySource(opts: {
+  arg?: string
+  file?: string
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean }
+}): Promise<QuerySource> {
+  const { arg, file, stdin } = opts
+  if (arg !== undefined && file !== undefined) {
+    throw usage('give the query either as an argument or with --file, not both')
+  }
+  let text: string
+  let origin: string
+  if (file !== undefined) {
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (err) {
+      throw usage(`--file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? err})`)
+    }
+    origin = file
+  } else if (arg !== undefined && arg !== '-') {
+    text = arg
+    origin = 'argument'
+  } else if (stdin.isTTY && arg === undefined) {
+    return { kind: 'shell' }
+  } else {
+    text = await readAll(stdin)
+    origin = 'stdin'
+  }
+  const query = cleanQuery(text)
+  if (query.trim() === '') throw usage(`no query: the ${origin} is empty`)
+  return { kind: 'text', query, origin }
+}
