@@ -227,6 +227,9 @@ export class SqliteStore implements Store {
       this.db
         .prepare(`INSERT OR IGNORE INTO meta VALUES ('jwt_secret', ?)`)
         .run(crypto.randomBytes(32).toString('hex'))
+      this.db
+        .prepare(`INSERT OR IGNORE INTO meta VALUES ('server_id', ?)`)
+        .run(crypto.randomBytes(6).toString('hex').toUpperCase())
     })
     this.s = {
       dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
@@ -319,6 +322,7 @@ export class SqliteStore implements Store {
     this.colls.clear()
     this.dbNames.clear()
     this.dbIds.clear()
+    const serverId = this.db.prepare(`SELECT v FROM meta WHERE k = 'server_id'`).pluck().get() as string
     for (const r of this.db.prepare('SELECT name, id FROM databases').all() as {
       name: string
       id: string
@@ -355,7 +359,7 @@ export class SqliteStore implements Store {
         name: r.name,
         type: r.type as CollectionType,
         isSystem: !!r.is_system,
-        globallyUniqueId: r.is_system ? r.name : `h${this.dbIds.get(r.db) ?? '0'}/${r.id}`,
+        globallyUniqueId: r.is_system ? r.name : `h${serverId}/${r.id}`,
         waitForSync: !!r.wait_for_sync,
         keyOptions: JSON.parse(r.key_options) as CollectionInfo['keyOptions'],
         schema: r.schema === null ? null : JSON.parse(r.schema),

@@ -36,6 +36,7 @@ function properties(ctx: RequestContext, c: CollectionInfo): Record<string, unkn
     waitForSync: c.waitForSync,
     usesRevisionsAsDocumentIds: true,
     syncByRevision: true,
+    supportsRBAC: true,
     statusString: 'loaded',
     id: c.id,
     isSmartChild: false,
@@ -129,7 +130,7 @@ export function registerCollectionRoutes(router: Router): void {
             indexes: indexes.map((i) => ({ type: i.type, id: Number(i.id.split('/')[1]), count })),
           }
         }
-        return ok(200, { figures, ...properties(ctx, c) }, loc)
+        return ok(200, { figures, ...properties(ctx, c), count }, loc)
       }
       case 'revision':
         return ok(200, { ...properties(ctx, c), revision: revisionOf(ctx, c) }, loc)
