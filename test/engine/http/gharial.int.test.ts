@@ -202,7 +202,7 @@ describe('named graphs through arangojs', () => {
     await knows.save({ _from: 'p/a', _to: 'p/b' })
     await knows.save({ _from: 'p/c', _to: 'p/a' })
     const bc = await knows.save({ _from: 'p/b', _to: 'p/c' })
-    expect(await p.remove('a')).toBe(true)
+    expect(await p.remove('a', { returnOld: true })).toMatchObject({ error: false, old: { _key: 'a' } })
     expect(await target.db.collection('knows').count()).toMatchObject({ count: 1 })
     expect(await knows.edgeExists(bc._key)).toBe(true)
     expect(await failure(p.remove('a'))).toEqual({ code: 404, errorNum: 1202 })
