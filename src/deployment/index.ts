@@ -37,7 +37,9 @@ export interface ConnectOptions {
 const VERIFY_TIMEOUT_MS = 15_000
 
 async function verify(db: Database, what: 'database' | 'server', timeout: number): Promise<void> {
-  await db.request({ pathname: what === 'database' ? '/_api/database/current' : '/_api/version', timeout })
+  if (what === 'database') await db.request({ pathname: '/_api/database/current', timeout })
+  // a missing database answers 1228 to every path below it: ask `_system` whether the server answers
+  else await db.database('_system').request({ pathname: '/_api/version', timeout })
 }
 
 export async function connect(flags: DeploymentFlags, opts: ConnectOptions): Promise<Connection> {
