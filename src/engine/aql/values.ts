@@ -144,3 +144,22 @@ export function normalize(v: unknown): AqlValue {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null
   return v as AqlValue
 }
+
+/**
+ * A string that is equal for AQL-equal values (object key order ignored), for DISTINCT, COLLECT
+ * grouping and UNIQUE-style aggregation.
+ */
+export function canonicalKey(v: unknown): string {
+  if (v === null || v === undefined) return 'null'
+  if (typeof v !== 'object') return typeof v === 'number' && !Number.isFinite(v) ? 'null' : JSON.stringify(v)
+  if (Array.isArray(v)) return '[' + v.map(canonicalKey).join(',') + ']'
+  const o = v as Record<string, unknown>
+  return (
+    '{' +
+    Object.keys(o)
+      .sort()
+      .map((k) => JSON.stringify(k) + ':' + canonicalKey(o[k]))
+      .join(',') +
+    '}'
+  )
+}

@@ -1,0 +1,231 @@
+/**
+ * AQL cursors as ArangoDB 3.12 serves them over /_api/cursor (ENGINE-SPEC §7): batches of
+ * `batchSize`, `id` and `nextBatchId` only while `hasMore`, `count` only when asked for, `extra`
+ * repeated in every batch, expiry after `ttl` seconds idle, retry of the last batch with
+ * `allowRetry`. Stream cursors of read-only queries pull their rows lazily, batch by batch, so
+ * memory stays flat whatever the result size.
+ */
+import { DEFAULTS } from '../../config/defaults.js'
+import { ArangoError, arangoError } from '../errors.js'
+import type { Store } from '../storage/types.js'
+import { compileQuery, type QueryContext, type QueryOptions } from './executor.js'
+import { loadFunctionLibrary } from './library.js'
+import type { AqlValue } from './values.js'
+
+export interface CursorRequest {
+  query?: unknown
+  bindVars?: unknown
+  count?: unknown
+  batchSize?: unknown
+  ttl?: unknown
+  options?: unknown
+  [k: string]: unknown
+}
+
+interface Cursor {
+  id: string
+  db: string
+  ctx: QueryContext
+  iter: Iterator<AqlValue> | null
+  /** Materialized rows not yet sent (non-stream), or the one-row lookahead (stream). */
+  pending: AqlValue[]
+  pendingPos: number
+  count?: number
+  batchSize: number
+  ttlMs: number
+  expires: number
+  batchId: number
+  lastBody: Record<string, unknown> | null
+  allowRetry: boolean
+  fullCount: boolean
+  startedAt: number
+  exhausted: boolean
+}
+
+let nextCursorId = Date.now() % 1_000_000_000
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+export class CursorManager {
+  private cursors = new Map<string, Cursor>()
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(private readonly store: Store) {}
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    this.cursors.clear()
+  }
+
+  private sweep(): void {
+    const now = Date.now()
+    for (const [id, c] of this.cursors) if (c.expires <= now) this.cursors.delete(id)
+    if (this.cursors.size === 0 && this.timer) {
+      clearInterval(this.timer)
+      this.timer = null
+    }
+  }
+
+  private arm(): void {
+    if (this.timer) return
+    this.timer = setInterval(() => this.sweep(), 1000)
+    this.timer.unref()
+  }
+
+  /** POST /_api/cursor: 201 with the first batch. */
+  async create(db: string, body: unknown): Promise<Record<string, unknown>> {
+    this.sweep()
+    if (body === undefined || body === null) throw arangoError('QUERY_EMPTY')
+    if (!isObj(body)) throw arangoError('HTTP_BAD_PARAMETER', 'expecting a JSON object in the request body')
+    const req = body as CursorRequest
+    if (req.query === undefined || req.query === null || req.query === '') throw arangoError('QUERY_EMPTY')
+    if (typeof req.query !== 'string') throw arangoError('HTTP_BAD_PARAMETER', 'expecting string for <query>')
+    const bindVars = req.bindVars ?? {}
+    if (!isObj(bindVars)) throw arangoError('QUERY_BIND_PARAMETERS_INVALID')
+    const options = isObj(req.options) ? req.options : {}
+    let batchSize: number = DEFAULTS.cursor.batchSize
+    if (req.batchSize !== undefined && req.batchSize !== null) {
+      if (typeof req.batchSize !== 'number' || req.batchSize < 1) {
+        throw arangoError('HTTP_BAD_PARAMETER', "expecting non-zero value for 'batchSize'")
+      }
+      batchSize = Math.trunc(req.batchSize)
+    }
+    const ttl = typeof req.ttl === 'number' && req.ttl > 0 ? req.ttl : DEFAULTS.cursor.ttlSeconds
+    const stream = options.stream === true
+    const qopts: QueryOptions = {
+      fullCount: options.fullCount === true && !stream,
+      failOnWarning: options.failOnWarning === true,
+      maxWarningCount: typeof options.maxWarningCount === 'number' ? options.maxWarningCount : undefined,
+    }
+    const lib = await loadFunctionLibrary()
+    const started = performance.now()
+    const compiled = compileQuery(this.store, db, req.query, bindVars, lib, qopts)
+    const cursor: Cursor = {
+      id: String(++nextCursorId),
+      db,
+      ctx: compiled.ctx,
+      iter: null,
+      pending: [],
+      pendingPos: 0,
+      batchSize,
+      ttlMs: ttl * 1000,
+      expires: Date.now() + ttl * 1000,
+      batchId: 1,
+      lastBody: null,
+      allowRetry: options.allowRetry === true,
+      fullCount: qopts.fullCount === true,
+      startedAt: started,
+      exhausted: false,
+    }
+    if (stream && !compiled.isModification) {
+      cursor.iter = compiled.run()[Symbol.iterator]()
+    } else {
+      const rows = compiled.isModification
+        ? this.store.transaction(() => [...compiled.run()])
+        : [...compiled.run()]
+      cursor.pending = rows
+      cursor.exhausted = true
+      if (req.count === true) cursor.count = rows.length
+      compiled.ctx.stats.executionTime = (performance.now() - started) / 1000
+    }
+    const out = this.batch(cursor, 201)
+    if (out.hasMore || cursor.allowRetry) {
+      this.cursors.set(cursor.id, cursor)
+      this.arm()
+    }
+    return out
+  }
+
+  /** Next batch: POST /_api/cursor/{id}[/{batchId}] and the deprecated PUT /_api/cursor/{id}. */
+  next(id: string, batchId?: string): Record<string, unknown> {
+    this.sweep()
+    const c = this.cursors.get(id)
+    if (!c) throw arangoError('CURSOR_NOT_FOUND')
+    c.expires = Date.now() + c.ttlMs
+    if (batchId !== undefined) {
+      const n = Number(batchId)
+      if (n === c.batchId && c.lastBody) {
+        if (!c.allowRetry) throw arangoError('CURSOR_NOT_FOUND')
+        return { ...c.lastBody, code: 200 }
+      }
+      if (n !== c.batchId + 1) throw arangoError('CURSOR_NOT_FOUND')
+    }
+    if (!c.lastBody?.hasMore) throw arangoError('CURSOR_NOT_FOUND')
+    c.batchId++
+    const out = this.batch(c, 200)
+    if (!out.hasMore && !c.allowRetry) this.cursors.delete(id)
+    return out
+  }
+
+  /** DELETE /_api/cursor/{id}: 202. */
+  remove(id: string): Record<string, unknown> {
+    this.sweep()
+    if (!this.cursors.delete(id)) throw arangoError('CURSOR_NOT_FOUND')
+    return { id, error: false, code: 202 }
+  }
+
+  private batch(c: Cursor, code: number): Record<string, unknown> {
+    const result: AqlValue[] = []
+    let hasMore: boolean
+    if (c.iter) {
+      try {
+        const started = performance.now()
+        while (result.length < c.batchSize) {
+          if (c.pendingPos < c.pending.length) {
+            result.push(c.pending[c.pendingPos++]!)
+            continue
+          }
+          const r = c.iter.next()
+          if (r.done) {
+            c.exhausted = true
+            break
+          }
+          result.push(r.value)
+        }
+        c.pending = []
+        c.pendingPos = 0
+        if (!c.exhausted) {
+          // look one row ahead: hasMore must be exact
+          const r = c.iter.next()
+          if (r.done) c.exhausted = true
+          else c.pending = [r.value]
+        }
+        c.ctx.stats.executionTime += (performance.now() - started) / 1000
+      } catch (e) {
+        this.cursors.delete(c.id)
+        throw e instanceof ArangoError ? e : e
+      }
+      hasMore = !c.exhausted || c.pending.length > 0
+    } else {
+      const end = Math.min(c.pending.length, c.pendingPos + c.batchSize)
+      for (let i = c.pendingPos; i < end; i++) result.push(c.pending[i]!)
+      c.pendingPos = end
+      hasMore = c.pendingPos < c.pending.length
+      if (!hasMore) c.pending = []
+    }
+    const body: Record<string, unknown> = { result, hasMore }
+    if (hasMore) body.id = c.id
+    if (c.count !== undefined) body.count = c.count
+    const stats: Record<string, unknown> = { ...c.ctx.stats }
+    if (!c.fullCount) delete stats.fullCount
+    else if (stats.fullCount === undefined) stats.fullCount = c.count ?? 0
+    body.extra = { warnings: c.ctx.warnings, stats: orderStats(stats) }
+    body.cached = false
+    if (hasMore) body.nextBatchId = String(c.batchId + 1)
+    body.error = false
+    body.code = code
+    c.lastBody = body
+    return body
+  }
+}
+
+/** ArangoDB prints fullCount before executionTime. */
+function orderStats(s: Record<string, unknown>): Record<string, unknown> {
+  const { executionTime, peakMemoryUsage, intermediateCommits, fullCount, ...rest } = s
+  const out: Record<string, unknown> = { ...rest }
+  if (fullCount !== undefined) out.fullCount = fullCount
+  Object.assign(out, { executionTime, peakMemoryUsage, intermediateCommits })
+  return out
+}

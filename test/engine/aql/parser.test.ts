@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+import { parseQuery } from '../../../src/engine/aql/parser.js'
+import { tokenize } from '../../../src/engine/aql/lexer.js'
+
+function parseErr(q: string): { errorNum: number; message: string } {
+  try {
+    parseQuery(q)
+  } catch (e) {
+    return e as { errorNum: number; message: string }
+  }
+  throw new Error('expected a parse error')
+}
+
+describe('AQL lexer', () => {
+  it('reads keywords case-insensitively, quoted names, bind parameters and comments', () => {
+    const toks = tokenize('for `x` In @@coll /* c */ // d\n RETURN @v1')
+    expect(toks.map((t) => [t.kind, t.value])).toEqual([
+      ['keyword', 'FOR'],
+      ['ident', 'x'],
+      ['keyword', 'IN'],
+      ['dsparam', 'coll'],
+      ['keyword', 'RETURN'],
+      ['param', 'v1'],
+      ['eof', ''],
+    ])
+  })
+  it('keeps 1..5 a range, not a float', () => {
+    expect(tokenize('1..5').map((t) => t.value)).toEqual(['1', '..', '5', ''])
+  })
+  it('unescapes string literals', () => {
+    expect(
+      tokenize(`'a\\'b\\n' "c\\"d"`)
+        .slice(0, 2)
+        .map((t) => t.value),
+    ).toEqual(["a'b\n", 'c"d'])
+  })
+})
+
+describe('AQL parser', () => {
+  it('reports a syntax error as ArangoDB does (docs: "unexpected assignment near ... at position 1:26")', () => {
+    const e = parseErr('FOR i IN 1..100 FILTER i = 1 LIMIT 2 RETURN i * 3')
+    expect(e.errorNum).toBe(1501)
+    expect(e.message).toBe(
+      "syntax error, unexpected assignment near '= 1 LIMIT 2 RETURN i * 3' at position 1:26",
+    )
+  })
+  it('quotes at most 32 characters after the error position', () => {
+    const e = parseErr('RETURN 1 1 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')
+    expect(e.message).toBe(
+      "syntax error, unexpected integer number near '1 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' at position 1:10",
+    )
+  })
+  it('reports the end of the query as "end of query"', () => {
+    expect(parseErr('FOR x IN y').message).toBe(
+      "syntax error, unexpected end of query near '' at position 1:11",
+    )
+  })
+  it('counts lines and columns from 1', () => {
+    expect(parseErr('FOR x IN y\n  RETURN RETURN').message).toMatch(/at position 2:10$/)
+  })
+  it('gives && higher precedence than || and binds unary minus tightly', () => {
+    const { query } = parseQuery('RETURN a || b && c')
+    const ret = query.ops[0] as { expr: { type: string; right: { type: string } } }
+    expect(ret.expr.type).toBe('or')
+    expect(ret.expr.right.type).toBe('and')
+  })
+  it('parses a traversal with depth range, edge collection, PRUNE and OPTIONS', () => {
+    const { query } = parseQuery(
+      "FOR v, e, p IN 1..3 OUTBOUND 'a/b' edges PRUNE v.x == 1 OPTIONS {uniqueVertices: 'path'} RETURN v",
+    )
+    const t = query.ops[0] as { type: string; vars: string[]; direction: string; prune?: unknown }
+    expect(t.type).toBe('traversal')
+    expect(t.vars).toEqual(['v', 'e', 'p'])
+    expect(t.direction).toBe('OUTBOUND')
+    expect(t.prune).toBeDefined()
+  })
+  it('accepts GRAPH @@value0 as arangojs binds graphs', () => {
+    const r = parseQuery("FOR v IN ANY 'a/b' GRAPH @@value0 RETURN v")
+    expect(r.bindParams).toEqual(['@value0'])
+  })
+  it('parses COLLECT with AGGREGATE, INTO with projection and KEEP, WITH COUNT INTO', () => {
+    expect(() =>
+      parseQuery('FOR x IN y COLLECT a = x.a AGGREGATE m = MAX(x.n) INTO g = x.n RETURN 1'),
+    ).not.toThrow()
+    expect(() => parseQuery('FOR x IN y LET z = 1 COLLECT a = x.a INTO g KEEP z RETURN g')).not.toThrow()
+    expect(() => parseQuery('FOR x IN y COLLECT WITH COUNT INTO n RETURN n')).not.toThrow()
+  })
+  it('parses expansion with inline FILTER/LIMIT/RETURN and continues the access after it', () => {
+    const { query } = parseQuery('RETURN u[* FILTER CURRENT.a > 1 LIMIT 2 RETURN CURRENT.b].c')
+    const e = (query.ops[0] as { expr: { type: string; inner?: { type: string } } }).expr
+    expect(e.type).toBe('expand')
+    expect(e.inner?.type).toBe('attr')
+  })
+  it('rejects a query that does not end in RETURN or a data modification', () => {
+    expect(parseErr('FOR x IN y FILTER x').errorNum).toBe(1501)
+  })
+  it('lists bind parameters and collections', () => {
+    const r = parseQuery('FOR x IN users FILTER x.a == @a INSERT x INTO @@out')
+    expect(r.bindParams.sort()).toEqual(['@out', 'a'])
+    expect(r.collections).toEqual([])
+  })
+})
