@@ -1,0 +1,266 @@
+/**
+ * Geo functions that are pure math (docs.arangodb.com/3.12/aql/functions/geo/): distances on a
+ * sphere of radius 6371000 m (ArangoDB's EARTH_RADIUS), GeoJSON constructors, areas, equality.
+ * Functions that need a geo index (NEAR, WITHIN, ...) are not here.
+ */
+import { compare, type AqlValue } from '../values.js'
+import type { FunctionContext } from './types.js'
+import { clone, def, invalidArg, isArray, isObject, warnIn, type FnTable } from './util.js'
+
+export const EARTH_RADIUS = 6371000
+const rad = (d: number): number => (d * Math.PI) / 180
+
+/** Haversine distance in metres; with R = 6371000 it reproduces the docs' DISTANCE value exactly. */
+export function haversine(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const p1 = rad(lat1)
+  const p2 = rad(lat2)
+  const dp = rad(lat2 - lat1)
+  const dl = rad(lon2 - lon1)
+  const a = Math.sin(dp / 2) ** 2 + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) ** 2
+  return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(a)))
+}
+
+type Pos = [number, number] // [lon, lat]
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+const isPos = (v: unknown): v is Pos => isArray(v) && v.length >= 2 && isNum(v[0]) && isNum(v[1])
+
+/** All positions of a GeoJSON geometry (rings' closing positions included). */
+function positions(g: AqlValue): Pos[] | null {
+  if (!isObject(g)) return null
+  const c = g.coordinates
+  const walk = (v: AqlValue, depth: number, out: Pos[]): boolean => {
+    if (depth === 0) {
+      if (!isPos(v)) return false
+      out.push([v[0], v[1]])
+      return true
+    }
+    return isArray(v) && v.every((x) => walk(x, depth - 1, out))
+  }
+  const depth: Record<string, number> = {
+    Point: 0,
+    MultiPoint: 1,
+    LineString: 1,
+    MultiLineString: 2,
+    Polygon: 2,
+    MultiPolygon: 3,
+  }
+  const d = typeof g.type === 'string' ? depth[g.type] : undefined
+  if (d === undefined) return null
+  const out: Pos[] = []
+  return walk(c ?? null, d, out) && out.length ? out : null
+}
+
+/** A point for distance purposes: a [lon, lat] pair, a GeoJSON Point, or a geometry's centroid. */
+function toPoint(v: AqlValue): Pos | null {
+  if (isPos(v)) return [v[0], v[1]]
+  const ps = positions(v)
+  if (!ps) return null
+  if (ps.length === 1) return ps[0]!
+  // centroid on the unit sphere (mean of unit vectors), as S2 computes it for point sets
+  let x = 0
+  let y = 0
+  let z = 0
+  for (const [lon, lat] of ps) {
+    x += Math.cos(rad(lat)) * Math.cos(rad(lon))
+    y += Math.cos(rad(lat)) * Math.sin(rad(lon))
+    z += Math.sin(rad(lat))
+  }
+  return [(Math.atan2(y, x) * 180) / Math.PI, (Math.atan2(z, Math.hypot(x, y)) * 180) / Math.PI]
+}
+
+/** Vincenty's inverse formula on WGS84 (GEO_DISTANCE/GEO_AREA ellipsoid "wgs84"). */
+function vincenty(a1: Pos, a2: Pos): number {
+  const a = 6378137
+  const f = 1 / 298.257223563
+  const b = (1 - f) * a
+  const L = rad(a2[0] - a1[0])
+  const U1 = Math.atan((1 - f) * Math.tan(rad(a1[1])))
+  const U2 = Math.atan((1 - f) * Math.tan(rad(a2[1])))
+  const sinU1 = Math.sin(U1)
+  const cosU1 = Math.cos(U1)
+  const sinU2 = Math.sin(U2)
+  const cosU2 = Math.cos(U2)
+  let lambda = L
+  let iter = 0
+  let sinSigma = 0
+  let cosSigma = 0
+  let sigma = 0
+  let cos2Alpha = 0
+  let cos2SigmaM = 0
+  do {
+    const sinL = Math.sin(lambda)
+    const cosL = Math.cos(lambda)
+    sinSigma = Math.hypot(cosU2 * sinL, cosU1 * sinU2 - sinU1 * cosU2 * cosL)
+    if (sinSigma === 0) return 0
+    cosSigma = sinU1 * sinU2 + cosU1 * cosU2 * cosL
+    sigma = Math.atan2(sinSigma, cosSigma)
+    const sinAlpha = (cosU1 * cosU2 * sinL) / sinSigma
+    cos2Alpha = 1 - sinAlpha * sinAlpha
+    cos2SigmaM = cos2Alpha !== 0 ? cosSigma - (2 * sinU1 * sinU2) / cos2Alpha : 0
+    const C = (f / 16) * cos2Alpha * (4 + f * (4 - 3 * cos2Alpha))
+    const prev = lambda
+    lambda =
+      L +
+      (1 - C) *
+        f *
+        sinAlpha *
+        (sigma + C * sinSigma * (cos2SigmaM + C * cosSigma * (-1 + 2 * cos2SigmaM ** 2)))
+    if (Math.abs(lambda - prev) < 1e-12) break
+  } while (++iter < 200)
+  const u2 = (cos2Alpha * (a * a - b * b)) / (b * b)
+  const A = 1 + (u2 / 16384) * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)))
+  const B = (u2 / 1024) * (256 + u2 * (-128 + u2 * (74 - 47 * u2)))
+  const dSigma =
+    B *
+    sinSigma *
+    (cos2SigmaM +
+      (B / 4) *
+        (cosSigma * (-1 + 2 * cos2SigmaM ** 2) -
+          (B / 6) * cos2SigmaM * (-3 + 4 * sinSigma ** 2) * (-3 + 4 * cos2SigmaM ** 2)))
+  return b * A * (sigma - dSigma)
+}
+
+function geoDistance(
+  ctx: FunctionContext,
+  name: string,
+  a: AqlValue,
+  b: AqlValue,
+  ell: AqlValue,
+): number | null {
+  const p = toPoint(a)
+  const q = toPoint(b)
+  if (!p || !q) return warnIn(ctx, name, 1542, 'Requires coordinate pair or GeoJSON')
+  const e = ell === null ? 'sphere' : ell
+  if (e === 'wgs84') return vincenty(p, q)
+  if (e !== 'sphere') return invalidArg(ctx, name)
+  return haversine(p[1], p[0], q[1], q[0])
+}
+
+/** Spherical excess area of one ring, in square metres. */
+function ringArea(ring: Pos[]): number {
+  let total = 0
+  const n = ring.length
+  for (let i = 0; i < n - 1; i++) {
+    const [lon1, lat1] = ring[i]!
+    const [lon2, lat2] = ring[i + 1]!
+    total += rad(lon2 - lon1) * (2 + Math.sin(rad(lat1)) + Math.sin(rad(lat2)))
+  }
+  return Math.abs((total * EARTH_RADIUS * EARTH_RADIUS) / 2)
+}
+
+function polygonRings(v: AqlValue): Pos[][][] | null {
+  if (!isObject(v)) return null
+  if (v.type === 'Polygon' && isArray(v.coordinates)) return [v.coordinates as unknown as Pos[][]]
+  if (v.type === 'MultiPolygon' && isArray(v.coordinates)) return v.coordinates as unknown as Pos[][][]
+  return null
+}
+
+function pointInRing(lon: number, lat: number, ring: AqlValue[]): boolean {
+  let inside = false
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const pi = ring[i] as Pos
+    const pj = ring[j] as Pos
+    if (pi[1] > lat !== pj[1] > lat && lon < ((pj[0] - pi[0]) * (lat - pi[1])) / (pj[1] - pi[1]) + pi[0]) {
+      inside = !inside
+    }
+  }
+  return inside
+}
+
+function construct(
+  ctx: FunctionContext,
+  name: string,
+  type: string,
+  v: AqlValue,
+  valid: (v: AqlValue) => boolean,
+): AqlValue {
+  if (!isArray(v) || !valid(v)) return invalidArg(ctx, name)
+  return { type, coordinates: clone(v) }
+}
+const isLine = (v: AqlValue): boolean => isArray(v) && v.length >= 2 && v.every(isPos)
+const isRing = (v: AqlValue): boolean => isArray(v) && v.length >= 4 && v.every(isPos)
+
+export const GEO_FUNCTIONS: FnTable = {
+  DISTANCE: def(4, 4, (ctx, args) => {
+    if (!args.every(isNum)) return invalidArg(ctx, 'DISTANCE')
+    const [lat1, lon1, lat2, lon2] = args as number[]
+    return haversine(lat1!, lon1!, lat2!, lon2!)
+  }),
+  GEO_DISTANCE: def(2, 3, (ctx, args) =>
+    geoDistance(ctx, 'GEO_DISTANCE', args[0]!, args[1]!, args[2] ?? null),
+  ),
+  GEO_IN_RANGE: def(4, 7, (ctx, args) => {
+    const d = geoDistance(ctx, 'GEO_IN_RANGE', args[0]!, args[1]!, args[6] ?? null)
+    if (d === null) return null
+    const lo = args[2]
+    const hi = args[3]
+    if (!isNum(lo) || !isNum(hi)) return invalidArg(ctx, 'GEO_IN_RANGE')
+    const incLo = args.length > 4 ? args[4] !== false : true
+    const incHi = args.length > 5 ? args[5] !== false : true
+    return (incLo ? d >= lo : d > lo) && (incHi ? d <= hi : d < hi)
+  }),
+  GEO_AREA: def(1, 2, (ctx, args) => {
+    const polys = polygonRings(args[0]!)
+    if (!polys) return invalidArg(ctx, 'GEO_AREA')
+    let area = 0
+    for (const rings of polys) rings.forEach((r, i) => (area += i === 0 ? ringArea(r) : -ringArea(r)))
+    return area
+  }),
+  GEO_EQUALS: def(2, 2, (ctx, [a, b]) => {
+    if (!positions(a!) || !positions(b!)) return invalidArg(ctx, 'GEO_EQUALS')
+    return (a as { type: string }).type === (b as { type: string }).type && compare(a, b) === 0
+  }),
+  IS_IN_POLYGON: def(2, 3, (ctx, args) => {
+    const poly = args[0]
+    if (!isArray(poly) || !poly.every(isPos)) return invalidArg(ctx, 'IS_IN_POLYGON')
+    let lat: number
+    let lon: number
+    if (args.length === 3) {
+      if (!isNum(args[1]) || !isNum(args[2])) return invalidArg(ctx, 'IS_IN_POLYGON')
+      lat = args[1]
+      lon = args[2]
+    } else {
+      const p = args[1]
+      if (!isPos(p)) return invalidArg(ctx, 'IS_IN_POLYGON')
+      // the two-argument form takes [lat, lon] pairs, like the polygon's positions
+      ;[lat, lon] = p
+    }
+    // polygon positions are [lat, lon] in this legacy function
+    return pointInRing(
+      lat,
+      lon,
+      poly.map((p) => [(p as Pos)[0], (p as Pos)[1]]),
+    )
+  }),
+  GEO_POINT: def(2, 2, (ctx, [lon, lat]) => {
+    if (!isNum(lon) || !isNum(lat)) return invalidArg(ctx, 'GEO_POINT')
+    return { type: 'Point', coordinates: [lon, lat] }
+  }),
+  GEO_MULTIPOINT: def(1, 1, (ctx, [v]) => construct(ctx, 'GEO_MULTIPOINT', 'MultiPoint', v!, isLine)),
+  GEO_LINESTRING: def(1, 1, (ctx, [v]) => construct(ctx, 'GEO_LINESTRING', 'LineString', v!, isLine)),
+  GEO_MULTILINESTRING: def(1, 1, (ctx, [v]) =>
+    construct(
+      ctx,
+      'GEO_MULTILINESTRING',
+      'MultiLineString',
+      v!,
+      (x) => isArray(x) && x.length > 0 && x.every(isLine),
+    ),
+  ),
+  GEO_POLYGON: def(1, 1, (ctx, [v]) => {
+    if (!isArray(v) || v.length === 0) return invalidArg(ctx, 'GEO_POLYGON')
+    // a flat list of positions is one ring
+    const rings = v.every(isPos) ? [v] : v
+    if (!rings.every(isRing)) return invalidArg(ctx, 'GEO_POLYGON')
+    return { type: 'Polygon', coordinates: clone(rings) }
+  }),
+  GEO_MULTIPOLYGON: def(1, 1, (ctx, [v]) =>
+    construct(
+      ctx,
+      'GEO_MULTIPOLYGON',
+      'MultiPolygon',
+      v!,
+      (x) => isArray(x) && x.length > 0 && x.every((p) => isArray(p) && p.length > 0 && p.every(isRing)),
+    ),
+  ),
+}
