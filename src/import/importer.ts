@@ -369,8 +369,10 @@ export async function runImport(
  * Done here rather than on the server so that --graph and --dry-run know the collections.
  */
 export function applyPrefixes(doc: Record<string, unknown>, opts: ImportOptions): void {
-  if (opts.fromPrefix) doc._from = prefixed(doc._from, opts.fromPrefix, Boolean(opts.overwritePrefix))
-  if (opts.toPrefix) doc._to = prefixed(doc._to, opts.toPrefix, Boolean(opts.overwritePrefix))
+  if (opts.fromPrefix && doc._from !== undefined)
+    doc._from = prefixed(doc._from, opts.fromPrefix, Boolean(opts.overwritePrefix))
+  if (opts.toPrefix && doc._to !== undefined)
+    doc._to = prefixed(doc._to, opts.toPrefix, Boolean(opts.overwritePrefix))
 }
 
 function prefixed(v: unknown, prefix: string, overwrite: boolean): unknown {
