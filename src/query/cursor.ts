@@ -48,6 +48,8 @@ export interface StreamResult {
   /** True when the output closed before the end (reader went away) or `signal` aborted. */
   stopped: boolean
   extra: CursorExtra
+  /** The server cursor's id while the result spanned several batches (deleted when left early). */
+  cursorId?: string
   /** Wall time from sending the query to the last batch, milliseconds. */
   elapsedMs: number
 }
@@ -156,5 +158,5 @@ export async function streamQuery(
         .catch(() => {})
     }
   }
-  return { rows, truncated, stopped, extra, elapsedMs: performance.now() - started }
+  return { rows, truncated, stopped, extra, cursorId: id, elapsedMs: performance.now() - started }
 }

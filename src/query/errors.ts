@@ -117,7 +117,8 @@ export function toQueryError(err: unknown, query?: string, where?: string): Grap
     if (e.errorNum === 1228) {
       return new GraphpipeError('QUERY_NO_DATABASE', `ArangoDB error 1228: ${message}`, EXIT.CONNECTION)
     }
-    let text = `ArangoDB error ${e.errorNum}: ${message}`
+    // ArangoDB quotes the query text `near` the error verbatim, newlines and all: keep the line whole
+    let text = `ArangoDB error ${e.errorNum}: ${message.replace(/\s*\n\s*/g, ' ')}`
     const caret = query !== undefined ? renderCaret(query, message) : undefined
     if (caret) text += `\n${caret}`
     return new GraphpipeError('QUERY_FAILED', text, EXIT.FAILED)

@@ -48,48 +48,51 @@ export function textTable(header: string[], rows: string[][], right: boolean[] =
 
 type Node = Record<string, any>
 
-/** A plan node's one-line description, in AQL terms where the node says enough. */
+/** A plan node's one-line description, in AQL terms as far as the node says (servers differ in detail). */
 export function describeNode(node: Node): string {
-  const v = (x: any): string => (x && typeof x.name === 'string' ? x.name : '?')
+  const v = (x: any): string => (x && typeof x.name === 'string' ? x.name : '')
+  const tidy = (s: string): string => s.replace(/\s+/g, ' ').trim()
   switch (node.type) {
     case 'SingletonNode':
       return 'ROOT'
     case 'EnumerateCollectionNode':
-      return `FOR ${v(node.outVariable)} IN ${node.collection ?? '?'}   /* full collection scan */`
+      return tidy(`FOR ${v(node.outVariable)} IN ${node.collection ?? ''}`) + '   /* full collection scan */'
     case 'IndexNode': {
       const kinds = (node.indexes ?? []).map((i: Node) => i.type).join(', ')
-      return `FOR ${v(node.outVariable)} IN ${node.collection ?? '?'}   /* ${kinds || 'index'} index scan */`
+      return (
+        tidy(`FOR ${v(node.outVariable)} IN ${node.collection ?? ''}`) +
+        `   /* ${kinds || 'index'} index scan */`
+      )
     }
     case 'EnumerateListNode':
-      return `FOR ${v(node.outVariable)} IN ${v(node.inVariable)}   /* list iteration */`
+      return tidy(`FOR ${v(node.outVariable)} IN ${v(node.inVariable)}`) + '   /* list iteration */'
     case 'CalculationNode':
-      return `LET ${v(node.outVariable)} = ${node.expression ? expr(node.expression) : '…'}`
+      return node.expression
+        ? tidy(`LET ${v(node.outVariable)} = ${expr(node.expression)}`)
+        : tidy(`LET ${v(node.outVariable)}`)
     case 'FilterNode':
-      return `FILTER ${v(node.inVariable)}`
+      return tidy(`FILTER ${v(node.inVariable)}`)
     case 'ReturnNode':
-      return `RETURN ${v(node.inVariable)}`
+      return tidy(`RETURN ${v(node.inVariable)}`)
     case 'LimitNode':
       return `LIMIT ${node.offset ?? 0}, ${node.limit ?? '?'}`
     case 'SortNode':
-      return `SORT ${(node.elements ?? []).map((e: Node) => `${v(e.inVariable)} ${e.ascending === false ? 'DESC' : 'ASC'}`).join(', ')}`
+      return tidy(
+        `SORT ${(node.elements ?? []).map((e: Node) => `${v(e.inVariable)} ${e.ascending === false ? 'DESC' : 'ASC'}`).join(', ')}`,
+      )
     case 'TraversalNode': {
-      const outs = [node.vertexOutVariable, node.edgeOutVariable, node.pathOutVariable].filter(Boolean).map(v)
-      const depth =
-        node.options && node.options.minDepth !== undefined
-          ? `${node.options.minDepth}..${node.options.maxDepth} `
-          : ''
-      const graph = Array.isArray(node.graph)
-        ? node.graph.join(', ')
-        : node.graph
-          ? `GRAPH '${node.graph}'`
-          : ''
-      const start = node.vertexId ?? (node.inVariable ? v(node.inVariable) : '')
-      return `FOR ${outs.join(', ')} IN ${depth}${directionOf(node)} ${start ? `'${start}' ` : ''}${graph}`
-        .replace(/\s+/g, ' ')
-        .trim()
+      const outs = [node.vertexOutVariable, node.edgeOutVariable, node.pathOutVariable].map(v).filter(Boolean)
+      const o = node.options ?? {}
+      const depth = o.minDepth !== undefined ? `${o.minDepth}..${o.maxDepth}` : ''
+      const edges: unknown = Array.isArray(node.graph) ? node.graph : node.edgeCollections
+      const over = Array.isArray(edges) ? edges.join(', ') : node.graph ? `GRAPH '${node.graph}'` : ''
+      const start = node.vertexId ? `'${node.vertexId}'` : v(node.inVariable)
+      return tidy(`FOR ${outs.join(', ')} IN ${depth} ${directionOf(node)} ${start} ${over}`)
     }
     case 'CollectNode':
-      return `COLLECT ${(node.groups ?? []).map((g: Node) => `${v(g.outVariable)} = ${v(g.inVariable)}`).join(', ')}`
+      return tidy(
+        `COLLECT ${(node.groups ?? []).map((g: Node) => `${v(g.outVariable)} = ${v(g.inVariable)}`).join(', ')}`,
+      )
     case 'InsertNode':
     case 'UpdateNode':
     case 'ReplaceNode':
@@ -103,7 +106,15 @@ export function describeNode(node: Node): string {
 
 function directionOf(node: Node): string {
   const d = Array.isArray(node.directions) ? node.directions[0] : node.direction
-  return d === 1 ? 'INBOUND' : d === 2 ? 'OUTBOUND' : d === 0 ? 'ANY' : typeof d === 'string' ? d : ''
+  return d === 1
+    ? 'INBOUND'
+    : d === 2
+      ? 'OUTBOUND'
+      : d === 0
+        ? 'ANY'
+        : typeof d === 'string'
+          ? d.toUpperCase()
+          : ''
 }
 
 const OPERATORS: Record<string, string> = {
@@ -271,6 +282,8 @@ export function formatProfile(extra: CursorExtra): string {
     )
   }
   const s = extra.stats ?? {}
-  if (typeof s.peakMemoryUsage === 'number') out.push('', `Peak memory: ${s.peakMemoryUsage} bytes`)
+  if (typeof s.peakMemoryUsage === 'number' && s.peakMemoryUsage > 0) {
+    out.push('', `Peak memory: ${s.peakMemoryUsage} bytes`)
+  }
   return out.join('\n') + '\n'
 }

@@ -9,7 +9,7 @@ import { DEFAULTS } from '../config/defaults.js'
 import { parseBindArg, type BindVars } from './bind.js'
 import { executeQuery, type ExecuteOptions } from './execute.js'
 import { FORMATS, isFormat, type Format } from './format/index.js'
-import { splitStatements } from './statements.js'
+import { bindNamesIn, splitStatements } from './statements.js'
 
 const HISTORY_SIZE = DEFAULTS.query.historySize
 
@@ -152,10 +152,13 @@ export async function runShell(o: ShellOptions): Promise<ShellResult> {
     result.queries++
     running = new AbortController()
     try {
+      // Parameters set with .bind stay for the session; each query gets the ones it uses, since
+      // ArangoDB refuses values for undeclared parameters (error 1552).
+      const used = bindNamesIn(query)
       await executeQuery(o.db, {
         ...o.run,
         query,
-        bindVars,
+        bindVars: Object.fromEntries(Object.entries(bindVars).filter(([k]) => used.has(k))),
         format,
         out: o.output,
         err: o.err,

@@ -30,9 +30,23 @@ export function splitStatements(text: string): { statements: string[]; rest: str
       i++
     } else if (c === ';') {
       const stmt = text.slice(start, i)
-      if (stmt.trim() !== '') statements.push(stmt.replace(/^\s*\n/, '').trimEnd())
+      if (stmt.trim() !== '') statements.push(stmt.trim())
       start = i + 1
     }
   }
   return { statements, rest: text.slice(start) }
+}
+
+/**
+ * Names of the bind parameters a query uses, as bindVars keys: `@name` gives `name`, `@@coll`
+ * gives `@coll`. Strings, quoted names and comments are skipped.
+ */
+export function bindNamesIn(query: string): Set<string> {
+  const names = new Set<string>()
+  const code = query.replace(
+    /'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"|`[^`]*`|´[^´]*´|\/\/[^\n]*|\/\*[\s\S]*?\*\//g,
+    ' ',
+  )
+  for (const m of code.matchAll(/@(@?)([A-Za-z0-9_]+)/g)) names.add(`${m[1]}${m[2]}`)
+  return names
 }

@@ -15,10 +15,11 @@ export interface GraphVertex {
 }
 
 export interface GraphEdge {
-  key: string
   from: string
   to: string
   label?: string
+  /** Edges with the same ends and label are drawn as one arrow marked ×count. */
+  count: number
 }
 
 function pickLabel(doc: Record<string, unknown>, names: readonly string[]): string | undefined {
@@ -32,14 +33,22 @@ function pickLabel(doc: Record<string, unknown>, names: readonly string[]): stri
 
 const keyOf = (id: string): string => id.slice(id.indexOf('/') + 1)
 
+/** An edge's drawn label: its own label, and ×N when N parallel edges share the arrow. */
+const edgeText = (e: GraphEdge): string | undefined =>
+  e.count > 1 ? `${e.label ?? ''} ×${e.count}`.trim() : e.label
+
 /**
  * Finds the graph in query results: documents with `_id` are vertices, documents with `_from` and
  * `_to` are edges, and anything else (traversal paths `{vertices, edges}`, arrays, objects such as
- * `{airport, flight}`) is searched for them. Vertices and edges are kept once each.
+ * `{airport, flight}`) is searched for them. Vertices and edges are kept once each (by `_id`), and
+ * parallel edges with the same label are drawn as one arrow with a count.
  */
 export class GraphCollector {
   readonly vertices = new Map<string, GraphVertex>()
+  /** Drawn edges, keyed by ends and label. */
   readonly edges = new Map<string, GraphEdge>()
+  /** Identities (`_id`, else ends and label) of the edges seen, so each counts once. */
+  private readonly seenEdges = new Set<string>()
 
   add(value: unknown, depth = 0): void {
     if (depth > 64) return
@@ -71,12 +80,16 @@ export class GraphCollector {
 
   private addEdge(doc: Record<string, unknown>, from: string, to: string): void {
     const label = pickLabel(doc, EDGE_LABELS)
-    const key = typeof doc._id === 'string' ? doc._id : `${from}\u0000${to}\u0000${label ?? ''}`
-    if (this.edges.has(key)) return
+    const arrow = `${from}\u0000${to}\u0000${label ?? ''}`
+    const identity = typeof doc._id === 'string' ? doc._id : arrow
+    if (this.seenEdges.has(identity)) return
+    this.seenEdges.add(identity)
     for (const end of [from, to]) {
       if (!this.vertices.has(end)) this.vertices.set(end, { id: end, label: keyOf(end), seen: false })
     }
-    this.edges.set(key, { key, from, to, label })
+    const drawn = this.edges.get(arrow)
+    if (drawn) drawn.count++
+    else this.edges.set(arrow, { from, to, label, count: 1 })
   }
 }
 
@@ -89,7 +102,8 @@ export function toDot(g: GraphCollector): string {
   const lines = ['digraph result {', '  rankdir=LR;', '  node [shape=box, style=rounded];']
   for (const v of g.vertices.values()) lines.push(`  ${dotString(v.id)} [label=${dotString(v.label)}];`)
   for (const e of g.edges.values()) {
-    const attrs = e.label === undefined ? '' : ` [label=${dotString(e.label)}]`
+    const text = edgeText(e)
+    const attrs = text === undefined ? '' : ` [label=${dotString(text)}]`
     lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)}${attrs};`)
   }
   lines.push('}')
@@ -117,7 +131,8 @@ export function toMermaid(g: GraphCollector): string {
     lines.push(`  ${id}["${mermaidText(v.label)}"]`)
   }
   for (const e of g.edges.values()) {
-    const arrow = e.label === undefined ? '-->' : `-->|"${mermaidText(e.label)}"|`
+    const text = edgeText(e)
+    const arrow = text === undefined ? '-->' : `-->|"${mermaidText(text)}"|`
     lines.push(`  ${ids.get(e.from)} ${arrow} ${ids.get(e.to)}`)
   }
   return lines.join('\n') + '\n'

@@ -17,8 +17,18 @@ export class Sink {
     this.closed = true
   }
 
+  private readonly onClose = (): void => {
+    this.closed = true
+  }
+
   constructor(readonly stream: NodeJS.WritableStream) {
     stream.on('error', this.onError)
+    stream.on('close', this.onClose)
+  }
+
+  private get gone(): boolean {
+    const w = this.stream as { destroyed?: boolean; writableEnded?: boolean }
+    return this.closed || Boolean(w.destroyed) || Boolean(w.writableEnded)
   }
 
   get isClosed(): boolean {
@@ -26,9 +36,10 @@ export class Sink {
   }
 
   async write(text: string): Promise<void> {
-    if (this.closed) throw new OutputClosedError()
+    if (this.gone) throw new OutputClosedError()
     if (text.length === 0) return
     if (this.stream.write(text)) return
+    if (this.gone) throw new OutputClosedError()
     await new Promise<void>((resolve) => {
       const done = (): void => {
         this.stream.removeListener('drain', onDrain)
@@ -51,5 +62,6 @@ export class Sink {
   /** Stop listening on the stream (it stays open: it may be process.stdout). */
   detach(): void {
     this.stream.removeListener('error', this.onError)
+    this.stream.removeListener('close', this.onClose)
   }
 }

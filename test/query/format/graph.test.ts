@@ -20,7 +20,10 @@ describe('graph extraction', () => {
     const g = new GraphCollector()
     for (const p of paths) g.add(p)
     expect([...g.vertices.keys()]).toEqual(['airports/LAX', 'airports/JFK', 'airports/BIS'])
-    expect([...g.edges.keys()]).toEqual(['flights/1', 'flights/2'])
+    expect([...g.edges.values()]).toEqual([
+      { from: 'airports/LAX', to: 'airports/JFK', label: undefined, count: 1 },
+      { from: 'airports/JFK', to: 'airports/BIS', label: undefined, count: 1 },
+    ])
     expect(g.vertices.get('airports/LAX')!.label).toBe('Los Angeles International')
   })
 
@@ -56,6 +59,13 @@ describe('dot format', () => {
         '',
       ].join('\n'),
     )
+  })
+
+  it('draws parallel edges (distinct _id, same ends) as one arrow with a count', async () => {
+    const f3 = { ...f1, _id: 'flights/3', _key: '3' }
+    const { text } = await render('dot', [[f1, f3, f1]])
+    expect(text).toContain('"airports/LAX" -> "airports/JFK" [label="×2"];')
+    expect(text.match(/->/g)).toHaveLength(1)
   })
 
   it('escapes quotes and backslashes in labels', async () => {
