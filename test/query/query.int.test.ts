@@ -275,7 +275,7 @@ describe('graphpipe query core against the live target', () => {
           'name,city\r\nBismarck Municipal,Bismarck\r\n(value)\r\nstill alive\r\n',
         ].join('\n'),
       )
-      expect(err.text).toMatch(/^Error: ArangoDB error 1501: .*\n  1 \| RETURN 1 \+\n/)
+      expect(err.text).toMatch(/^Error: ArangoDB error 1501: .*\n {2}1 \| RETURN 1 \+\n/)
       expect(readFileSync(historyFile, 'utf8').split('\n')).toEqual([
         "FOR a IN airports FILTER a._key == 'LAX' RETURN a.name;",
         'FOR a IN airports FILTER a._key == @k RETURN {name: a.name, city: a.city};',
