@@ -43,6 +43,11 @@ export abstract class GraphpipeCommand<T extends typeof Command> extends Command
     return Boolean((this.flags as { quiet?: boolean }).quiet) || this.jsonEnabled()
   }
 
+  /** A line of data on stdout (plain process.stdout, so in-process test runs can capture it). */
+  protected out(line: string): void {
+    process.stdout.write(`${line}\n`)
+  }
+
   /** A diagnostic line on stderr, unless silent. */
   protected info(message: string): void {
     if (!this.silent) process.stderr.write(`${message}\n`)

@@ -59,7 +59,7 @@ export default class Server extends GraphpipeCommand<typeof Server> {
     const dataDir = defaultDataDir(f['data-dir'])
     const engine = await startEngineServer({ dataDir, host: f.host, port: f.port, rootPassword, tls })
 
-    this.log(`graphpipe server listening on ${engine.url}`)
+    this.out(`graphpipe server listening on ${engine.url}`)
     this.info(`data dir ${dataDir}; authentication ${rootPassword ? 'on (user root)' : 'off'}; Ctrl-C stops`)
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {

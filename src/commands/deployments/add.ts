@@ -50,7 +50,7 @@ export default class DeploymentsAdd extends GraphpipeCommand<typeof DeploymentsA
       { replace: f.force },
     )
     const file = profilesPath()
-    if (!this.jsonEnabled()) this.log(`saved deployment '${saved.name}' (${saved.url}) in ${file}`)
+    if (!this.jsonEnabled()) this.out(`saved deployment '${saved.name}' (${saved.url}) in ${file}`)
     return { ...saved, file }
   }
 }

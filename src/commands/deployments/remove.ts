@@ -10,7 +10,7 @@ export default class DeploymentsRemove extends GraphpipeCommand<typeof Deploymen
 
   public async run(): Promise<{ removed: string }> {
     removeProfile(this.args.name)
-    if (!this.jsonEnabled()) this.log(`removed deployment '${this.args.name}'`)
+    if (!this.jsonEnabled()) this.out(`removed deployment '${this.args.name}'`)
     return { removed: this.args.name }
   }
 }

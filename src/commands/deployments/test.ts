@@ -21,10 +21,10 @@ export default class DeploymentsTest extends BaseCommand<typeof DeploymentsTest>
     try {
       const r = await checkConnection(conn)
       if (!this.jsonEnabled()) {
-        this.log(`ok: ${r.target}`)
-        this.log(`server:     ${r.server} ${r.version}${r.license ? ` (${r.license})` : ''}`)
-        this.log(`database:   ${r.database}`)
-        this.log(`round trip: ${r.roundTripMs} ms`)
+        this.out(`ok: ${r.target}`)
+        this.out(`server:     ${r.server} ${r.version}${r.license ? ` (${r.license})` : ''}`)
+        this.out(`database:   ${r.database}`)
+        this.out(`round trip: ${r.roundTripMs} ms`)
       }
       return r
     } finally {
