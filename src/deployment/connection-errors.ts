@@ -51,7 +51,7 @@ function causeChain(err: unknown): Chained[] {
 /** Message, code and exit code for a failure to reach `where` (a URL or a description). */
 export function connectionError(
   err: unknown,
-  ctx: { where: string; database: string; username?: string },
+  ctx: { where: string; database: string; username?: string; authHint?: string },
 ): GraphpipeError {
   if (err instanceof GraphpipeError) return err
   const chain = causeChain(err)
@@ -82,7 +82,7 @@ export function connectionError(
   if (status === 401 || errorNum === 11 || errorNum === 401) {
     return fail(
       'DEPLOYMENT_AUTH',
-      `authentication failed at ${ctx.where} (401) for user '${ctx.username ?? 'root'}': check ARANGO_PASSWORD or ARANGO_TOKEN`,
+      `authentication failed at ${ctx.where} (401) for user '${ctx.username ?? 'root'}': ${ctx.authHint ?? 'check ARANGO_PASSWORD or ARANGO_TOKEN'}`,
     )
   }
   if (status === 403) {

@@ -93,7 +93,17 @@ export async function connectResolved(
     database: resolved.database,
   })
   if (!check) return conn
-  const ctx = { where: describeTarget(resolved), database: resolved.database, username: resolved.username }
+  const ctx = {
+    where: describeTarget(resolved),
+    database: resolved.database,
+    username: resolved.username,
+    authHint:
+      creds.kind === 'none'
+        ? creds.envHint
+          ? `the profile takes its secret from $${creds.envHint}, which is not set`
+          : 'no password configured: set ARANGO_PASSWORD (or ARANGO_TOKEN for a JWT)'
+        : `check ${creds.source}`,
+  }
   try {
     try {
       await verify(db, check, timeout)

@@ -159,6 +159,7 @@ describe('connect: failures and authentication', () => {
     expect(err.code).toBe('DEPLOYMENT_AUTH')
     expect(err.exitCode).toBe(EXIT.CONNECTION)
     expect(err.message).toContain('(401)')
+    expect(err.message).toContain('check ARANGO_PASSWORD')
     expect(err.message).not.toContain('wrong')
   })
 
@@ -213,6 +214,7 @@ describe('connect: failures and authentication', () => {
     )
     expect(asked).toBe(false)
     expect(err.code).toBe('DEPLOYMENT_AUTH')
+    expect(err.message).toContain('no password configured: set ARANGO_PASSWORD')
   })
 })
 
