@@ -74,8 +74,11 @@ export interface GraphSpec {
   edgeColls?: { coll: CollRef; direction?: Direction }[]
 }
 
+/** Destructuring target (3.12): a variable name, `[a, , [b]]` or `{a, b: c, d: {e}}`. */
+export type Pattern = string | null | { array: Pattern[] } | { object: { key: string; target: Pattern }[] }
+
 export type Op =
-  | { type: 'for'; var: string; in: Expr; options?: Expr; pos: number }
+  | { type: 'for'; var: string; in: Expr; options?: Expr; pos: number; destructure?: Pattern }
   | {
       type: 'traversal'
       vars: string[]
@@ -99,7 +102,7 @@ export type Op =
       graph: GraphSpec
       options?: Expr
     }
-  | { type: 'let'; var: string; expr: Expr }
+  | { type: 'let'; var: string; expr: Expr; destructure?: Pattern }
   | { type: 'filter'; expr: Expr }
   | { type: 'search'; pos: number }
   | { type: 'sort'; items: { expr: Expr; asc: boolean }[] }

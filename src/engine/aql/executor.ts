@@ -6,7 +6,7 @@
 import { ArangoError, arangoError, notImplemented } from '../errors.js'
 import type { Doc, IndexCondition, Store, WriteOptions, WriteResult } from '../storage/types.js'
 import { GRAPHS_COLLECTION } from '../storage/types.js'
-import type { BinaryOp, CollRef, Direction, Expr, GraphSpec, Op, Query } from './ast.js'
+import type { BinaryOp, CollRef, Direction, Expr, GraphSpec, Op, Pattern, Query } from './ast.js'
 import type { AqlFunctionDef, FunctionContext } from './functions/types.js'
 import { parseQuery } from './parser.js'
 import {
@@ -538,6 +538,22 @@ class Compiler {
   ):
     { stage: Stage; scope: Scope } | { output: (input: Iterable<Frame>, base: Frame) => Iterable<AqlValue> } {
     const ctx = this.ctx
+    if ((op.type === 'for' || op.type === 'let') && op.destructure !== undefined) {
+      const r = this.compileOp({ ...op, destructure: undefined }, sc, ops, i, fullCountLimit, baseScope)
+      if (!('stage' in r)) return r
+      const slot = r.scope.get(op.var)!
+      const d = this.destructure(op.destructure, r.scope)
+      const inner = r.stage
+      return {
+        scope: d.scope,
+        stage: function* (input, base) {
+          for (const g of inner(input, base)) {
+            d.assign(g, g[slot] ?? null)
+            yield g
+          }
+        },
+      }
+    }
     switch (op.type) {
       case 'for':
         return this.compileFor(op, sc, ops, i)
@@ -648,6 +664,37 @@ class Compiler {
       case 'upsert':
         return this.compileModification(op, sc)
     }
+  }
+
+  /** Slots for the names of a destructuring pattern and the assignment into a (fresh) frame. */
+  private destructure(p: Pattern, scope: Scope): { scope: Scope; assign: (g: Frame, v: AqlValue) => void } {
+    if (p === null) return { scope, assign: () => undefined }
+    if (typeof p === 'string') {
+      const slot = this.slot()
+      return {
+        scope: scope.with(p, slot),
+        assign: (g, v) => {
+          g[slot] = v
+        },
+      }
+    }
+    if ('array' in p) {
+      const parts = p.array.map((x) => {
+        const d = this.destructure(x, scope)
+        scope = d.scope
+        return d.assign
+      })
+      return {
+        scope,
+        assign: (g, v) => parts.forEach((a, j) => a(g, Array.isArray(v) ? (v[j] ?? null) : null)),
+      }
+    }
+    const parts = p.object.map((x) => {
+      const d = this.destructure(x.target, scope)
+      scope = d.scope
+      return { key: x.key, assign: d.assign }
+    })
+    return { scope, assign: (g, v) => parts.forEach((x) => x.assign(g, getAttr(v, x.key))) }
   }
 
   // ------------------------------------------------------------------ FOR
@@ -1017,19 +1064,29 @@ class Compiler {
     })
     const stage: Stage = function* (input, base) {
       const spec = specFn(base)
-      const rows = [...input]
-      const bound = (x: AqlValue): number =>
-        x === 'unbounded' ? Infinity : typeof x === 'string' ? Number(x) : toNumber(x)
-      const pre = bound(getAttr(spec, 'preceding'))
-      const fol = bound(getAttr(spec, 'following'))
-      const vals = rangeFn ? rows.map((f) => toNumber(rangeFn(f))) : null
+      let rows = [...input]
+      const pre = getAttr(spec, 'preceding')
+      const fol = getAttr(spec, 'following')
+      const inside: (r: number, j: number) => boolean = (() => {
+        if (!rangeFn) {
+          const count = (x: AqlValue) => (x === 'unbounded' ? Infinity : toNumber(x))
+          const p = count(pre)
+          const fo = count(fol)
+          return (r, j) => j >= r - p && j <= r + fo
+        }
+        // range-based windows see the rows in the order of the range value (ArangoDB sorts them)
+        const keyed = rows.map((f) => ({ f, v: rangeFn(f) }))
+        keyed.sort((a, b) => compare(a.v, b.v))
+        rows = keyed.map((k) => k.f)
+        const vals = keyed.map((k) => toNumber(k.v))
+        const lo = vals.map((v) => windowBound(v, pre, -1))
+        const hi = vals.map((v) => windowBound(v, fol, 1))
+        return (r, j) => vals[j]! >= lo[r]! && vals[j]! <= hi[r]!
+      })()
       for (let r = 0; r < rows.length; r++) {
         const acc = aggs.map((a) => makeAggregator(a.name)!)
         for (let j = 0; j < rows.length; j++) {
-          let inside: boolean
-          if (vals) inside = vals[j]! >= vals[r]! - pre && vals[j]! <= vals[r]! + fol
-          else inside = j >= r - pre && j <= r + fol
-          if (!inside) continue
+          if (!inside(r, j)) continue
           for (let a = 0; a < aggs.length; a++) acc[a]!.add(aggs[a]!.fn(rows[j]!))
         }
         const out = rows[r]!.slice()
@@ -1654,6 +1711,49 @@ class Compiler {
     }
   }
 
+  /** CALL(name, args…) / APPLY(name, [args]): a library function chosen at run time. */
+  private dynamicCall(name: 'CALL' | 'APPLY', e: Extract<Expr, { type: 'call' }>, sc: Scope): Fn {
+    if (e.args.length < 1 || (name === 'APPLY' && e.args.length > 2)) {
+      throw arangoError(
+        'QUERY_FUNCTION_ARGUMENT_NUMBER_MISMATCH',
+        `invalid number of arguments for function '${name}()', expected number of arguments: minimum: 1, maximum: ${name === 'APPLY' ? 2 : 65536} (while parsing)`,
+      )
+    }
+    const args = e.args.map((a) => this.expr(a, sc))
+    const lib = this.lib
+    const ctx = this.ctx
+    return (f) => {
+      const fnName = args[0]!(f)
+      if (typeof fnName !== 'string') {
+        ctx.warn(1542, `invalid argument type in call to function '${name}()'`)
+        return null
+      }
+      const upper = fnName.toUpperCase()
+      if (upper.includes('::')) throw notImplemented(`user-defined AQL function ${upper}()`)
+      if (upper === 'CALL' || upper === 'APPLY') {
+        throw arangoError('QUERY_DISALLOWED_DYNAMIC_CALL', `disallowed dynamic call to '${upper}'`)
+      }
+      const def = lib.functions[upper]
+      if (!def) {
+        if (lib.unsupported.has(upper)) throw notImplemented(`AQL function ${upper}()`)
+        throw arangoError('QUERY_FUNCTION_NAME_UNKNOWN', `usage of unknown function '${upper}()'`)
+      }
+      let params: AqlValue[]
+      if (name === 'CALL') params = args.slice(1).map((a) => a(f))
+      else {
+        const p = args[1] ? args[1](f) : []
+        params = Array.isArray(p) ? p : []
+      }
+      if (params.length < def.minArgs || params.length > def.maxArgs) {
+        throw arangoError(
+          'QUERY_FUNCTION_ARGUMENT_NUMBER_MISMATCH',
+          `invalid number of arguments for function '${upper}()', expected number of arguments: minimum: ${def.minArgs}, maximum: ${def.maxArgs === Infinity ? 65536 : def.maxArgs}`,
+        )
+      }
+      return def.fn(ctx, params)
+    }
+  }
+
   private collectionValue(name: string): Fn {
     this.requireColl(name)
     const store = this.ctx.store
@@ -1686,6 +1786,7 @@ class Compiler {
       const db = this.ctx.db
       return () => store.count(db, coll)
     }
+    if (name === 'CALL' || name === 'APPLY') return this.dynamicCall(name, e, sc)
     const def = this.lib.functions[name]
     if (!def) {
       if (this.lib.unsupported.has(name)) throw notImplemented(`AQL function ${name}()`)
@@ -1725,6 +1826,23 @@ class Compiler {
         args.map((a) => a(f)),
       )
   }
+}
+
+/** WINDOW range bound: a number, "unbounded", or an ISO 8601 duration applied to a timestamp (ms). */
+function windowBound(v: number, spec: AqlValue, sign: 1 | -1): number {
+  if (spec === 'unbounded') return sign * Infinity
+  if (typeof spec === 'string' && /^P/i.test(spec)) {
+    const m =
+      /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(
+        spec,
+      )
+    if (!m) return v
+    const n = (i: number) => sign * Number(m[i] ?? 0)
+    const d = new Date(v)
+    d.setUTCFullYear(d.getUTCFullYear() + n(1), d.getUTCMonth() + n(2), d.getUTCDate() + n(3) * 7 + n(4))
+    return d.getTime() + (n(5) * 3600 + n(6) * 60 + n(7)) * 1000
+  }
+  return v + sign * toNumber(spec)
 }
 
 function num(n: number): AqlValue {

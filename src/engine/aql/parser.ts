@@ -4,7 +4,7 @@
  * `== != LIKE =~ !~`, `IN`/`NOT IN`, `< <= > >=`, `..`, `+ -`, `* / %`, unary, access.
  */
 import { ArangoError } from '../errors.js'
-import type { BinaryOp, CollRef, Direction, Expr, GraphSpec, Op, Query } from './ast.js'
+import type { BinaryOp, CollRef, Direction, Expr, GraphSpec, Op, Pattern, Query } from './ast.js'
 import { describeToken, parseError, tokenize, type Token } from './lexer.js'
 import type { AqlValue } from './values.js'
 
@@ -144,6 +144,11 @@ class Parser {
         return this.parseFor()
       case 'LET': {
         this.next()
+        if (this.isOp('[') || this.isOp('{')) {
+          const destructure = this.parsePattern()
+          this.expectOp('=', 'assignment')
+          return { type: 'let', var: `$destructure${this.i}`, expr: this.parseExpr(), destructure }
+        }
         const v = this.varName()
         this.expectOp('=', 'assignment')
         return { type: 'let', var: v, expr: this.parseExpr() }
@@ -301,7 +306,12 @@ class Parser {
 
   private parseFor(): Op {
     const forTok = this.next()
-    const vars = [this.varName()]
+    let destructure: Pattern | undefined
+    const vars: string[] = []
+    if (this.isOp('[') || this.isOp('{')) {
+      destructure = this.parsePattern()
+      vars.push(`$destructure${this.i}`)
+    } else vars.push(this.varName())
     while (this.isOp(',')) {
       this.next()
       vars.push(this.varName())
@@ -322,7 +332,7 @@ class Parser {
           )
         }
         const options = this.optOptions()
-        return { type: 'for', var: vars[0]!, in: expr, options, pos: forTok.pos }
+        return { type: 'for', var: vars[0]!, in: expr, options, pos: forTok.pos, destructure }
       }
       depth = expr
     }
@@ -369,6 +379,45 @@ class Parser {
       } else min = max = depth
     }
     return { type: 'traversal', vars, min, max, direction, start, graph, prune, options }
+  }
+
+  private parsePattern(): Pattern {
+    if (this.isOp('[')) {
+      this.next()
+      const array: Pattern[] = []
+      while (!this.isOp(']')) {
+        if (this.isOp(',')) {
+          this.next()
+          array.push(null)
+          continue
+        }
+        array.push(this.parsePattern())
+        if (this.isOp(',')) this.next()
+        else if (!this.isOp(']')) this.fail()
+      }
+      this.next()
+      return { array }
+    }
+    if (this.isOp('{')) {
+      this.next()
+      const object: { key: string; target: Pattern }[] = []
+      while (!this.isOp('}')) {
+        const t = this.t
+        if (t.kind !== 'ident' && t.kind !== 'string') this.fail()
+        this.next()
+        let target: Pattern = t.value
+        if (this.isOp(':')) {
+          this.next()
+          target = this.parsePattern()
+        }
+        object.push({ key: t.value, target })
+        if (this.isOp(',')) this.next()
+        else if (!this.isOp('}')) this.fail()
+      }
+      this.next()
+      return { object }
+    }
+    return this.varName()
   }
 
   private parseGraphSpec(): GraphSpec {
@@ -827,6 +876,15 @@ class Parser {
     if (!consumed) this.next()
     this.expectOp('(', '(')
     const args: Expr[] = []
+    if (this.isSubqueryStart()) {
+      // FUNC(FOR …) takes the subquery as its only argument
+      const save = this.noIn
+      this.noIn = false
+      const query = this.parseQueryBody(false)
+      this.noIn = save
+      this.expectOp(')', ')')
+      return { type: 'call', name, args: [{ type: 'subquery', query }], pos: t.pos }
+    }
     while (!this.isOp(')')) {
       args.push(this.parseExpr())
       if (this.isOp(',')) this.next()

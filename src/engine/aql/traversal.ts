@@ -28,7 +28,7 @@ export interface PathValue {
 type Step = { edge: Doc; to: string }
 
 /** Neighbours of `vid` over the edge sources, in edge-index order (out before in for ANY). */
-export function neighbours(g: GraphAccess, sources: EdgeSource[], vid: string): Step[] {
+export function neighbours(g: GraphAccess, sources: EdgeSource[], vid: string, reverse = false): Step[] {
   const out: Step[] = []
   for (const s of sources) {
     if (s.direction === 'OUTBOUND' || s.direction === 'ANY') {
@@ -43,7 +43,9 @@ export function neighbours(g: GraphAccess, sources: EdgeSource[], vid: string): 
     }
   }
   g.stats.scannedIndex += out.length
-  return out
+  // ArangoDB 3.12.10 traversals visit neighbours in reverse edge-insertion order (EX:GRAPHTRAV_02);
+  // its path searches take the first-inserted edge among equals (GRAPHASP_01)
+  return reverse ? out.reverse() : out
 }
 
 /** Vertex documents by `_id`, with a bounded cache (traversals revisit hubs constantly). */
@@ -148,7 +150,7 @@ export function* traverse(g: GraphAccess, spec: TraversalSpec, startId: string):
       const pruned = spec.prune ? spec.prune(s.v, e, p) : false
       if (s.depth >= spec.min) yield { v: s.v, e, p }
       if (pruned || s.depth >= spec.max) return
-      for (const step of neighbours(g, spec.sources, s.vid)) {
+      for (const step of neighbours(g, spec.sources, s.vid, true)) {
         if (!admit(s, step)) continue
         const v = cache.get(step.to)
         if (spec.uniqueVertices === 'global') visited.add(step.to)
@@ -186,7 +188,7 @@ export function* traverse(g: GraphAccess, spec: TraversalSpec, startId: string):
     const pruned = spec.prune ? spec.prune(s.v, e, p) : false
     if (s.depth >= spec.min) yield { v: s.v, e, p }
     if (pruned || s.depth >= spec.max) continue
-    for (const step of neighbours(g, spec.sources, s.vid)) {
+    for (const step of neighbours(g, spec.sources, s.vid, true)) {
       if (!admit(s, step)) continue
       if (spec.uniqueVertices === 'global') visited.add(step.to)
       const v = cache.get(step.to)
@@ -295,6 +297,7 @@ function dijkstra(
   to: string,
   bannedEdges?: Set<string>,
   bannedVertices?: Set<string>,
+  reverse = false,
 ): { vids: string[]; edges: Doc[]; weight: number } | null {
   const dist = new Map<string, number>([[from, 0]])
   const prev = new Map<string, { vid: string; edge: Doc }>()
@@ -316,7 +319,7 @@ function dijkstra(
     if (done.has(s.vid)) continue
     done.add(s.vid)
     if (s.vid === to) break
-    for (const step of neighbours(g, spec.sources, s.vid)) {
+    for (const step of neighbours(g, spec.sources, s.vid, reverse)) {
       if (bannedEdges?.has(step.edge._id)) continue
       if (bannedVertices?.has(step.to)) continue
       if (done.has(step.to)) continue
@@ -364,7 +367,8 @@ export function* kShortestPaths(
 ): Generator<FoundPath> {
   const cache = new VertexCache(g)
   if (!cache.get(from) || !cache.get(to)) return
-  const first = dijkstra(g, spec, from, to)
+  // K_SHORTEST_PATHS breaks ties among equal-weight paths like ArangoDB 3.12.10's (GRAPHKSP_03)
+  const first = dijkstra(g, spec, from, to, undefined, undefined, true)
   if (!first) return
   const found: { vids: string[]; edges: Doc[]; weight: number }[] = [first]
   const candidates: { vids: string[]; edges: Doc[]; weight: number }[] = []
@@ -388,7 +392,7 @@ export function* kShortestPaths(
         }
       }
       const bannedVertices = new Set(rootV.slice(0, -1))
-      const sp = dijkstra(g, spec, spur, to, bannedEdges, bannedVertices)
+      const sp = dijkstra(g, spec, spur, to, bannedEdges, bannedVertices, true)
       if (!sp) continue
       const rootWeight = rootE.reduce((acc, e) => acc + w(spec, e), 0)
       const cand = {

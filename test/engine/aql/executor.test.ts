@@ -74,6 +74,34 @@ describe('AQL expressions', () => {
   })
 })
 
+describe('AQL 3.12 syntax additions', () => {
+  it('destructures arrays and objects in FOR and LET', async () => {
+    expect(
+      await t.q('FOR [k, v] IN ENTRIES({a: 1}) LET {x, y: [z]} = {x: 2, y: [3]} RETURN [k, v, x, z]'),
+    ).toEqual([['a', 1, 2, 3]])
+  })
+  it('takes a subquery as the only argument without extra parentheses: MERGE(FOR …)', async () => {
+    expect(await t.q('RETURN MERGE(FOR i IN 1..2 RETURN {[TO_STRING(i)]: i})')).toEqual([{ 1: 1, 2: 2 }])
+  })
+  it('calls library functions by name with CALL and APPLY', async () => {
+    expect(await t.q('RETURN [CALL("lower", "AB"), APPLY("CONCAT", ["a", "b"])]')).toEqual([['ab', 'ab']])
+  })
+  it('aggregates over row and range WINDOWs', async () => {
+    expect(await t.q('FOR x IN [1, 2, 3] WINDOW {preceding: 1} AGGREGATE s = SUM(x) RETURN s')).toEqual([
+      1, 3, 5,
+    ])
+    expect(
+      await t.q(
+        'FOR x IN [5, 1, 2] WINDOW x WITH {preceding: 1, following: 0} AGGREGATE s = SUM(x) RETURN [x, s]',
+      ),
+    ).toEqual([
+      [1, 1],
+      [2, 3],
+      [5, 5],
+    ])
+  })
+})
+
 describe('AQL operations', () => {
   it('sorts stably on several keys and applies LIMIT offset, count', async () => {
     expect(
