@@ -86,6 +86,12 @@ function sliceArray(arr: AqlValue[], startArg: AqlValue, lenArg: AqlValue | unde
   return arr.slice(start, Math.max(start, Math.min(end, n)))
 }
 
+/** arangod refuses to materialise ranges of more than 10 million values (Range::throwIfTooBigForMaterialization). */
+const RANGE_LIMIT = 10_000_000
+const tooBig = (): never => {
+  throw arangoError('QUERY_NUMBER_OUT_OF_RANGE', 'number out of range: range is too big to be materialized')
+}
+
 export const ARRAY_FUNCTIONS: FnTable = {
   LENGTH: def(1, 1, (_ctx, [v]) => lengthOf(v!)),
   FIRST: def(1, 1, (ctx, [v]) => {
@@ -110,8 +116,9 @@ export const ARRAY_FUNCTIONS: FnTable = {
   FLATTEN: def(1, 2, (ctx, args) => {
     const v = args[0]
     if (!isArray(v)) return arrayExpected(ctx, 'FLATTEN')
-    const depth = args.length > 1 && args[1] !== null ? toInt(toNumber(args[1])) : 1
-    return clone(flatten(v, Math.max(0, depth), []))
+    // depths below 1 (and non-numeric ones) mean 1 in arangod
+    const d = args.length > 1 ? toNumber(args[1]) : 1
+    return clone(flatten(v, d < 1 ? 1 : Math.trunc(d), []))
   }),
   PUSH: def(2, 3, (ctx, args) => {
     const v = args[0]
@@ -124,23 +131,25 @@ export const ARRAY_FUNCTIONS: FnTable = {
     return out
   }),
   APPEND: def(2, 3, (ctx, args) => {
-    const v = args[0]
-    let add = args[1]!
-    if (add === null) return v === null ? [] : clone(v)
-    if (!isArray(add)) add = [add]
+    const v = args[0]!
+    const add = args[1]!
+    if (add === null || (isArray(add) && add.length === 0)) return clone(v)
     if (v === null) return clone(add)
     if (!isArray(v)) return invalidArg(ctx, 'APPEND')
-    const out = clone(v)
-    if (boolArg(args, 2, false)) {
-      const seen = new Set(v.map(valueKey))
-      for (const x of add) {
+    const unique = boolArg(args, 2, false)
+    const seen = new Set<string>()
+    const out: AqlValue[] = []
+    const push = (x: AqlValue, remember: boolean): void => {
+      if (unique) {
         const k = valueKey(x)
-        if (!seen.has(k)) {
-          seen.add(k)
-          out.push(clone(x))
-        }
+        if (seen.has(k)) return
+        if (remember) seen.add(k)
       }
-    } else for (const x of add) out.push(clone(x))
+      out.push(clone(x))
+    }
+    for (const x of v) push(x, true)
+    if (isArray(add)) for (const x of add) push(x, true)
+    else push(add, false)
     return out
   }),
   POP: def(1, 1, (ctx, [v]) => {
@@ -156,12 +165,10 @@ export const ARRAY_FUNCTIONS: FnTable = {
   UNSHIFT: def(2, 3, (ctx, args) => {
     const v = args[0]
     const x = args[1]!
+    if (v !== null && !isArray(v)) return invalidArg(ctx, 'UNSHIFT')
     if (v === null) return [clone(x)]
-    if (!isArray(v)) return invalidArg(ctx, 'UNSHIFT')
-    const out = clone(v)
-    if (boolArg(args, 2, false) && indexOfValue(v, x) >= 0) return out
-    out.unshift(clone(x))
-    return out
+    if (boolArg(args, 2, false) && indexOfValue(v, x) >= 0) return clone(v)
+    return [clone(x), ...clone(v)]
   }),
   REMOVE_VALUE: def(2, 3, (ctx, args) => {
     const v = args[0]
@@ -170,7 +177,8 @@ export const ARRAY_FUNCTIONS: FnTable = {
     let limit = args.length > 2 && args[2] !== null ? toInt(toNumber(args[2])) : Infinity
     const out: AqlValue[] = []
     for (const x of v) {
-      if (limit > 0 && compare(x, args[1]) === 0) {
+      // a negative limit never reaches 0, so it removes every match (as in arangod)
+      if (limit !== 0 && compare(x, args[1]) === 0) {
         limit--
         continue
       }
@@ -179,39 +187,38 @@ export const ARRAY_FUNCTIONS: FnTable = {
     return out
   }),
   REMOVE_VALUES: def(2, 2, (ctx, [v, values]) => {
+    if (values === null) return clone(v!)
     if (v === null) return []
-    if (!isArray(v)) return invalidArg(ctx, 'REMOVE_VALUES')
-    if (!isArray(values)) return clone(v)
-    const drop = new Set(values.map(valueKey))
-    return clone(v.filter((x) => !drop.has(valueKey(x))))
+    if (!isArray(v) || !isArray(values)) return invalidArg(ctx, 'REMOVE_VALUES')
+    return clone(v.filter((x) => indexOfValue(values, x) < 0))
   }),
-  REMOVE_NTH: def(2, 2, (ctx, [v, p]) => {
+  REMOVE_NTH: def(2, 2, (ctx, [v, pos]) => {
     if (v === null) return []
     if (!isArray(v)) return invalidArg(ctx, 'REMOVE_NTH')
-    let i = toInt(toNumber(p!))
-    if (i < 0) i += v.length
-    const out = clone(v)
-    if (i >= 0 && i < v.length) out.splice(i, 1)
-    return out
+    const n = v.length
+    let p = toNumber(pos!)
+    if (p >= n || p < -n) return clone(v)
+    if (p < 0) p += n
+    const target = Math.trunc(p)
+    return clone(v.filter((_, i) => i !== target))
   }),
   REPLACE_NTH: def(3, 4, (ctx, args) => {
     const v = args[0]
-    if (v === null) return null
     if (!isArray(v)) return invalidArg(ctx, 'REPLACE_NTH')
-    const out = clone(v)
-    let i = toInt(toNumber(args[1]))
-    if (i < 0) i = Math.max(0, i + v.length)
-    if (i > v.length) {
-      // without a padding value a gap is an error, not a warning (docs: REPLACE_NTH example 3)
-      if (args.length < 4) {
-        throw arangoError(
-          'QUERY_FUNCTION_ARGUMENT_TYPE_MISMATCH',
-          "invalid argument type in call to function 'REPLACE_NTH()'",
-        )
-      }
-      while (out.length < i) out.push(clone(args[3]!))
+    // a null position or a gap without padding fail the query (docs: REPLACE_NTH example 3)
+    const fail = (): never => {
+      throw arangoError(
+        'QUERY_FUNCTION_ARGUMENT_TYPE_MISMATCH',
+        "invalid argument type in call to function 'REPLACE_NTH()'",
+      )
     }
-    out[i] = clone(args[2]!)
+    if (args[1] === null) fail()
+    const p = toInt(toNumber(args[1]))
+    const at = p >= 0 ? p : Math.max(0, v.length + p)
+    if (at > v.length && args.length < 4) fail()
+    const out = clone(v)
+    while (out.length < at) out.push(clone(args[3]!))
+    out[at] = clone(args[2]!)
     return out
   }),
   REVERSE: def(1, 1, (_ctx, [v]) => {
@@ -220,24 +227,23 @@ export const ARRAY_FUNCTIONS: FnTable = {
   }),
   SLICE: def(2, 3, (ctx, args) => {
     const v = args[0]
-    if (v === null) return null
     if (!isArray(v)) return invalidArg(ctx, 'SLICE')
     return clone(sliceArray(v, args[1]!, args[2]))
   }),
   SORTED: def(1, 1, (ctx, [v]) => {
-    if (!isArray(v)) return invalidArg(ctx, 'SORTED')
+    if (!isArray(v)) return arrayExpected(ctx, 'SORTED')
     return clone(v).sort(compare)
   }),
   SORTED_UNIQUE: def(1, 1, (ctx, [v]) => {
-    if (!isArray(v)) return invalidArg(ctx, 'SORTED_UNIQUE')
+    if (!isArray(v)) return arrayExpected(ctx, 'SORTED_UNIQUE')
     return clone(distinct(v)).sort(compare)
   }),
   UNIQUE: def(1, 1, (ctx, [v]) => {
-    if (!isArray(v)) return invalidArg(ctx, 'UNIQUE')
+    if (!isArray(v)) return arrayExpected(ctx, 'UNIQUE')
     return clone(distinct(v))
   }),
   COUNT_DISTINCT: def(1, 1, (ctx, [v]) => {
-    if (!isArray(v)) return invalidArg(ctx, 'COUNT_DISTINCT')
+    if (!isArray(v)) return arrayExpected(ctx, 'COUNT_DISTINCT')
     return distinct(v).length
   }),
   UNION: def(2, Infinity, (ctx, args) => {
@@ -251,6 +257,8 @@ export const ARRAY_FUNCTIONS: FnTable = {
   INTERSECTION: def(2, Infinity, (ctx, args) => {
     const arrays = allArrays(ctx, 'INTERSECTION', args, true)
     if (!arrays) return null
+    // arangod's counting: a value seen in every array so far moves to i+1; a repeat within a
+    // later array that was not seen in all earlier ones drops it
     const counts = new Map<string, { v: AqlValue; n: number }>()
     arrays.forEach((a, i) => {
       for (const v of a) {
@@ -258,7 +266,7 @@ export const ARRAY_FUNCTIONS: FnTable = {
         const e = counts.get(k)
         if (i === 0) {
           if (!e) counts.set(k, { v, n: 1 })
-        } else if (e && e.n === i) e.n = i + 1
+        } else if (e) e.n = e.n < i ? 0 : i + 1
       }
     })
     return clone(
@@ -268,7 +276,7 @@ export const ARRAY_FUNCTIONS: FnTable = {
     )
   }),
   MINUS: def(2, Infinity, (ctx, args) => {
-    const arrays = allArrays(ctx, 'MINUS', args, true)
+    const arrays = allArrays(ctx, 'MINUS', args)
     if (!arrays) return null
     const keep = new Map<string, AqlValue>()
     for (const v of arrays[0]!) {
@@ -307,7 +315,7 @@ export const ARRAY_FUNCTIONS: FnTable = {
     return inter / union.size
   }),
   INTERLEAVE: def(2, Infinity, (ctx, args) => {
-    const arrays = allArrays(ctx, 'INTERLEAVE', args)
+    const arrays = allArrays(ctx, 'INTERLEAVE', args, true)
     if (!arrays) return null
     const out: AqlValue[] = []
     const max = Math.max(...arrays.map((a) => a.length))
@@ -315,18 +323,23 @@ export const ARRAY_FUNCTIONS: FnTable = {
     return out
   }),
   RANGE: def(2, 3, (ctx, args) => {
-    const start = toNumber(args[0])
-    const stop = toNumber(args[1])
-    let step = args.length > 2 && args[2] !== null ? toNumber(args[2]) : start <= stop ? 1 : -1
-    if (step === 0 || (start < stop && step < 0) || (start > stop && step > 0)) {
-      return invalidArg(ctx, 'RANGE')
-    }
-    if (!Number.isFinite(step)) step = 1
     const out: number[] = []
-    // ArangoDB caps ranges at 10 million values
-    if (Math.abs((stop - start) / step) > 1e7) return invalidArg(ctx, 'RANGE')
-    if (step > 0) for (let i = start; i <= stop; i += step) out.push(i)
-    else for (let i = start; i >= stop; i += step) out.push(i)
+    if (args.length < 3 || args[2] === null) {
+      // without a step, an integer range like `a..b`
+      const from = toInt(toNumber(args[0]))
+      const to = toInt(toNumber(args[1]))
+      if (Math.abs(to - from) > RANGE_LIMIT) return tooBig()
+      if (from <= to) for (let i = from; i <= to; i++) out.push(i)
+      else for (let i = from; i >= to; i--) out.push(i)
+      return out
+    }
+    let from = toNumber(args[0])
+    const to = toNumber(args[1])
+    const step = toNumber(args[2])
+    if (step === 0 || (from < to && step < 0) || (from > to && step > 0)) return invalidArg(ctx, 'RANGE')
+    if (Math.abs((to - from) / step) > RANGE_LIMIT) return tooBig()
+    if (step < 0 && to <= from) for (; from >= to; from += step) out.push(from)
+    else for (; from <= to; from += step) out.push(from)
     return out
   }),
   MINHASH_COUNT: def(1, 1, (ctx, [e]) => {

@@ -9,15 +9,22 @@ import { boolArg, clone, def, invalidArg, isArray, isObject, type FnTable } from
 /** Byte-wise key order, as VelocyPack keeps an object's index table (ATTRIBUTES lists keys that way). */
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b))
 
-/** Attribute names given as strings, arrays of strings, or both (UNSET/KEEP accept either). */
-function names(args: AqlValue[]): Set<string> {
+/**
+ * Attribute names for UNSET/KEEP (arangod extractKeys): strings, numbers (as strings), and
+ * arrays of strings; other array members warn, other argument types are ignored.
+ */
+function names(ctx: FunctionContext, name: string, args: AqlValue[]): Set<string> {
   const out = new Set<string>()
-  const add = (v: AqlValue): void => {
-    if (isArray(v)) v.forEach(add)
-    else if (typeof v === 'string') out.add(v)
+  for (const v of args) {
+    if (typeof v === 'string') out.add(v)
     else if (typeof v === 'number') out.add(toStringValue(v))
+    else if (isArray(v)) {
+      for (const x of v) {
+        if (typeof x === 'string') out.add(x)
+        else invalidArg(ctx, name)
+      }
+    }
   }
-  args.forEach(add)
   return out
 }
 
@@ -59,10 +66,12 @@ function mergeArgs(ctx: FunctionContext, name: string, args: AqlValue[], recursi
   return out
 }
 
+/** Every example attribute equals the document's; a null example value also matches a missing one. */
 function matches(doc: AqlObject, example: AqlObject): boolean {
   for (const [k, v] of Object.entries(example)) {
-    const dv = Object.prototype.hasOwnProperty.call(doc, k) ? doc[k]! : null
-    if (compare(dv, v) !== 0) return false
+    const has = Object.prototype.hasOwnProperty.call(doc, k)
+    if (!has && v === null) continue
+    if (!has || compare(doc[k], v) !== 0) return false
   }
   return true
 }
@@ -123,51 +132,54 @@ export const DOCUMENT_FUNCTIONS: FnTable = {
     return Object.entries(o).map(([k, v]) => [k, clone(v)])
   }),
   VALUE: def(2, 2, (ctx, [o, path]) => {
-    if (!isObject(o) || !isArray(path) || path.length === 0) return invalidArg(ctx, 'VALUE')
+    if (!isObject(o) || !isArray(path)) return invalidArg(ctx, 'VALUE')
     let cur: AqlValue = o
     for (const step of path) {
       if (typeof step === 'string') {
-        if (!isObject(cur)) return null
-        cur = Object.prototype.hasOwnProperty.call(cur, step) ? cur[step]! : null
+        if (!isObject(cur) || !Object.prototype.hasOwnProperty.call(cur, step)) return null
+        cur = cur[step]!
       } else if (typeof step === 'number') {
-        if (!isArray(cur)) return null
-        let i = Math.trunc(step)
-        if (i < 0) i += cur.length
-        cur = i >= 0 && i < cur.length ? cur[i]! : null
-      } else return invalidArg(ctx, 'VALUE')
+        // positions are unsigned in arangod: negative ones never match
+        const i = Math.trunc(step)
+        if (!isArray(cur) || i < 0 || i >= cur.length) return null
+        cur = cur[i]!
+      } else return null
     }
-    return clone(cur)
+    return path.length === 0 ? null : clone(cur)
   }),
   MERGE: def(1, Infinity, (ctx, args) => mergeArgs(ctx, 'MERGE', args, false)),
   MERGE_RECURSIVE: def(1, Infinity, (ctx, args) => mergeArgs(ctx, 'MERGE_RECURSIVE', args, true)),
   MATCHES: def(2, 3, (ctx, args) => {
     const doc = args[0]
-    const ex = args[1]!
     const returnIndex = boolArg(args, 2, false)
-    if (!isObject(doc)) return invalidArg(ctx, 'MATCHES')
+    if (!isObject(doc)) return false
+    const ex = args[1]!
     const examples = isArray(ex) ? ex : [ex]
     for (let i = 0; i < examples.length; i++) {
       const e = examples[i]!
-      if (!isObject(e)) return invalidArg(ctx, 'MATCHES')
+      if (!isObject(e)) {
+        invalidArg(ctx, 'MATCHES')
+        continue
+      }
       if (matches(doc, e)) return returnIndex ? i : true
     }
     return returnIndex ? -1 : false
   }),
   UNSET: def(2, Infinity, (ctx, args) => {
     if (!isObject(args[0])) return invalidArg(ctx, 'UNSET')
-    return unsetRec(args[0], names(args.slice(1)), false)
+    return unsetRec(args[0], names(ctx, 'UNSET', args.slice(1)), false)
   }),
   UNSET_RECURSIVE: def(2, Infinity, (ctx, args) => {
     if (!isObject(args[0])) return invalidArg(ctx, 'UNSET_RECURSIVE')
-    return unsetRec(args[0], names(args.slice(1)), true)
+    return unsetRec(args[0], names(ctx, 'UNSET_RECURSIVE', args.slice(1)), true)
   }),
   KEEP: def(2, Infinity, (ctx, args) => {
     if (!isObject(args[0])) return invalidArg(ctx, 'KEEP')
-    return keepRec(args[0], names(args.slice(1)), false)
+    return keepRec(args[0], names(ctx, 'KEEP', args.slice(1)), false)
   }),
   KEEP_RECURSIVE: def(2, Infinity, (ctx, args) => {
     if (!isObject(args[0])) return invalidArg(ctx, 'KEEP_RECURSIVE')
-    return keepRec(args[0], names(args.slice(1)), true)
+    return keepRec(args[0], names(ctx, 'KEEP_RECURSIVE', args.slice(1)), true)
   }),
   TRANSLATE: def(2, 3, (ctx, args) => {
     const value = args[0]!

@@ -4,34 +4,53 @@
  */
 import { compare, normalize, toNumber, type AqlValue } from '../values.js'
 import type { FunctionContext } from './types.js'
-import { arrayExpected, def, invalidArg, isArray, type FnTable } from './util.js'
+import { arrayExpected, def, invalidArg, isArray, warnIn, type FnTable } from './util.js'
 
 const unary = (f: (x: number) => number) => def(1, 1, (_ctx, [v]) => normalize(f(toNumber(v))))
 
-/** Non-null members of an array as numbers, or null if a member is not a number. */
-function numbers(ctx: FunctionContext, name: string, v: AqlValue | undefined): number[] | null {
+/**
+ * Non-null members of an array as numbers. A member that is not a number makes the result null;
+ * `onNonNumber` is the warning arangod registers then (SUM and PRODUCT register none, AVERAGE
+ * 1563, MEDIAN/PERCENTILE/VARIANCE 1561).
+ */
+function numbers(
+  ctx: FunctionContext,
+  name: string,
+  v: AqlValue | undefined,
+  onNonNumber: 0 | 1561 | 1563,
+): number[] | null {
   if (!isArray(v)) return arrayExpected(ctx, name)
   const out: number[] = []
   for (const x of v) {
     if (x === null) continue
-    if (typeof x !== 'number') return invalidArg(ctx, name)
+    if (typeof x !== 'number') {
+      if (onNonNumber === 1563) arrayExpected(ctx, name)
+      else if (onNonNumber === 1561) warnIn(ctx, name, 1561, 'invalid arithmetic value')
+      return null
+    }
     out.push(x)
   }
   return out
 }
 
+/** Welford's running variance, as arangod computes it. */
 function variance(
   ctx: FunctionContext,
   name: string,
   v: AqlValue | undefined,
   sample: boolean,
 ): number | null {
-  const xs = numbers(ctx, name, v)
+  const xs = numbers(ctx, name, v, 1561)
   if (!xs) return null
-  if (xs.length === 0 || (sample && xs.length < 2)) return null
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length
-  const sq = xs.reduce((a, b) => a + (b - mean) * (b - mean), 0)
-  return sq / (sample ? xs.length - 1 : xs.length)
+  let mean = 0
+  let m2 = 0
+  xs.forEach((x, i) => {
+    const delta = x - mean
+    mean += delta / (i + 1)
+    m2 += delta * (x - mean)
+  })
+  if (xs.length < (sample ? 2 : 1)) return null
+  return normalize(m2 / (sample ? xs.length - 1 : xs.length)) as number | null
 }
 
 function median(xs: number[]): number | null {
@@ -41,21 +60,21 @@ function median(xs: number[]): number | null {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
 }
 
-function percentile(xs: number[], p: number, method: string): number | null {
+function percentile(xs: number[], p: number, interpolation: boolean): number | null {
   if (xs.length === 0) return null
   const s = [...xs].sort((a, b) => a - b)
-  if (s.length === 1) return s[0]!
-  if (method === 'interpolation') {
-    const idx = (p * (s.length + 1)) / 100
+  const l = s.length
+  if (l === 1) return s[0]!
+  if (interpolation) {
+    const idx = (p * (l + 1)) / 100
     const pos = Math.floor(idx)
-    if (pos >= s.length) return s[s.length - 1]!
-    if (pos < 1) return s[0]!
-    const delta = idx - pos
-    return s[pos - 1]! + delta * (s[pos]! - s[pos - 1]!)
+    if (pos >= l) return s[l - 1]!
+    if (pos <= 0) return null
+    return (idx - pos) * (s[pos]! - s[pos - 1]!) + s[pos - 1]!
   }
-  const pos = Math.ceil((p * s.length) / 100)
-  if (pos >= s.length) return s[s.length - 1]!
-  if (pos < 1) return s[0]!
+  const pos = Math.ceil((p * l) / 100)
+  if (pos >= l) return s[l - 1]!
+  if (pos <= 0) return null
   return s[pos - 1]!
 }
 
@@ -131,40 +150,40 @@ export const NUMERIC_FUNCTIONS: FnTable = {
     return structuredClone(best)
   }),
   SUM: def(1, 1, (ctx, [v]) => {
-    const xs = numbers(ctx, 'SUM', v)
+    const xs = numbers(ctx, 'SUM', v, 0)
     return xs ? normalize(xs.reduce((a, b) => a + b, 0)) : null
   }),
   PRODUCT: def(1, 1, (ctx, [v]) => {
-    const xs = numbers(ctx, 'PRODUCT', v)
+    const xs = numbers(ctx, 'PRODUCT', v, 0)
     return xs ? normalize(xs.reduce((a, b) => a * b, 1)) : null
   }),
   AVERAGE: def(1, 1, (ctx, [v]) => {
-    const xs = numbers(ctx, 'AVERAGE', v)
+    const xs = numbers(ctx, 'AVERAGE', v, 1563)
     if (!xs || xs.length === 0) return null
     return normalize(xs.reduce((a, b) => a + b, 0) / xs.length)
   }),
   MEDIAN: def(1, 1, (ctx, [v]) => {
-    const xs = numbers(ctx, 'MEDIAN', v)
+    const xs = numbers(ctx, 'MEDIAN', v, 1561)
     return xs ? median(xs) : null
   }),
   PERCENTILE: def(2, 3, (ctx, args) => {
-    const xs = numbers(ctx, 'PERCENTILE', args[0])
-    if (!xs) return null
+    if (!isArray(args[0])) return arrayExpected(ctx, 'PERCENTILE')
     const p = args[1]
     if (typeof p !== 'number' || p <= 0 || p > 100) return invalidArg(ctx, 'PERCENTILE')
     const method = args.length > 2 ? args[2] : 'rank'
     if (method !== 'rank' && method !== 'interpolation') return invalidArg(ctx, 'PERCENTILE')
-    return percentile(xs, p, method)
+    const xs = numbers(ctx, 'PERCENTILE', args[0], 1561)
+    return xs ? percentile(xs, p, method === 'interpolation') : null
   }),
   VARIANCE_POPULATION: def(1, 1, (ctx, [v]) => variance(ctx, 'VARIANCE_POPULATION', v, false)),
   VARIANCE_SAMPLE: def(1, 1, (ctx, [v]) => variance(ctx, 'VARIANCE_SAMPLE', v, true)),
   STDDEV_POPULATION: def(1, 1, (ctx, [v]) => {
     const r = variance(ctx, 'STDDEV_POPULATION', v, false)
-    return r === null ? null : Math.sqrt(r)
+    return r === null ? null : normalize(Math.sqrt(r))
   }),
   STDDEV_SAMPLE: def(1, 1, (ctx, [v]) => {
     const r = variance(ctx, 'STDDEV_SAMPLE', v, true)
-    return r === null ? null : Math.sqrt(r)
+    return r === null ? null : normalize(Math.sqrt(r))
   }),
   COSINE_SIMILARITY: vectorFn('COSINE_SIMILARITY', (a, b) => {
     let dot = 0

@@ -6,7 +6,18 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { compare, toNumber, toStringValue, type AqlValue } from '../values.js'
 import type { FunctionContext } from './types.js'
-import { arg, boolArg, def, invalidArg, isArray, isObject, toInt, warnIn, type FnTable } from './util.js'
+import {
+  arg,
+  boolArg,
+  clone,
+  def,
+  invalidArg,
+  isArray,
+  isObject,
+  toInt,
+  warnIn,
+  type FnTable,
+} from './util.js'
 
 const cps = (s: string): string[] => Array.from(s)
 
@@ -30,7 +41,8 @@ export function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp 
   return new RegExp(`^${re}$`, caseInsensitive ? 'iu' : 'u')
 }
 
-export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
+// only syntax characters: Unicode-mode regexes reject needless escapes such as \-
+export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** ICU regexes are close to JS ones; compile in Unicode mode, falling back for escapes only ICU allows. */
 export function compileRegex(
@@ -64,10 +76,6 @@ function trimWith(s: string, chars: string, left: boolean, right: boolean): stri
 }
 
 const DEFAULT_TRIM = '\r\n \t'
-
-function utf8Length(cp: string): number {
-  return Buffer.byteLength(cp, 'utf8')
-}
 
 function levenshtein(a: string[], b: string[], transpositions = false): number {
   const m = a.length
@@ -198,42 +206,66 @@ function parseIpv4(s: string): number | null {
   return n
 }
 
-function substitute(
-  value: AqlValue,
-  search: AqlValue,
-  replace: AqlValue,
-  limitArg: AqlValue,
-  hasLimit: boolean,
-): AqlValue {
-  const text = toStringValue(value)
-  let pairs: [string, string][] = []
+/**
+ * SUBSTITUTE as arangod does it: at each step the leftmost match of any search string wins
+ * (the earlier search string on a tie), up to `limit` replacements (-1: all).
+ */
+function substitute(ctx: FunctionContext, args: AqlValue[]): AqlValue {
+  const search = args[1]!
+  const patterns: string[] = []
+  const replacements: string[] = []
+  let plainReplacement = false
+  let limit = -1
+  const str = (v: AqlValue, allowNull: boolean): string | null =>
+    typeof v === 'string' ? v : v === null && allowNull ? '' : null
   if (isObject(search)) {
-    pairs = Object.entries(search).map(([k, v]) => [k, v === null ? '' : toStringValue(v)])
-    // with an object, the third argument is the limit
-    limitArg = replace
-    hasLimit = replace !== null && replace !== undefined
+    if (args.length > 3) return invalidArg(ctx, 'SUBSTITUTE')
+    if (args.length === 3) limit = toInt(toNumber(args[2]))
+    for (const [k, v] of Object.entries(search)) {
+      const r = str(v, true)
+      if (r === null) return invalidArg(ctx, 'SUBSTITUTE')
+      patterns.push(k)
+      replacements.push(r)
+    }
   } else {
-    const searches = isArray(search) ? search.map((s) => toStringValue(s)) : [toStringValue(search)]
-    if (isArray(replace)) {
-      pairs = searches.map((s, i) => [s, i < replace.length ? toStringValue(replace[i]!) : ''])
-    } else {
-      const r = replace === null ? '' : toStringValue(replace)
-      pairs = searches.map((s) => [s, r])
+    if (args.length === 4) limit = toInt(toNumber(args[3]))
+    for (const p of isArray(search) ? search : [search]) {
+      if (typeof p !== 'string') return invalidArg(ctx, 'SUBSTITUTE')
+      patterns.push(p)
+    }
+    if (args.length > 2) {
+      const replace = args[2]!
+      if (isArray(replace)) {
+        for (const r of replace) {
+          const x = str(r, true)
+          if (x === null) return invalidArg(ctx, 'SUBSTITUTE')
+          replacements.push(x)
+        }
+      } else if (typeof replace === 'string') {
+        plainReplacement = true
+        replacements.push(replace)
+      } else return invalidArg(ctx, 'SUBSTITUTE')
     }
   }
-  pairs = pairs.filter(([s]) => s !== '')
-  if (pairs.length === 0) return text
-  let limit = Infinity
-  if (hasLimit && limitArg !== null) {
-    const l = toInt(toNumber(limitArg))
-    if (l < 1) return text
-    limit = l
-  }
-  const map = new Map<string, string>()
-  for (const [s, r] of pairs) if (!map.has(s)) map.set(s, r)
-  const re = new RegExp([...map.keys()].map(escapeRegExp).join('|'), 'gu')
+  const text = toStringValue(args[0])
+  if (limit === 0 || patterns.length === 0 || text === '') return text
+  // empty search strings never match here (arangod's ICU search cannot search for them)
+  const byPattern = new Map<string, string>()
+  patterns.forEach((p, i) => {
+    if (p === '' || byPattern.has(p)) return
+    byPattern.set(p, i < replacements.length ? replacements[i]! : plainReplacement ? replacements[0]! : '')
+  })
+  if (byPattern.size === 0) return text
+  const re = new RegExp([...byPattern.keys()].map(escapeRegExp).join('|'), 'gu')
   let count = 0
-  return text.replace(re, (m) => (count++ < limit ? map.get(m)! : m))
+  return text.replace(re, (m) => ((limit < 0 ? limit === -1 : count++ < limit) ? byPattern.get(m)! : m))
+}
+
+/** Non-overlapping match positions, as ICU's StringSearch reports them. */
+function matchPositions(text: string, search: string): number[] {
+  const out: number[] = []
+  for (let at = text.indexOf(search); at >= 0; at = text.indexOf(search, at + search.length)) out.push(at)
+  return out
 }
 
 export const STRING_FUNCTIONS: FnTable = {
@@ -265,28 +297,36 @@ export const STRING_FUNCTIONS: FnTable = {
     if (length <= 0) return ''
     return s.slice(offset, offset + length).join('')
   }),
-  SUBSTRING_BYTES: def(2, 5, (_ctx, args) => {
-    const chars = cps(toStringValue(args[0]))
-    const starts: number[] = []
-    let pos = 0
-    for (const c of chars) {
-      starts.push(pos)
-      pos += utf8Length(c)
-    }
-    const total = pos
+  SUBSTRING_BYTES: def(2, 5, (ctx, args) => {
+    if (typeof args[0] !== 'string') return warnIn(ctx, 'SUBSTRING_BYTES', 10, 'bad parameter')
+    const buf = Buffer.from(args[0], 'utf8')
+    const len = buf.length
+    if (len === 0) return ''
     let offset = toInt(toNumber(args[1]))
-    if (offset < 0) offset = Math.max(0, total + offset)
-    offset = Math.min(offset, total)
-    let end = args.length >= 3 && args[2] !== null ? offset + Math.max(0, toInt(toNumber(args[2]))) : total
-    end = Math.min(end, total)
-    const boundary = (b: number): number => (b === total ? chars.length : starts.indexOf(b))
-    let first = boundary(offset)
-    let last = boundary(end)
-    // a cut inside a multi-byte character gives null (docs: SUBSTRING_BYTES example 4)
-    if (first < 0 || last < 0) return null
-    first = Math.max(0, first - Math.max(0, toInt(toNumber(arg(args, 3)))))
-    last = Math.min(chars.length, last + Math.max(0, toInt(toNumber(arg(args, 4)))))
-    return chars.slice(first, last).join('')
+    offset = offset < 0 ? Math.max(0, len + offset) : Math.min(offset, len)
+    const length = args.length > 2 ? Math.max(0, toInt(toNumber(args[2]))) : len
+    const left = args.length > 3 ? toInt(toNumber(args[3])) : 0
+    // with four arguments the right extension equals the left one
+    const right = args.length > 4 ? toInt(toNumber(args[4])) : left
+    const cont = (i: number): boolean => (buf[i]! & 0xc0) === 0x80
+    let lhs = offset
+    let rhs = lhs + Math.min(length, len - offset)
+    // a cut inside a multi-byte character is an error (docs: SUBSTRING_BYTES example 4)
+    if ((lhs !== len && cont(lhs)) || (rhs !== len && cont(rhs))) {
+      return warnIn(ctx, 'SUBSTRING_BYTES', 10, 'bad parameter')
+    }
+    // extend by whole characters: count lead bytes, then skip continuation bytes
+    for (let n = left; n > 0 && lhs !== 0;) {
+      lhs--
+      if (!cont(lhs)) n--
+    }
+    while (lhs !== 0 && lhs !== len && cont(lhs)) lhs--
+    for (let n = right; n > 0 && rhs !== len;) {
+      if (!cont(rhs)) n--
+      rhs++
+    }
+    while (rhs !== len && cont(rhs)) rhs++
+    return buf.subarray(lhs, rhs).toString('utf8')
   }),
   CONTAINS: def(2, 3, (_ctx, args) => {
     const text = toStringValue(args[0])
@@ -339,60 +379,73 @@ export const STRING_FUNCTIONS: FnTable = {
     const s = toStringValue(args[0])
     const t = arg(args, 1)
     if (typeof t === 'string') return trimWith(s, t, true, true)
-    const type = t === null ? 0 : toInt(toNumber(t))
-    return trimWith(s, DEFAULT_TRIM, type === 0 || type === 1, type === 0 || type === 2)
+    let type = typeof t === 'number' ? toInt(t) : 0
+    if (type < 0 || type > 2) type = 0
+    return trimWith(s, DEFAULT_TRIM, type <= 1, type === 0 || type === 2)
   }),
   LTRIM: def(1, 2, (_ctx, args) => {
-    const chars = args.length > 1 && args[1] !== null ? toStringValue(args[1]) : DEFAULT_TRIM
+    // an explicit argument is always stringified, so null trims nothing
+    const chars = args.length > 1 ? toStringValue(args[1]) : DEFAULT_TRIM
     return trimWith(toStringValue(args[0]), chars, true, false)
   }),
   RTRIM: def(1, 2, (_ctx, args) => {
-    const chars = args.length > 1 && args[1] !== null ? toStringValue(args[1]) : DEFAULT_TRIM
+    const chars = args.length > 1 ? toStringValue(args[1]) : DEFAULT_TRIM
     return trimWith(toStringValue(args[0]), chars, false, true)
   }),
+  // positions are UTF-16 code units, as ICU's UnicodeString counts them (and JS strings do)
   FIND_FIRST: def(2, 4, (_ctx, args) => {
-    const text = cps(toStringValue(args[0]))
+    const text = toStringValue(args[0])
     const search = toStringValue(args[1])
-    const start = args.length > 2 && args[2] !== null ? Math.max(0, toInt(toNumber(args[2]))) : 0
-    const end = args.length > 3 && args[3] !== null ? toInt(toNumber(args[3])) : text.length - 1
-    if (start > end && search !== '') return -1
-    const hay = text.slice(start, end + 1).join('')
-    if (search === '') return start <= text.length ? start : -1
-    const at = hay.indexOf(search)
-    return at < 0 ? -1 : start + cps(hay.slice(0, at)).length
+    const start = args.length > 2 ? toInt(toNumber(args[2])) : 0
+    if (start < 0) return -1
+    let end = text.length
+    if (args.length > 3 && args[3] !== null) {
+      end = toInt(toNumber(args[3]))
+      if (end < start || end < 0) return -1
+    }
+    if (search.length === 0) return start
+    const at = matchPositions(text, search).find((p) => p >= start)
+    return at !== undefined && at + search.length - 1 <= end ? at : -1
   }),
   FIND_LAST: def(2, 4, (_ctx, args) => {
-    const text = cps(toStringValue(args[0]))
-    const search = toStringValue(args[1])
-    const start = args.length > 2 && args[2] !== null ? Math.max(0, toInt(toNumber(args[2]))) : 0
-    const end = args.length > 3 && args[3] !== null ? toInt(toNumber(args[3])) : text.length - 1
-    if (start > end && search !== '') return -1
-    const hay = text.slice(start, end + 1).join('')
-    if (search === '') return Math.min(end + 1, text.length)
-    const at = hay.lastIndexOf(search)
-    return at < 0 ? -1 : start + cps(hay.slice(0, at)).length
-  }),
-  SPLIT: def(1, 3, (_ctx, args) => {
     const text = toStringValue(args[0])
-    const sep = arg(args, 1)
-    let parts: string[]
-    if (args.length < 2 || sep === null) parts = [text]
-    else if (isArray(sep)) {
-      const seps = sep.map((s) => toStringValue(s)).filter((s) => s !== '')
-      parts = seps.length === 0 ? cps(text) : text.split(new RegExp(seps.map(escapeRegExp).join('|'), 'u'))
-    } else {
-      const s = toStringValue(sep)
-      parts = s === '' ? cps(text) : text.split(s)
+    const search = toStringValue(args[1])
+    const start = args.length > 2 ? toInt(toNumber(args[2])) : 0
+    if (start < 0) return -1
+    let end = text.length
+    let emptyShift = 0
+    if (args.length > 3 && args[3] !== null) {
+      end = toInt(toNumber(args[3]))
+      if (end < start || end < 0) return -1
+      emptyShift = 1
     }
-    if (args.length > 2 && args[2] !== null) {
-      const limit = toInt(toNumber(args[2]))
-      if (limit >= 0) parts = parts.slice(0, limit)
-    }
-    return parts
+    if (search.length === 0) return end + emptyShift
+    let found = -1
+    for (const at of matchPositions(text, search))
+      if (at >= start && at + search.length - 1 <= end) found = at
+    return found
   }),
-  SUBSTITUTE: def(2, 4, (_ctx, args) =>
-    substitute(args[0]!, args[1]!, arg(args, 2), arg(args, 3), args.length > 3),
-  ),
+  SPLIT: def(1, 3, (ctx, args) => {
+    let limit = -1
+    if (args.length === 3) {
+      if (typeof args[2] !== 'number') return invalidArg(ctx, 'SPLIT')
+      limit = toInt(args[2])
+      // documented edge cases
+      if (limit < 0) return null
+      if (limit === 0) return []
+    }
+    const sep = arg(args, 1)
+    if (isObject(sep)) return invalidArg(ctx, 'SPLIT')
+    if (args.length === 1) return [clone(args[0]!)]
+    const text = toStringValue(args[0])
+    const seps = (isArray(sep) ? sep : [sep]).map((x) => toStringValue(x)).filter((x) => x !== '')
+    let parts: string[]
+    if (seps.length === 0) parts = Array.from(text)
+    else if (text === '') parts = ['']
+    else parts = text.split(new RegExp(seps.map(escapeRegExp).join('|'), 'u'))
+    return limit >= 0 ? parts.slice(0, limit) : parts
+  }),
+  SUBSTITUTE: def(2, 4, (ctx, args) => substitute(ctx, args)),
   STARTS_WITH: def(2, 3, (_ctx, args) => {
     const text = toStringValue(args[0])
     const p = args[1]!
@@ -476,18 +529,19 @@ export const STRING_FUNCTIONS: FnTable = {
   ),
   UUID: def(0, 0, () => randomUUID(), false),
   REPEAT: def(2, 3, (ctx, args) => {
-    const s = toStringValue(args[0])
     const n = toInt(toNumber(args[1]))
+    if (n === 0) return ''
     if (n < 0) return invalidArg(ctx, 'REPEAT')
-    const sep = args.length > 2 && args[2] !== null ? toStringValue(args[2]) : ''
-    const total = (s.length + sep.length) * n
-    // ArangoDB caps the output size (16 MB) and warns instead of allocating without bound
-    if (total > 16 * 1024 * 1024) return warnIn(ctx, 'REPEAT', 1504, 'number out of range')
+    const s = toStringValue(args[0])
+    const sep = args.length > 2 ? toStringValue(args[2]) : ''
+    if (s.length * n + sep.length * (n - 1) > 16 * 1024 * 1024) {
+      return warnIn(ctx, 'REPEAT', 32, 'Output string of AQL REPEAT function was limited to 16MB.')
+    }
     return new Array<string>(n).fill(s).join(sep)
   }),
   TO_CHAR: def(1, 1, (ctx, [v]) => {
-    const n = toNumber(v)
-    if (!Number.isInteger(n) || n < 0 || n > 0x10ffff) return invalidArg(ctx, 'TO_CHAR')
+    const n = typeof v === 'number' ? toInt(v) : -1
+    if (n < 0 || n > 0x10ffff) return invalidArg(ctx, 'TO_CHAR')
     return String.fromCodePoint(n)
   }),
 }
