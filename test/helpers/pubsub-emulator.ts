@@ -66,3 +66,51 @@ export function usePubSubEmulator(): PubSubEmulatorHandle {
     },
   }
 }
+
+export interface ReceivedMessage {
+  id: string
+  data: string
+  attributes: Record<string, string>
+  orderingKey: string
+}
+
+/**
+ * Open `sub` with `{ streamingOptions: { maxStreams: 1 } }` when order matters: with the client's
+ * default of 5 streams, the emulator can hand messages of one ordering key to different streams.
+ *
+ * Acks and collects messages from `sub` until `count` arrived (then waits `settleMs` more, so that
+ * extra deliveries would be caught) or `timeoutMs` passed; closes the subscriber.
+ */
+export async function collectMessages(
+  sub: import('@google-cloud/pubsub').Subscription,
+  count: number,
+  { timeoutMs = 20_000, settleMs = 300 } = {},
+): Promise<ReceivedMessage[]> {
+  const got: ReceivedMessage[] = []
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, timeoutMs)
+      sub.on('message', (m: import('@google-cloud/pubsub').Message) => {
+        m.ack()
+        got.push({
+          id: m.id,
+          data: m.data.toString('utf8'),
+          attributes: { ...m.attributes },
+          orderingKey: m.orderingKey ?? '',
+        })
+        if (got.length === count) {
+          clearTimeout(timer)
+          setTimeout(resolve, settleMs)
+        }
+      })
+      sub.on('error', (e) => {
+        clearTimeout(timer)
+        reject(e)
+      })
+    })
+  } finally {
+    sub.removeAllListeners()
+    await sub.close()
+  }
+  return got
+}
