@@ -43,13 +43,18 @@ export function parseQuery(text: string): ParseResult {
   const p = new Parser(text, tokenize(text))
   const query = p.parseQueryBody(true)
   p.expectEnd()
-  return { query, bindParams: [...p.params], collections: [...p.collections] }
+  const collections = new Set(p.collections)
+  for (const n of p.forSources) if (!p.declared.has(n)) collections.add(n)
+  return { query, bindParams: [...p.params], collections: [...collections] }
 }
 
 class Parser {
   private i = 0
   readonly params = new Set<string>()
   readonly collections = new Set<string>()
+  /** Names used as FOR sources; collections unless declared as variables (for /_api/query). */
+  readonly forSources = new Set<string>()
+  readonly declared = new Set<string>()
   private expansionDepth = 0
   /** Inside INSERT/UPDATE/… document expressions a top-level IN starts the collection clause. */
   private noIn = false
@@ -107,7 +112,9 @@ class Parser {
 
   /** Variable names: identifiers (quoted allowed). */
   private varName(): string {
-    return this.ident()
+    const v = this.ident()
+    this.declared.add(v)
+    return v
   }
 
   parseQueryBody(top: boolean): Query {
@@ -332,6 +339,7 @@ class Parser {
           )
         }
         const options = this.optOptions()
+        if (expr.type === 'name') this.forSources.add(expr.name)
         return { type: 'for', var: vars[0]!, in: expr, options, pos: forTok.pos, destructure }
       }
       depth = expr

@@ -94,9 +94,10 @@ describe('AQL parser', () => {
   it('rejects a query that does not end in RETURN or a data modification', () => {
     expect(parseErr('FOR x IN y FILTER x').errorNum).toBe(1501)
   })
-  it('lists bind parameters and collections', () => {
+  it('lists bind parameters and the collections FOR reads (not variables)', () => {
+    expect(parseQuery('LET a = [1] FOR x IN a RETURN x').collections).toEqual([])
     const r = parseQuery('FOR x IN users FILTER x.a == @a INSERT x INTO @@out')
     expect(r.bindParams.sort()).toEqual(['@out', 'a'])
-    expect(r.collections).toEqual([])
+    expect(r.collections).toEqual(['users'])
   })
 })
