@@ -3,6 +3,7 @@ import { Command, Flags, Interfaces } from '@oclif/core'
 import { DEFAULTS } from '../config/defaults.js'
 import type { Connection } from '../deployment/types.js'
 import { connect, type ConnectOptions } from '../deployment/index.js'
+import { type Progress, startProgress } from '../ui/progress.js'
 import { describeError } from './errors.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -41,6 +42,11 @@ export abstract class GraphpipeCommand<T extends typeof Command> extends Command
   /** True when diagnostics must stay off stderr (--quiet, --json). */
   protected get silent(): boolean {
     return Boolean((this.flags as { quiet?: boolean }).quiet) || this.jsonEnabled()
+  }
+
+  /** A spinner on stderr (TTY only; never under --json/--quiet/CI). See src/ui/progress.ts. */
+  protected progress(text: string): Progress {
+    return startProgress(text, { silent: this.silent })
   }
 
   /** A line of data on stdout (plain process.stdout, so in-process test runs can capture it). */
