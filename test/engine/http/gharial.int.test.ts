@@ -114,6 +114,9 @@ describe('named graphs through arangojs', () => {
     expect(info.edgeDefinitions.map((d) => d.collection)).toEqual(['e2'])
     expect(info.orphanCollections).toEqual(['a', 'c'])
     expect(await target.db.collection('e1').exists()).toBe(true)
+    await g.addEdgeDefinition({ collection: 'e3', from: ['a'], to: ['a'] })
+    await g.removeEdgeDefinition('e3', true)
+    expect(await target.db.collection('e3').exists()).toBe(false)
   })
 
   it('writes vertices through the graph with returnNew/returnOld, etags and If-Match (412)', async () => {

@@ -243,6 +243,9 @@ function dropGraph(ctx: RequestContext): RouteResponse {
   return ok(202, { removed: true })
 }
 
+/** The docs name it `dropCollection` for vertex and `dropCollections` for edge definitions; arangojs sends the former for both. */
+const dropRequested = (ctx: RequestContext) => ctx.bool('dropCollection') || ctx.bool('dropCollections')
+
 // ----------------------------------------------------------------- vertex collections
 
 function addVertexCollection(ctx: RequestContext): RouteResponse {
@@ -279,7 +282,7 @@ function removeVertexCollection(ctx: RequestContext): RouteResponse {
       g.edgeDefinitions,
       g.orphanCollections.filter((o) => o !== coll),
     )
-    if (ctx.bool('dropCollection') && unsharedCollections(ctx, saved, [coll]).length === 1) {
+    if (dropRequested(ctx) && unsharedCollections(ctx, saved, [coll]).length === 1) {
       ctx.store.dropCollection(ctx.db, coll)
     }
     return saved
@@ -351,7 +354,7 @@ function removeEdgeDefinition(ctx: RequestContext): RouteResponse {
       defs,
       before.filter((v) => !used.has(v)),
     )
-    if (ctx.bool('dropCollections') && unsharedCollections(ctx, saved, [coll]).length === 1) {
+    if (dropRequested(ctx) && unsharedCollections(ctx, saved, [coll]).length === 1) {
       if (ctx.store.getCollection(ctx.db, coll)) ctx.store.dropCollection(ctx.db, coll)
     }
     return saved
