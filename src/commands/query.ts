@@ -26,7 +26,8 @@ export default class Query extends BaseCommand<typeof Query> {
   ]
 
   static override args = {
-    query: Args.string({ required: false, description: 'AQL query ("-" reads stdin)' }),
+    // stdin is read by resolveQuerySource (it also decides when to start the shell)
+    query: Args.string({ required: false, ignoreStdin: true, description: 'AQL query ("-" reads stdin)' }),
   }
 
   static override flags = {

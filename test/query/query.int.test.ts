@@ -158,7 +158,10 @@ describe('graphpipe query core against the live target', () => {
   describe('errors', () => {
     it('a parse error shows errorNum, message and the query line with a caret at the position', async () => {
       const query = 'FOR a IN airports\n  FILTER a.vip = true\n  RETURN a'
-      const err = await run(query).catch((e: unknown) => e as { message: string; exitCode: number })
+      const err = (await run(query).then(
+        () => ({ message: 'no error', exitCode: 0 }),
+        (e: unknown) => e,
+      )) as { message: string; exitCode: number }
       expect(err.exitCode).toBe(EXIT.FAILED)
       const [first, line, caret] = err.message.split('\n')
       expect(first).toMatch(/^ArangoDB error 1501: syntax error, .* at position 2:\d+$/)
