@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest'
+import { RevisionClock } from '../../../../src/engine/storage/keys.js'
+import { call, v, warned } from './call.js'
+
+describe('type check and cast functions', () => {
+  it('IS_* and TYPENAME', () => {
+    expect([null, true, 1, 's', [], {}].map((x) => v('TYPENAME', x))).toEqual([
+      'null',
+      'bool',
+      'number',
+      'string',
+      'array',
+      'object',
+    ])
+    expect(v('IS_LIST', [])).toBe(true)
+    expect(v('IS_DOCUMENT', [])).toBe(false)
+    expect(v('IS_DATESTRING', '2020-02-30')).toBe(true)
+    expect(v('IS_DATESTRING', '2020-13-01')).toBe(false)
+    expect(v('IS_KEY', 'a:b@c')).toBe(true)
+    expect(v('IS_KEY', 'a/b')).toBe(false)
+  })
+
+  it('TO_* casts', () => {
+    expect(v('TO_NUMBER', ' 12 ')).toBe(12)
+    expect(v('TO_NUMBER', 'x')).toBe(0)
+    expect(v('TO_STRING', null)).toBe('')
+    expect(v('TO_STRING', [1, { a: 'b' }])).toBe('[1,{"a":"b"}]')
+    expect(v('TO_BOOL', [])).toBe(true)
+    expect(v('TO_ARRAY', { a: 1, b: [2] })).toEqual([1, [2]])
+    expect(v('TO_LIST', null)).toEqual([])
+    expect(v('TO_ARRAY', 'x')).toEqual(['x'])
+  })
+})
+
+describe('miscellaneous functions', () => {
+  it('NOT_NULL, FIRST_LIST, FIRST_DOCUMENT', () => {
+    expect(v('NOT_NULL', null, false, 1)).toBe(false)
+    expect(v('FIRST_LIST', 1, [2])).toEqual([2])
+    expect(v('FIRST_DOCUMENT', [], null)).toBe(null)
+  })
+
+  it('DECODE_REV reads the hybrid logical clock of revisions the store generates', () => {
+    const clock = new RevisionClock()
+    const before = Date.now()
+    const first = v('DECODE_REV', clock.next()) as { date: string; count: number }
+    const second = v('DECODE_REV', clock.next()) as { date: string; count: number }
+    expect(Date.parse(first.date)).toBeGreaterThanOrEqual(before)
+    expect(Date.parse(first.date)).toBeLessThanOrEqual(Date.now())
+    expect(second.date > first.date || second.count === first.count + 1).toBe(true)
+    expect(warned('DECODE_REV', 'not a rev!')).toEqual([1542])
+  })
+
+  it('FAIL throws 1569, ASSERT 1593; WARN registers 1594 and returns false', () => {
+    expect(() => call('FAIL', 'boom')).toThrow('FAIL(boom) called')
+    expect(() => call('ASSERT', false, 'no')).toThrow('no')
+    expect(v('ASSERT', 1, 'fine')).toBe(true)
+    const r = call('WARN', 0, 'careful')
+    expect(r.value).toBe(false)
+    expect(r.warnings).toEqual([{ code: 1594, message: 'careful' }])
+  })
+
+  it('PASSTHRU, NOOPT and VERSION', () => {
+    expect(v('PASSTHRU', [1])).toEqual([1])
+    expect(v('NOOPT', 2)).toBe(2)
+    expect(v('VERSION')).toMatch(/^3\.12\./)
+  })
+})
+
+describe('bit functions', () => {
+  it('combine unsigned 32-bit integers', () => {
+    expect(v('BIT_AND', [0b1100, 0b1010, null])).toBe(0b1000)
+    expect(v('BIT_OR', 0b1100, 0b1010)).toBe(0b1110)
+    expect(v('BIT_XOR', [])).toBe(null)
+    expect(v('BIT_NEGATE', 0, 32)).toBe(4294967295)
+    expect(v('BIT_TEST', 0b100, 2)).toBe(true)
+    expect(v('BIT_POPCOUNT', 255)).toBe(8)
+    expect(v('BIT_SHIFT_LEFT', 0b1111, 2, 4)).toBe(0b1100)
+    expect(v('BIT_SHIFT_RIGHT', 0b1111, 2, 8)).toBe(0b11)
+    expect(v('BIT_CONSTRUCT', [0, 31])).toBe(2147483649)
+    expect(v('BIT_DECONSTRUCT', 2147483649)).toEqual([0, 31])
+    expect(v('BIT_TO_STRING', 4294967295, 32)).toBe('1'.repeat(32))
+    expect(v('BIT_TO_STRING', 5, 4)).toBe('0101')
+    expect(v('BIT_FROM_STRING', '0101')).toBe(5)
+  })
+
+  it('warn 1542 outside the unsigned 32-bit range', () => {
+    expect(warned('BIT_AND', -1, 1)).toEqual([1542])
+    expect(warned('BIT_POPCOUNT', 2 ** 32)).toEqual([1542])
+    expect(warned('BIT_FROM_STRING', '012')).toEqual([1542])
+  })
+})
+
+describe('geo functions', () => {
+  it('DISTANCE is the haversine distance of the docs example, to the last bit', () => {
+    expect(v('DISTANCE', 52.5163, 13.3777, 50.9322, 6.94)).toBe(476918.89688380965)
+    expect(warned('DISTANCE', '52', 13, 50, 6)).toEqual([1542])
+  })
+
+  it('GEO_DISTANCE takes [lon, lat] pairs or GeoJSON (centroids for shapes)', () => {
+    const bonn = [7.0998, 50.734]
+    const cologne = { type: 'Point', coordinates: [6.9528, 50.9364] }
+    const d = v('GEO_DISTANCE', bonn, cologne) as number
+    expect(d).toBeCloseTo(v('DISTANCE', 50.734, 7.0998, 50.9364, 6.9528) as number, 6)
+    expect(v('GEO_DISTANCE', bonn, cologne, 'wgs84') as number).toBeCloseTo(d, -3)
+    expect(call('GEO_DISTANCE', bonn, 'nowhere').warnings[0]?.code).toBe(1542)
+    expect(v('GEO_IN_RANGE', bonn, cologne, 20000, 30000)).toBe(true)
+  })
+
+  it('GeoJSON constructors validate their positions', () => {
+    expect(v('GEO_POINT', 1, 2)).toEqual({ type: 'Point', coordinates: [1, 2] })
+    expect(warned('GEO_POINT', '1', 2)).toEqual([1542])
+    expect(warned('GEO_LINESTRING', [[1, 2]])).toEqual([1542])
+    expect(
+      warned('GEO_POLYGON', [
+        [0, 0],
+        [1, 1],
+        [0, 0],
+      ]),
+    ).toEqual([1542])
+    expect(
+      v('GEO_MULTIPOINT', [
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toEqual({
+      type: 'MultiPoint',
+      coordinates: [
+        [1, 2],
+        [3, 4],
+      ],
+    })
+  })
+
+  it('GEO_AREA of a 1x1 degree cell at the equator and GEO_EQUALS', () => {
+    const cell = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+    }
+    expect((v('GEO_AREA', cell) as number) / 1e9).toBeCloseTo(12.364, 2)
+    expect(v('GEO_EQUALS', cell, structuredClone(cell))).toBe(true)
+    expect(v('GEO_EQUALS', cell, { type: 'Point', coordinates: [0, 0] })).toBe(false)
+  })
+})
