@@ -124,7 +124,7 @@ export abstract class BaseCommand<T extends typeof Command> extends GraphpipeCom
    * `{verify: 'server'}` when the command creates the database itself). Connections still open when
    * the command ends are closed for it (an embedded engine would keep the process alive).
    */
-  protected async connect(opts: Partial<Omit<ConnectOptions, 'env'>> = {}): Promise<Connection> {
+  protected async connect(opts: Partial<ConnectOptions> = {}): Promise<Connection> {
     const conn = await connect(this.flags, { interactive: Boolean(process.stdin.isTTY), ...opts })
     this.connections.push(conn)
     this.info(`target: ${conn.target.label}, database ${conn.target.database}`)

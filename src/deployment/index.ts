@@ -14,7 +14,7 @@ import { setupTls } from './tls.js'
 import type { Connection, DeploymentFlags } from './types.js'
 
 export type { Connection, DeploymentFlags, TargetDescription } from './types.js'
-export { resolveDeployment, describeTarget } from './resolve.js'
+export { resolveDeployment, describeTarget, envForProfile } from './resolve.js'
 export type { ResolvedDeployment, Credentials } from './resolve.js'
 
 export interface ConnectOptions {

@@ -91,3 +91,28 @@ export function describeTarget(d: ResolvedDeployment, engineUrl?: string): strin
   const where = d.urls.length > 1 ? `cluster ${d.urls.join(', ')}` : d.urls[0]
   return d.profile ? `${where} (profile ${d.profile})` : where
 }
+
+/**
+ * The environment as seen when a profile is named explicitly (`deployments test NAME`): the
+ * ARANGO_* connection variables would outrank the profile, so they are set aside; its password
+ * and token variables too when the profile names its own.
+ */
+export function envForProfile(env: NodeJS.ProcessEnv, profileName: string): NodeJS.ProcessEnv {
+  const profile = getProfile(profileName)
+  if (!profile) throw unknownProfile(profileName)
+  const out: NodeJS.ProcessEnv = { ...env }
+  for (const k of [
+    'ARANGO_URL',
+    'ARANGO_DATABASE',
+    'ARANGO_USERNAME',
+    'ARANGO_CA_CERT',
+    'GRAPHPIPE_DEPLOYMENT',
+  ]) {
+    delete out[k]
+  }
+  if (profile.passwordEnv || profile.tokenEnv) {
+    delete out.ARANGO_PASSWORD
+    delete out.ARANGO_TOKEN
+  }
+  return out
+}

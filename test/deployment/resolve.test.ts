@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { saveProfile } from '../../src/deployment/profiles.js'
-import { describeTarget, resolveDeployment } from '../../src/deployment/resolve.js'
+import { describeTarget, envForProfile, resolveDeployment } from '../../src/deployment/resolve.js'
 
 let saved: string | undefined
 let dir: string
@@ -108,5 +108,27 @@ describe('resolveDeployment', () => {
     expect(describeTarget(resolveDeployment({ deployment: 'prod' }, {}))).toBe(
       'https://db:8529 (profile prod)',
     )
+  })
+
+  it('for an explicitly named profile, sets aside the ARANGO_* variables that would outrank it', () => {
+    saveProfile({ name: 'o', url: 'https://o:8529', database: 'odb', passwordEnv: 'OASIS_PW' })
+    const env = {
+      ARANGO_URL: 'http://elsewhere',
+      ARANGO_DATABASE: 'x',
+      ARANGO_PASSWORD: 'p',
+      OASIS_PW: 'q',
+      PATH: '/bin',
+    }
+    const scoped = envForProfile(env, 'o')
+    expect(scoped).toEqual({ OASIS_PW: 'q', PATH: '/bin' })
+    expect(resolveDeployment({ deployment: 'o' }, scoped)).toMatchObject({
+      urls: ['https://o:8529'],
+      database: 'odb',
+      credentials: { kind: 'password', password: 'q' },
+    })
+    // a profile without secret variables still takes ARANGO_PASSWORD
+    saveProfile({ name: 'plain', url: 'http://p:8529' })
+    expect(envForProfile(env, 'plain')).toMatchObject({ ARANGO_PASSWORD: 'p' })
+    expect(() => envForProfile(env, 'ghost')).toThrowError(/no deployment named 'ghost'/)
   })
 })

@@ -1,12 +1,12 @@
 import { Args } from '@oclif/core'
 
 import { BaseCommand } from '../../cli/base-command.js'
-import { checkConnection, type DeploymentCheck } from '../../deployment/index.js'
+import { checkConnection, type DeploymentCheck, envForProfile } from '../../deployment/index.js'
 
 export default class DeploymentsTest extends BaseCommand<typeof DeploymentsTest> {
   static override summary = 'Connect to a deployment and report server version, database and round-trip time'
   static override description =
-    'Without NAME it tests whatever the deployment flags and environment resolve to (the embedded engine by default). Fails with exit code 3 and one line for: connection refused, TLS failure, bad credentials (401), unknown database.'
+    'With NAME it tests that profile (deployment flags still apply; ARANGO_URL and the like do not). Without NAME it tests whatever the deployment flags and environment resolve to (the embedded engine by default). Fails with exit code 3 and one line for: connection refused, TLS failure, bad credentials (401), unknown database.'
   static override examples = [
     '<%= config.bin %> deployments test oasis',
     'ARANGO_PASSWORD=secret <%= config.bin %> deployments test --url https://db.example.com:8529 --ca-cert ca.pem',
@@ -16,8 +16,10 @@ export default class DeploymentsTest extends BaseCommand<typeof DeploymentsTest>
   }
 
   public async run(): Promise<DeploymentCheck> {
-    if (this.args.name) this.flags.deployment = this.args.name
-    const conn = await this.connect()
+    const name = this.args.name
+    if (name) this.flags.deployment = name
+    // `test NAME` tests that profile: ARANGO_URL and friends in the environment do not override it
+    const conn = await this.connect(name ? { env: envForProfile(process.env, name) } : {})
     try {
       const r = await checkConnection(conn)
       if (!this.jsonEnabled()) {

@@ -87,9 +87,9 @@ describe('deployments test', () => {
   const pw = (): Record<string, string> =>
     target.password !== undefined ? { ARANGO_PASSWORD: target.password } : {}
 
-  it('tests a profile: server version, database and round-trip time; says the target on stderr', async () => {
+  it('tests a profile (ARANGO_URL does not override it): server version, database and round-trip time; says the target on stderr', async () => {
     await runCommand(DeploymentsAdd, ['local', '--url', target.url, '--database', target.dbName, '--force'])
-    const r = await runInProcess(['local'], pw())
+    const r = await runInProcess(['local'], { ...pw(), ARANGO_URL: 'http://127.0.0.1:1' })
     expect(r.exitCode).toBe(0)
     expect(r.stdout).toContain(`ok: ${target.url} (profile local)`)
     expect(r.stdout).toMatch(/server: +arango 3\.12\.\d+/)
