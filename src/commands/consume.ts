@@ -169,9 +169,21 @@ export default class Consume extends BaseCommand<typeof Consume> {
         },
         {
           onStart: ({ mapper, endpoints, windowMs }) => {
+            const { metricsPort, healthPort } = endpoints
+            if (this.jsonEnabled()) {
+              const start = {
+                type: 'start',
+                subscription: subPath,
+                windowMs,
+                mapping: mapper.name,
+                metricsPort,
+                healthPort,
+              }
+              process.stdout.write(JSON.stringify(start) + '\n')
+            }
             const ports = [
-              endpoints.metricsPort !== undefined ? `metrics :${endpoints.metricsPort}/metrics` : '',
-              endpoints.healthPort !== undefined ? `health :${endpoints.healthPort}` : '',
+              metricsPort !== undefined ? `metrics :${metricsPort}/metrics` : '',
+              healthPort !== undefined ? `health :${healthPort}` : '',
             ].filter(Boolean)
             this.info(
               `consuming ${subPath} (${target.label}): window ${formatDuration(windowMs)}, mapping ${mapper.name}${ports.length ? `, ${ports.join(', ')}` : ''}`,
@@ -179,9 +191,11 @@ export default class Consume extends BaseCommand<typeof Consume> {
           },
           onWindow: (r) => this.report(r),
           onRetry: (r) =>
-            this.info(
-              `write failed (${r.what}, attempt ${r.attempt}): ${r.error}; retrying in ${formatDuration(r.delayMs)}`,
-            ),
+            this.jsonEnabled()
+              ? process.stdout.write(JSON.stringify({ type: 'retry', ...r }) + '\n')
+              : this.info(
+                  `write failed (${r.what}, attempt ${r.attempt}): ${r.error}; retrying in ${formatDuration(r.delayMs)}`,
+                ),
           publishDeadLetter: dlTopic
             ? async (doc) => {
                 await dlTopic.publishMessage({

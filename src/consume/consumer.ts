@@ -126,7 +126,9 @@ export class Consumer {
   private readonly windower: Windower<Held>
   private inflight: Held[] = []
   private seq = 0
-  private lastMessageAt = Date.now()
+  /** Last message received or write finished: --drain's idle clock. */
+  private lastActivityAt = Date.now()
+  private writing = false
   private startedAt = Date.now()
   private stopReason?: StopReason
   private timer?: NodeJS.Timeout
@@ -160,7 +162,7 @@ export class Consumer {
   /** Consumes until drained, max-messages, stop() or a fatal error; resolves with a summary. */
   async run(): Promise<ConsumeSummary> {
     this.startedAt = Date.now()
-    this.lastMessageAt = this.startedAt
+    this.lastActivityAt = this.startedAt
     const tickMs = this.options.tickMs ?? Math.min(1000, Math.max(50, Math.floor(this.options.windowMs / 10)))
     this.timer = setInterval(() => this.tick(), tickMs)
     this.subscription.on('message', (m) => this.onMessage(m))
@@ -227,7 +229,7 @@ export class Consumer {
       return
     }
     this.stats.received += 1
-    this.lastMessageAt = Date.now()
+    this.lastActivityAt = Date.now()
     const publishTime = m.publishTime instanceof Date ? m.publishTime.getTime() : Date.now()
     this.windower.add({
       id: m.id,
@@ -243,7 +245,13 @@ export class Consumer {
   }
 
   private tick(): void {
-    if (this.options.drain && !this.stopping && Date.now() - this.lastMessageAt >= this.options.idleMs) {
+    // a write retrying through an outage is not idleness: the stream may only be paused by flow control
+    if (
+      this.options.drain &&
+      !this.stopping &&
+      !this.writing &&
+      Date.now() - this.lastActivityAt >= this.options.idleMs
+    ) {
       this.stop('drained')
     }
     this.kick()
@@ -260,7 +268,15 @@ export class Consumer {
       if (this.fatal) return
       const final = this.stopping
       const buckets = this.windower.take(Date.now(), final)
-      for (const b of buckets) await this.writeBucket(b)
+      for (const b of buckets) {
+        this.writing = true
+        try {
+          await this.writeBucket(b)
+        } finally {
+          this.writing = false
+          this.lastActivityAt = Date.now()
+        }
+      }
       if (final && this.windower.size === 0) return
       if (buckets.length === 0) await new Promise<void>((resolve) => (this.wakeUp = resolve))
     }

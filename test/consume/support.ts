@@ -4,11 +4,13 @@
  * the built CLI.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 import { PubSub, type Topic } from '@google-cloud/pubsub'
 import type { Database } from 'arangojs'
-import { expect } from 'vitest'
+import { afterAll, expect } from 'vitest'
 
 import { edgeKey } from '../../src/consume/batch.js'
 
@@ -174,3 +176,108 @@ export function runCli(args: string[], env: Record<string, string>): CliRun {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Resolves once a `--json` consumer has printed its start line (subscription open). */
+export async function started(run: CliRun): Promise<void> {
+  while (!/"type":"start"/.test(run.stdout())) {
+    if (run.child.exitCode !== null)
+      throw new Error(`consumer exited early:\n${run.stdout()}\n${run.stderr()}`)
+    await sleep(50)
+  }
+}
+
+/** The `{"type":"summary"}` line of a `--json` consumer. */
+export function summaryOf(run: CliRun): { acked: number; windows: number; reason: string } | undefined {
+  const line = run
+    .stdout()
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.includes('"type":"summary"'))
+  return line ? JSON.parse(line) : undefined
+}
+
+/**
+ * Consumer processes and temp dirs of one test file, killed and removed after it. Consumers run
+ * with `--json --window 500ms --grace 0s` against the file's emulator.
+ */
+export function useCli(emu: {
+  env(): Record<string, string>
+  unique(p: string): string
+  host: string
+  projectId: string
+}) {
+  const runs: CliRun[] = []
+  const dirs: string[] = []
+  let client: PubSub | undefined
+  afterAll(async () => {
+    for (const r of runs)
+      if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL')
+    await client?.close()
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+  })
+  const pubsub = (): PubSub => (client ??= pubsubClient(emu.host, emu.projectId))
+  return {
+    pubsub,
+    /** A fresh topic with a subscription on it (ack deadline in seconds). */
+    async topicAndSub(ackDeadlineSeconds = 60): Promise<{ topic: Topic; sub: string }> {
+      const [topic] = await pubsub().createTopic(emu.unique('t'))
+      const sub = emu.unique('s')
+      await topic.createSubscription(sub, { ackDeadlineSeconds })
+      return { topic, sub }
+    },
+    consumer(sub: string, extra: string[], env: Record<string, string>): CliRun {
+      const run = runCli(
+        ['consume', '--subscription', sub, '--window', '500ms', '--grace', '0s', '--json', ...extra],
+        { ...emu.env(), ...env },
+      )
+      runs.push(run)
+      return run
+    },
+    /** Any other CLI process (e.g. `graphpipe server`), killed after the file too. */
+    spawn(args: string[], env: Record<string, string> = {}): CliRun {
+      const run = runCli(args, env)
+      runs.push(run)
+      return run
+    },
+    tmpDir(prefix: string): string {
+      const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+      dirs.push(d)
+      return d
+    },
+  }
+}
+
+/** Polls until the database holds as many users and edges as expected, then checks it exactly. */
+export async function waitForExactGraph(
+  db: Database,
+  expected: ExpectedGraph,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const users = await db
+      .collection('users')
+      .count()
+      .then(
+        (c) => c.count,
+        () => -1,
+      )
+    const edges = await db
+      .collection('follow')
+      .count()
+      .then(
+        (c) => c.count,
+        () => -1,
+      )
+    if ((users === expected.users.size && edges === expected.edges.size) || Date.now() > until) break
+    await sleep(250)
+  }
+  await expectExactGraph(db, expected)
+}
+
+export function requireBuild(): void {
+  if (!fs.existsSync(path.join(ROOT, 'dist/commands/consume.js'))) {
+    throw new Error('build first: `npm run build` (npm test does it in pretest)')
+  }
+}

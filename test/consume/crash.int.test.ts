@@ -1,0 +1,66 @@
+/**
+ * Crash safety: a consumer process is killed with SIGKILL at random moments, five times, and
+ * restarted each time while messages keep coming; the final graph is still exact. The last
+ * consumer is then stopped with SIGTERM, which must write and ack its open window and exit 0.
+ */
+import { describe, expect, it } from 'vitest'
+
+import { usePubSubEmulator } from '../helpers/pubsub-emulator.js'
+import { useTestTarget } from '../helpers/target.js'
+import {
+  prng,
+  publishAll,
+  requireBuild,
+  seedMessages,
+  sleep,
+  started,
+  summaryOf,
+  useCli,
+  waitForExactGraph,
+} from './support.js'
+
+const N = Math.max(1000, Math.floor(Number(process.env.CONSUME_TEST_MESSAGES ?? 5000) / 2))
+requireBuild()
+const emu = usePubSubEmulator()
+
+describe('crash safety', () => {
+  const target = useTestTarget()
+  const cli = useCli(emu)
+
+  it('kill -9 of a consumer at random moments, five times, still gives exactly the expected graph', async () => {
+    const { messages, expected } = seedMessages(N, 23)
+    // a short ack deadline brings what the killed consumers held back quickly
+    const { topic, sub } = await cli.topicAndSub(10)
+    const rand = prng(5)
+    const extra = ['--max-batch', '200']
+    let publishing = true
+    const publisher = (async () => {
+      const slice = Math.ceil(messages.length / 10)
+      for (let i = 0; i < messages.length; i += slice) {
+        await publishAll(topic, messages.slice(i, i + slice))
+        await sleep(200)
+      }
+      publishing = false
+    })()
+    let killed = 0
+    for (let k = 0; k < 5; k++) {
+      const victim = cli.consumer(sub, extra, target.env())
+      await started(victim)
+      await sleep(200 + Math.floor(rand() * 1000))
+      if (victim.child.exitCode === null) {
+        victim.child.kill('SIGKILL')
+        killed += 1
+      }
+      await victim.exit
+    }
+    expect(killed).toBe(5)
+    await publisher
+    expect(publishing).toBe(false)
+    const last = cli.consumer(sub, extra, target.env())
+    await started(last)
+    await waitForExactGraph(target.db, expected)
+    last.child.kill('SIGTERM')
+    expect(await last.exit, last.stderr().slice(-2000)).toBe(0)
+    expect(summaryOf(last)?.reason).toBe('signal')
+  }, 120_000)
+})

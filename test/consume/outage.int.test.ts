@@ -1,0 +1,74 @@
+/**
+ * Database outage: `graphpipe server` (the built CLI, a child process) is frozen with SIGSTOP
+ * mid-run (CONSUME_OUTAGE_SECONDS, default 4; the issue's 30 s once by hand) and thawed. The
+ * consumer retries, reports not-ready, keeps its leases, and the graph ends exact.
+ */
+import { Database } from 'arangojs'
+import { describe, expect, it } from 'vitest'
+
+import { freePort } from '../../src/pubsub/emulator.js'
+import { usePubSubEmulator } from '../helpers/pubsub-emulator.js'
+import {
+  expectExactGraph,
+  publishAll,
+  requireBuild,
+  seedMessages,
+  sleep,
+  started,
+  summaryOf,
+  useCli,
+} from './support.js'
+
+const OUTAGE_MS = Number(process.env.CONSUME_OUTAGE_SECONDS ?? 4) * 1000
+requireBuild()
+const emu = usePubSubEmulator()
+
+describe('database outage', () => {
+  const cli = useCli(emu)
+
+  it('retries through a database that stops answering, holds its leases, and ends with the exact graph', async () => {
+    const dataDir = cli.tmpDir('gp-consume-outage-')
+    const port = await freePort()
+    const server = cli.spawn(['server', '--port', String(port), '--data-dir', dataDir])
+    while (!/listening on/.test(server.stdout() + server.stderr())) {
+      if (server.child.exitCode !== null) throw new Error(`server exited:\n${server.stderr()}`)
+      await sleep(50)
+    }
+    const url = `http://127.0.0.1:${port}`
+    const { messages, expected } = seedMessages(2000, 31)
+    const { topic, sub } = await cli.topicAndSub()
+    const healthPort = await freePort()
+    const run = cli.consumer(
+      sub,
+      ['--drain', '--idle', '3s', '--request-timeout', '1s', '--health-port', String(healthPort)],
+      { ARANGO_URL: url, ARANGO_DATABASE: '_system' },
+    )
+    await started(run)
+    await publishAll(topic, messages.slice(0, 1000))
+    while (!/"type":"window"/.test(run.stdout())) await sleep(50)
+
+    server.child.kill('SIGSTOP')
+    try {
+      await publishAll(topic, messages.slice(1000))
+      const until = Date.now() + OUTAGE_MS
+      while (Date.now() < until) await sleep(100)
+      expect(run.stdout(), 'a failed write is reported').toMatch(/"type":"retry"/)
+      const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`)
+      expect(ready.status).toBe(503)
+      expect(await ready.text()).toMatch(/^retrying/)
+      expect(run.child.exitCode).toBeNull() // still alive, still holding its messages
+    } finally {
+      server.child.kill('SIGCONT')
+    }
+    expect(await run.exit, run.stderr().slice(-2000)).toBe(0)
+    expect(summaryOf(run)!.acked).toBeGreaterThanOrEqual(2000)
+    const db = new Database({ url })
+    try {
+      await expectExactGraph(db, expected)
+    } finally {
+      db.close()
+      server.child.kill('SIGTERM')
+      await server.exit
+    }
+  }, 120_000)
+})
