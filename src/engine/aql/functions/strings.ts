@@ -52,8 +52,14 @@ export function compileRegex(
   caseInsensitive: boolean,
   global = false,
 ): RegExp | null {
-  const src = toStringValue(source)
-  const flags = (caseInsensitive ? 'i' : '') + (global ? 'g' : '')
+  let src = toStringValue(source)
+  let flags = (caseInsensitive ? 'i' : '') + (global ? 'g' : '')
+  // ICU accepts leading inline flags such as (?i) or (?si); JavaScript wants them as flags
+  const inline = /^\(\?([ims]+)\)/.exec(src)
+  if (inline) {
+    src = src.slice(inline[0].length)
+    for (const f of inline[1]!) if (!flags.includes(f)) flags += f
+  }
   try {
     return new RegExp(src, flags + 'u')
   } catch {

@@ -56,6 +56,7 @@ describe('string functions', () => {
     expect(v('REGEX_REPLACE', 'aXbX', 'x', '-', true)).toBe('a-b-')
     expect(v('REGEX_MATCHES', 'ab', 'a(x)?b')).toEqual(['ab', ''])
     expect(v('REGEX_SPLIT', 'a1b2c', '\\d', false, 2)).toEqual(['a', 'b'])
+    expect(v('REGEX_TEST', 'ABC', '(?i)^abc$')).toBe(true)
   })
 
   it('SPLIT: documented edge cases', () => {
