@@ -19,9 +19,10 @@ export const promptPassword: PasswordPrompt = (question) =>
       )
       return
     }
-    process.stderr.write(question)
+    // raw mode (no echo) before the question shows, so nothing typed after it can be echoed
     const wasRaw = stdin.isRaw
     stdin.setRawMode(true)
+    process.stderr.write(question)
     stdin.resume()
     stdin.setEncoding('utf8')
     let value = ''

@@ -3,7 +3,7 @@
  * CLI (bin/run.js) for the real process's exit code and output. Profiles are redirected through
  * XDG_CONFIG_HOME; servers are the test target and real engines (password, TLS with a private CA).
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
@@ -168,6 +168,35 @@ describe('deployments test', () => {
       expect(r.exitCode).toBe(3)
       expect(oneLineError(r)).toContain('authentication failed')
       expect(r.stderr).not.toContain('wrong-pw')
+    })
+
+    it('built CLI on a terminal: asks for the password without echoing it (script(1) provides the pty)', async () => {
+      const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: xdg, CI: 'true' }
+      for (const k of Object.keys(env))
+        if (k.startsWith('ARANGO_') || k.startsWith('GRAPHPIPE_')) delete env[k]
+      const child = spawn(
+        'script',
+        [
+          '-qc',
+          `${process.execPath} ${bin} deployments test --url ${server.url} --ca-cert ${tls.caFile}`,
+          '/dev/null',
+        ],
+        { cwd: root, env },
+      )
+      let out = ''
+      let answered = false
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString()
+        if (!answered && out.includes('Password for root at')) {
+          answered = true
+          child.stdin.write('pw\r')
+        }
+      })
+      const code = await new Promise<number | null>((r) => child.on('exit', r))
+      expect(answered).toBe(true)
+      expect(code).toBe(0)
+      expect(out).toContain(`ok: ${server.url}`)
+      expect(out).not.toMatch(/\bpw\b/)
     })
 
     it('passes with the CA and the password from the environment variable the profile names', async () => {
