@@ -40,7 +40,7 @@ export const importFlags = {
     description: 'type unquoted numbers, true/false and null (CSV/TSV)',
   }),
   datatype: many('force a type: ATTR=string|number|boolean|null (CSV/TSV; repeatable)'),
-  separator: Flags.string({ description: 'field separator (default , for CSV, tab for TSV)' }),
+  separator: Flags.string({ description: 'field separator (default , for CSV, tab for TSV; \\t is a tab)' }),
   quote: Flags.string({ description: 'quote character for CSV (default ")' }),
   'skip-lines': Flags.integer({ min: 0, default: 0, description: 'lines to skip before the header' }),
   'headers-file': Flags.string({
@@ -95,7 +95,7 @@ export function optionsFromFlags(f: ImportFlagValues): ImportOptions {
     createDatabase: f['create-database'],
     convert: f.convert,
     datatypes: Object.fromEntries(pairs('datatype', f.datatype, true).map(([k, v]) => [k, checkType(v)])),
-    separator: f.separator,
+    separator: unescapeSeparator(f.separator),
     quote: f.quote,
     skipLines: f['skip-lines'],
     headersFile: f['headers-file'],
@@ -124,4 +124,10 @@ function checkType(v: string): Datatype {
     `--datatype: unknown type ${v} (string, number, boolean or null)`,
     EXIT.USAGE,
   )
+}
+
+/** arangoimport unescapes --separator, so `--separator '\t'` means a tab. */
+export function unescapeSeparator(v: string | undefined): string | undefined {
+  if (v === undefined) return v
+  return v.replace(/\\t/g, '\t').replace(/\\n/g, '\n')
 }

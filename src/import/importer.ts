@@ -239,6 +239,10 @@ export async function runImport(
     let writer: BatchWriter | undefined
     let fileStopped = false
     const shapes = { from: new Set<string>(), to: new Set<string>() }
+    // CSV/TSV rename and drop columns in the converter; JSON documents get the same here
+    const jsonMapping =
+      (plan.type === 'json' || plan.type === 'jsonl') &&
+      (Object.keys(opts.translate ?? {}).length > 0 || (opts.removeAttributes ?? []).length > 0)
     const rejectRow = (line: number, reason: string): void => {
       counts.errors++
       reject({ file: plan.file, line, reason })
@@ -280,7 +284,7 @@ export async function runImport(
         rejectRow(item.line, item.reason ?? 'unreadable row')
         return
       }
-      const doc = item.doc
+      const doc = jsonMapping ? mapAttributes(item.doc, opts) : item.doc
       if (!collectionType) await prepare(doc)
       applyPrefixes(doc, opts)
       if (collectionType === 'edge') {
@@ -360,6 +364,19 @@ export async function runImport(
       ...(fileStopped ? { stopped: true } : {}),
     }
   }
+}
+
+/** --translate and --remove-attribute on a JSON document's top-level attributes (order kept). */
+export function mapAttributes(doc: Record<string, unknown>, opts: ImportOptions): Record<string, unknown> {
+  const translate = opts.translate ?? {}
+  const removed = new Set(opts.removeAttributes ?? [])
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(doc)) {
+    const name = Object.hasOwn(translate, k) ? translate[k] : k
+    if (removed.has(k) || removed.has(name)) continue
+    out[name] = v
+  }
+  return out
 }
 
 /**

@@ -232,6 +232,25 @@ describe('import inputs and flags against a live target', () => {
     expect(await out('routes2', 'airports/BIS')).toEqual([])
   })
 
+  it('--translate and --remove-attribute apply to JSON documents too, before edge detection', async () => {
+    const f = path.join(tmp, 'hops.jsonl')
+    writeFileSync(
+      f,
+      '{"src":"LAX","dst":"JFK","secret":1,"n":1}\n{"src":"JFK","dst":"BIS","secret":2,"n":2}\n',
+    )
+    const r = await run([f], {
+      translate: { src: '_from', dst: '_to' },
+      removeAttributes: ['secret'],
+      fromPrefix: 'airports',
+      toPrefix: 'airports',
+    })
+    expect(r.files[0]).toMatchObject({ collection: 'hops', collectionType: 'edge', created: 2 })
+    const { edges } = await target.db.collection('hops').outEdges('airports/LAX')
+    expect(edges).toHaveLength(1)
+    expect(edges[0]).toMatchObject({ _from: 'airports/LAX', _to: 'airports/JFK', n: 1 })
+    expect(edges[0]).not.toHaveProperty('secret')
+  })
+
   it('--collection-type, --no-create-collection and --create-database', async () => {
     const r = await run(['fixtures/airports.csv'], { collection: 'forced', collectionType: 'edge' })
     expect(r.files[0]).toMatchObject({ collectionType: 'edge', created: 0, errors: 25 })
