@@ -23,7 +23,23 @@ const log = (m) => process.stderr.write(`[bench/import] ${m}\n`)
 
 const HEADER =
   '"_from","_to","Year","Month","Day","DayOfWeek","DepTime","ArrTime","DepTimeUTC","ArrTimeUTC","UniqueCarrier","FlightNum","TailNum","Distance"\n'
-const AIRPORTS = ['ATL', 'BIS', 'BOS', 'DEN', 'DFW', 'JFK', 'LAX', 'MSP', 'ORD', 'SEA', 'SFO', 'MIA', 'PHX', 'LAS', 'IAH']
+const AIRPORTS = [
+  'ATL',
+  'BIS',
+  'BOS',
+  'DEN',
+  'DFW',
+  'JFK',
+  'LAX',
+  'MSP',
+  'ORD',
+  'SEA',
+  'SFO',
+  'MIA',
+  'PHX',
+  'LAS',
+  'IAH',
+]
 const CARRIERS = ['AA', 'UA', 'DL', 'WN', 'NW', 'OO', 'FL', 'US', 'CO']
 
 /** Deterministic flights-shaped rows (the graph-course layout: quoted strings, unquoted numbers). */
@@ -83,7 +99,9 @@ async function childMain(mode, file, extra) {
     const { parse } = await import('csv-parse')
     const t0 = performance.now()
     let rows = 0
-    const parser = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(parse({ columns: true, cast: true }))
+    const parser = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(
+      parse({ columns: true, cast: true }),
+    )
     for await (const _rec of parser) rows++
     return { ms: performance.now() - t0, rows, rssMB: rssMB() }
   }
@@ -213,14 +231,27 @@ try {
   log('graphpipe import (runImport, engine in a worker thread)')
   const imp = await child('import', csv)
   log(`  ${(imp.ms / 1000).toFixed(1)} s, peak RSS ${imp.rssMB.toFixed(0)} MB`)
-  if (imp.rows !== ROWS || imp.type !== 'edge') throw new Error(`import made ${imp.rows} ${imp.type} documents`)
+  if (imp.rows !== ROWS || imp.type !== 'edge')
+    throw new Error(`import made ${imp.rows} ${imp.type} documents`)
 
   const slower = Math.max(parseOnly.ms, raw.ms)
   const ratio = imp.ms / slower
   figures.push(
-    { figure: `import rows/s (${ROWS.toLocaleString('en-US')}-row flights CSV, ${mb.toFixed(0)} MB, embedded)`, value: Math.round((ROWS * 1000) / imp.ms), unit: 'rows/s' },
-    { figure: 'limit: csv-parse alone (columns+cast) rows/s', value: Math.round((ROWS * 1000) / parseOnly.ms), unit: 'rows/s' },
-    { figure: 'limit: engine raw import of pre-converted docs rows/s', value: Math.round((ROWS * 1000) / raw.ms), unit: 'rows/s' },
+    {
+      figure: `import rows/s (${ROWS.toLocaleString('en-US')}-row flights CSV, ${mb.toFixed(0)} MB, embedded)`,
+      value: Math.round((ROWS * 1000) / imp.ms),
+      unit: 'rows/s',
+    },
+    {
+      figure: 'limit: csv-parse alone (columns+cast) rows/s',
+      value: Math.round((ROWS * 1000) / parseOnly.ms),
+      unit: 'rows/s',
+    },
+    {
+      figure: 'limit: engine raw import of pre-converted docs rows/s',
+      value: Math.round((ROWS * 1000) / raw.ms),
+      unit: 'rows/s',
+    },
     {
       figure: `import wall time / slower limit (${parseOnly.ms > raw.ms ? 'csv-parse' : 'raw import'})`,
       value: Math.round(imp.ms) / 1000,
@@ -229,7 +260,13 @@ try {
       goal: '<= 1.2',
       met: ratio <= 1.2,
     },
-    { figure: 'import peak RSS (1M rows)', value: Math.round(imp.rssMB), unit: 'MB', goal: '< 300', met: imp.rssMB < 300 },
+    {
+      figure: 'import peak RSS (1M rows)',
+      value: Math.round(imp.rssMB),
+      unit: 'MB',
+      goal: '< 300',
+      met: imp.rssMB < 300,
+    },
   )
 
   if (process.env.BENCH_IMPORT_GB === '1') {
