@@ -5,6 +5,7 @@ import { pubsubFlags } from '../cli/pubsub-flags.js'
 import { checkReachable } from '../pubsub/admin.js'
 import { createPubSubClient, resolvePubSubTarget } from '../pubsub/client.js'
 import { optionsFromFlags } from '../publish/options.js'
+import { expandInputs } from '../publish/sources.js'
 import { publishFiles, type PublishResult } from '../publish/publish.js'
 import { progressLine, rejectedLines, summary } from '../publish/render.js'
 import { startProgress } from '../ui/progress.js'
@@ -89,6 +90,7 @@ export default class Publish extends Command {
       signal: ac.signal,
       collectIds: this.jsonEnabled() && !flags['ids-file'],
     })
+    expandInputs(options.inputs) // usage errors before connecting
     const target = resolvePubSubTarget(flags)
     await checkReachable(target)
     info(`target: ${target.label}`)
@@ -121,7 +123,12 @@ export default class Publish extends Command {
   ): Promise<any> {
     if (err.oclif?.exit !== undefined && (err as { code?: string }).code === undefined) {
       if (err.oclif.exit === 0) return
-      process.stderr.write(`Error: ${err.message.split('\n')[0]}\n`)
+      // oclif's parse errors span lines ("The following error occurred:", the error, a hint)
+      const lines = err.message.split('\n').map((l) => l.trim())
+      const what = lines.filter(
+        (l) => l && !/^The following errors? occurred:?$/.test(l) && !/--help/.test(l),
+      )
+      process.stderr.write(`Error: ${what.join('; ') || lines[0]}\n`)
       process.exitCode = EXIT.USAGE
       return
     }

@@ -298,8 +298,8 @@ export async function publishFiles(client: PubSub, options: PublishOptions): Pro
             }
             if (gate.full(prepared.message.size)) await gate.wait(prepared.message.size)
             send(file, piece.line, prepared.message)
+            progress()
           }
-          progress()
           if (signal?.aborted) break outer
         }
         file.complete = true

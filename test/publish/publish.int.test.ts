@@ -252,7 +252,8 @@ describe('publishFiles against the Pub/Sub emulator', () => {
     })
     expect(r.interrupted).toBe(true)
     expect(r.published).toBeGreaterThanOrEqual(500)
-    expect(r.published).toBeLessThan(20_000)
+    // at most maxOutstanding (100) were in flight when it stopped, plus one batch of slack
+    expect(r.published).toBeLessThan(1000)
     expect(r.published + r.failed).toBe(r.messages)
     expect(r.files.map((f) => f.complete)).toEqual([false, false, false, false])
     const got = await receive(sub, r.published)
