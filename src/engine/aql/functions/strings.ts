@@ -352,20 +352,27 @@ export const STRING_FUNCTIONS: FnTable = {
   REGEX_MATCHES: def(2, 3, (ctx, args) => {
     const re = compileRegex(ctx, 'REGEX_MATCHES', args[1]!, boolArg(args, 2, false))
     if (!re) return null
-    const m = re.exec(toStringValue(args[0]))
+    const text = toStringValue(args[0])
+    // arangod's edge case: an empty input against a non-empty pattern gives [""]
+    if (text === '' && re.source !== '(?:)') return ['']
+    const m = re.exec(text)
     if (!m) return null
     return Array.from(m, (g) => g ?? '')
   }),
   REGEX_SPLIT: def(2, 4, (ctx, args) => {
+    let limit = -1
+    if (args.length === 4) {
+      if (typeof args[3] !== 'number') return invalidArg(ctx, 'REGEX_SPLIT')
+      limit = toInt(args[3])
+      if (limit < 0) return null
+      if (limit === 0) return []
+    }
     const re = compileRegex(ctx, 'REGEX_SPLIT', args[1]!, boolArg(args, 2, false))
     if (!re) return null
     const text = toStringValue(args[0])
-    let parts = text.split(re).map((p) => p ?? '')
-    if (args.length >= 4 && args[3] !== null) {
-      const limit = toInt(toNumber(args[3]))
-      if (limit >= 0) parts = parts.slice(0, limit)
-    }
-    return parts
+    if (text === '' && re.source !== '(?:)') return ['']
+    const parts = text.split(re).map((p) => p ?? '')
+    return limit >= 0 ? parts.slice(0, limit) : parts
   }),
   REGEX_REPLACE: def(3, 4, (ctx, args) => {
     const re = compileRegex(ctx, 'REGEX_REPLACE', args[1]!, boolArg(args, 3, false), true)
