@@ -40,6 +40,8 @@ interface Cursor {
   fullCount: boolean
   startedAt: number
   exhausted: boolean
+  /** `options.profile`: seconds per phase, reported in `extra.profile`. */
+  profile?: { parsing: number; executing: number }
 }
 
 let nextCursorId = Date.now() % 1_000_000_000
@@ -102,6 +104,7 @@ export class CursorManager {
     const lib = await loadFunctionLibrary()
     const started = performance.now()
     const compiled = compileQuery(this.store, db, req.query, bindVars, lib, qopts)
+    const parsed = performance.now()
     const cursor: Cursor = {
       id: String(++nextCursorId),
       db,
@@ -118,6 +121,10 @@ export class CursorManager {
       fullCount: qopts.fullCount === true,
       startedAt: started,
       exhausted: false,
+      profile:
+        options.profile !== undefined && options.profile !== false && options.profile !== 0
+          ? { parsing: (parsed - started) / 1000, executing: 0 }
+          : undefined,
     }
     if (stream && !compiled.isModification) {
       cursor.iter = compiled.run()[Symbol.iterator]()
@@ -129,6 +136,7 @@ export class CursorManager {
       cursor.exhausted = true
       if (req.count === true) cursor.count = rows.length
       compiled.ctx.stats.executionTime = (performance.now() - started) / 1000
+      if (cursor.profile) cursor.profile.executing = (performance.now() - parsed) / 1000
     }
     const out = this.batch(cursor, 201)
     if (out.hasMore || cursor.allowRetry) {
@@ -193,6 +201,7 @@ export class CursorManager {
           else c.pending = [r.value]
         }
         c.ctx.stats.executionTime += (performance.now() - started) / 1000
+        if (c.profile) c.profile.executing += (performance.now() - started) / 1000
       } catch (e) {
         this.cursors.delete(c.id)
         throw e instanceof ArangoError ? e : e
@@ -211,7 +220,21 @@ export class CursorManager {
     const stats: Record<string, unknown> = { ...c.ctx.stats }
     if (!c.fullCount) delete stats.fullCount
     else if (stats.fullCount === undefined) stats.fullCount = c.count ?? 0
-    body.extra = { warnings: c.ctx.warnings, stats: orderStats(stats) }
+    const extra: Record<string, unknown> = { warnings: c.ctx.warnings, stats: orderStats(stats) }
+    if (c.profile) {
+      extra.profile = {
+        initializing: 0,
+        parsing: c.profile.parsing,
+        'optimizing ast': 0,
+        'loading collections': 0,
+        'instantiating plan': 0,
+        'optimizing plan': 0,
+        'instantiating executors': 0,
+        executing: c.profile.executing,
+        finalizing: 0,
+      }
+    }
+    body.extra = extra
     body.cached = false
     if (hasMore) body.nextBatchId = String(c.batchId + 1)
     body.error = false

@@ -8,6 +8,7 @@ import type { Doc, IndexCondition, Store, WriteOptions, WriteResult } from '../s
 import { GRAPHS_COLLECTION } from '../storage/types.js'
 import type { BinaryOp, CollRef, Direction, Expr, GraphSpec, Op, Pattern, Query } from './ast.js'
 import type { AqlFunctionDef, FunctionContext } from './functions/types.js'
+import { exprNode } from './ast-json.js'
 import { parseQuery } from './parser.js'
 import {
   allShortestPaths,
@@ -559,8 +560,9 @@ class Compiler {
         return this.compileFor(op, sc, ops, i)
       case 'let': {
         const fn = this.expr(op.expr, sc)
-        if (op.expr.type !== 'subquery') this.node('CalculationNode', { outVariable: { name: op.var } })
-        else this.node('SubqueryNode', { outVariable: { name: op.var } })
+        if (op.expr.type !== 'subquery') {
+          this.node('CalculationNode', { expression: exprNode(op.expr), outVariable: { name: op.var } })
+        } else this.node('SubqueryNode', { outVariable: { name: op.var } })
         const slot = this.slot()
         return {
           scope: sc.with(op.var, slot),
@@ -575,8 +577,9 @@ class Compiler {
       }
       case 'filter': {
         const fn = this.expr(op.expr, sc)
-        this.node('CalculationNode')
-        this.node('FilterNode')
+        const tmp = `#${this.nodeId + 1}`
+        this.node('CalculationNode', { expression: exprNode(op.expr), outVariable: { name: tmp } })
+        this.node('FilterNode', { inVariable: { name: tmp } })
         const stats = ctx.stats
         return {
           scope: sc,
@@ -592,7 +595,13 @@ class Compiler {
         throw notImplemented('SEARCH (ArangoSearch views)')
       case 'sort': {
         const keys = op.items.map((it) => ({ fn: this.expr(it.expr, sc), asc: it.asc }))
-        this.node('SortNode')
+        this.node('SortNode', {
+          elements: op.items.map((it) => ({
+            inVariable: { name: it.expr.type === 'name' ? it.expr.name : JSON.stringify(exprNode(it.expr)) },
+            ascending: it.asc,
+            expression: exprNode(it.expr),
+          })),
+        })
         return {
           scope: sc,
           stage: function* (input) {
@@ -612,7 +621,10 @@ class Compiler {
       case 'limit': {
         const offFn = this.expr(op.offset, sc)
         const cntFn = this.expr(op.count, sc)
-        this.node('LimitNode')
+        this.node('LimitNode', {
+          offset: op.offset.type === 'value' ? op.offset.value : null,
+          limit: op.count.type === 'value' ? op.count.value : null,
+        })
         const stats = ctx.stats
         return {
           scope: sc,
@@ -631,8 +643,11 @@ class Compiler {
       }
       case 'return': {
         const fn = this.expr(op.expr, sc)
-        if (op.expr.type !== 'name') this.node('CalculationNode')
-        this.node('ReturnNode')
+        let retVar = op.expr.type === 'name' ? op.expr.name : `#${this.nodeId + 1}`
+        if (op.expr.type !== 'name') {
+          this.node('CalculationNode', { expression: exprNode(op.expr), outVariable: { name: retVar } })
+        } else retVar = op.expr.name
+        this.node('ReturnNode', { inVariable: { name: retVar } })
         const distinct = op.distinct
         return {
           output: function* (input) {
@@ -754,7 +769,10 @@ class Compiler {
         },
       }
     }
-    this.node('EnumerateListNode', { outVariable: { name: op.var } })
+    this.node('EnumerateListNode', {
+      outVariable: { name: op.var },
+      inVariable: { name: e.type === 'name' ? e.name : JSON.stringify(exprNode(e)) },
+    })
     if (e.type === 'range') {
       const from = this.expr(e.from, sc)
       const to = this.expr(e.to, sc)
@@ -985,7 +1003,13 @@ class Compiler {
         }
       }
     }
-    this.node('CollectNode')
+    this.node('CollectNode', {
+      groups: op.groups.map((g) => ({
+        outVariable: { name: g.var },
+        inVariable: { name: g.expr.type === 'name' ? g.expr.name : JSON.stringify(exprNode(g.expr)) },
+      })),
+      aggregates: op.aggregates.map((a) => ({ outVariable: { name: a.var }, type: a.fn })),
+    })
     let scope = new Scope(new Map(sc.outer), sc.outer)
     const gslots = groups.map((g) => {
       const s = this.slot()
@@ -1181,13 +1205,29 @@ class Compiler {
       }
     }
     const sources0 = sourcesFn()
+    const constNum = (x: Expr) => (x.type === 'value' && typeof x.value === 'number' ? x.value : undefined)
     this.node('TraversalNode', {
       direction: op.direction,
+      vertexOutVariable: { name: vName },
+      edgeOutVariable: eName ? { name: eName } : undefined,
+      pathOutVariable: pName ? { name: pName } : undefined,
+      vertexId: op.start.type === 'value' && typeof op.start.value === 'string' ? op.start.value : undefined,
+      inVariable: op.start.type === 'name' ? { name: op.start.name } : undefined,
+      graph:
+        op.graph.graph && 'name' in op.graph.graph && typeof op.graph.graph.name === 'string'
+          ? op.graph.graph.name
+          : undefined,
       edgeCollections: sources0.map((s) => s.coll),
       indexes: {
         base: sources0.map((s) => ({ type: 'edge', collection: s.coll, fields: ['_from', '_to'] })),
       },
-      options: { order, uniqueVertices: uv ?? 'none', uniqueEdges: ue ?? 'path' },
+      options: {
+        order,
+        uniqueVertices: uv ?? 'none',
+        uniqueEdges: ue ?? 'path',
+        minDepth: constNum(op.min),
+        maxDepth: constNum(op.max),
+      },
     })
     const g = this.g
     const startIdOf = (v: AqlValue) => this.startId(v)

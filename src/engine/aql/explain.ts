@@ -4,7 +4,7 @@
  */
 import { arangoError } from '../errors.js'
 import type { Store } from '../storage/types.js'
-import type { Expr, Op, Query } from './ast.js'
+import { queryNodes } from './ast-json.js'
 import { compileQuery } from './executor.js'
 import { loadFunctionLibrary } from './library.js'
 import { parseQuery } from './parser.js'
@@ -43,99 +43,6 @@ export async function explainQuery(
   const stats = { rulesExecuted: 0, rulesSkipped: 0, plansCreated: 1, peakMemoryUsage: 0, executionTime: 0 }
   if (options.allPlans === true) return { plans: [plan], warnings: [], stats }
   return { plan, cacheable: !c.isModification, warnings: [], stats }
-}
-
-/** ArangoDB-like AST nodes: `{type, name?, value?, subNodes?}`. */
-function exprNode(e: Expr): Record<string, unknown> {
-  switch (e.type) {
-    case 'value':
-      return Array.isArray(e.value)
-        ? { type: 'array', subNodes: e.value.map((v) => exprNode({ type: 'value', value: v })) }
-        : typeof e.value === 'object' && e.value !== null
-          ? {
-              type: 'object',
-              subNodes: Object.entries(e.value).map(([k, v]) => ({
-                type: 'object element',
-                name: k,
-                subNodes: [exprNode({ type: 'value', value: v })],
-              })),
-            }
-          : { type: 'value', value: e.value }
-    case 'name':
-      return { type: 'reference', name: e.name }
-    case 'param':
-      return { type: 'parameter', name: e.name }
-    case 'dsparam':
-      return { type: 'datasource parameter', name: '@' + e.name }
-    case 'attr':
-      return { type: 'attribute access', name: e.name, subNodes: [exprNode(e.obj)] }
-    case 'index':
-      return { type: 'indexed access', subNodes: [exprNode(e.obj), exprNode(e.index)] }
-    case 'array':
-      return { type: 'array', subNodes: e.items.map(exprNode) }
-    case 'object':
-      return {
-        type: 'object',
-        subNodes: e.entries.map((en) =>
-          typeof en.key === 'string'
-            ? { type: 'object element', name: en.key, subNodes: [exprNode(en.value)] }
-            : { type: 'calculated object element', subNodes: [exprNode(en.key), exprNode(en.value)] },
-        ),
-      }
-    case 'call':
-      return {
-        type: 'function call',
-        name: e.name.toUpperCase(),
-        subNodes: [{ type: 'array', subNodes: e.args.map(exprNode) }],
-      }
-    case 'binary':
-      return { type: `compare ${e.op}`, subNodes: [exprNode(e.left), exprNode(e.right)] }
-    case 'and':
-    case 'or':
-      return { type: `logical ${e.type}`, subNodes: [exprNode(e.left), exprNode(e.right)] }
-    case 'unary':
-      return { type: `unary ${e.op}`, subNodes: [exprNode(e.arg)] }
-    case 'range':
-      return { type: 'range', subNodes: [exprNode(e.from), exprNode(e.to)] }
-    case 'subquery':
-      return { type: 'subquery', subNodes: queryNodes(e.query) }
-    default:
-      return { type: e.type }
-  }
-}
-
-function opNode(op: Op): Record<string, unknown> {
-  switch (op.type) {
-    case 'for':
-      return { type: 'for', subNodes: [{ type: 'variable', name: op.var }, exprNode(op.in)] }
-    case 'let':
-      return { type: 'let', subNodes: [{ type: 'variable', name: op.var }, exprNode(op.expr)] }
-    case 'filter':
-      return { type: 'filter', subNodes: [exprNode(op.expr)] }
-    case 'return':
-      return { type: op.distinct ? 'return distinct' : 'return', subNodes: [exprNode(op.expr)] }
-    case 'sort':
-      return {
-        type: 'sort',
-        subNodes: [
-          {
-            type: 'array',
-            subNodes: op.items.map((i) => ({
-              type: 'sort element',
-              subNodes: [exprNode(i.expr), { type: 'value', value: i.asc }],
-            })),
-          },
-        ],
-      }
-    case 'limit':
-      return { type: 'limit', subNodes: [exprNode(op.offset), exprNode(op.count)] }
-    default:
-      return { type: op.type }
-  }
-}
-
-function queryNodes(q: Query): Record<string, unknown>[] {
-  return q.ops.map(opNode)
 }
 
 export function parseForApi(body: unknown): Record<string, unknown> {

@@ -91,8 +91,9 @@ class Parser {
     if (expecting) msg += `, expecting ${expecting}`
     throw parseError(this.text, msg, t.pos, t.line, t.col)
   }
-  private expectOp(v: string, desc = v): Token {
-    if (!this.isOp(v)) this.fail(this.t, desc)
+  /** `expecting` is named only where the grammar allows exactly that token (bison lists alternatives). */
+  private expectOp(v: string, expecting?: string): Token {
+    if (!this.isOp(v)) this.fail(this.t, expecting)
     return this.next()
   }
   private expectKw(v: string, desc: string): Token {
@@ -323,7 +324,7 @@ class Parser {
       this.next()
       vars.push(this.varName())
     }
-    this.expectKw('IN', 'IN keyword')
+    this.expectKw('IN', vars.length < 3 && !destructure ? 'IN keyword or ,' : 'IN keyword')
     const dirKw = (t: Token) => t.kind === 'keyword' && ['OUTBOUND', 'INBOUND', 'ANY'].includes(t.value)
     let depth: Expr | undefined
     if (!dirKw(this.t)) {
@@ -550,7 +551,7 @@ class Parser {
         return { type: 'ternary', cond, then: null, else: this.parseTernary() }
       }
       const then = this.parseTernary()
-      this.expectOp(':', ':')
+      this.expectOp(':')
       return { type: 'ternary', cond, then, else: this.parseTernary() }
     }
     return cond
@@ -590,9 +591,9 @@ class Parser {
       const save = this.i
       this.next()
       this.next()
-      this.expectOp('(', '(')
+      this.expectOp('(')
       const count = this.parseExpr()
-      this.expectOp(')', ')')
+      this.expectOp(')')
       if (isCmp(this.t, this.peek())) return { quant: 'AT_LEAST', count }
       this.i = save
     }
@@ -755,7 +756,7 @@ class Parser {
             this.next()
             node.ret = this.parseExpr()
           }
-          this.expectOp(']', ']')
+          this.expectOp(']')
           this.expansionDepth--
           const inner = this.parsePostfix({ type: 'current' })
           if (inner.type !== 'current') node.inner = inner
@@ -766,7 +767,7 @@ class Parser {
         this.noIn = false
         const index = this.parseExpr()
         this.noIn = saveNoIn
-        this.expectOp(']', ']')
+        this.expectOp(']')
         e = { type: 'index', obj: e, index }
         continue
       }
@@ -852,11 +853,11 @@ class Parser {
           this.next()
           if (this.isSubqueryStart()) {
             const query = this.parseQueryBody(false)
-            this.expectOp(')', ')')
+            this.expectOp(')')
             return { type: 'subquery', query }
           }
           const e = this.parseExpr()
-          this.expectOp(')', ')')
+          this.expectOp(')')
           return e
         }
         if (t.value === '[') {
@@ -882,7 +883,7 @@ class Parser {
 
   private parseCall(name: string, t: Token, consumed = false): Expr {
     if (!consumed) this.next()
-    this.expectOp('(', '(')
+    this.expectOp('(')
     const args: Expr[] = []
     if (this.isSubqueryStart()) {
       // FUNC(FOR …) takes the subquery as its only argument
@@ -890,7 +891,7 @@ class Parser {
       this.noIn = false
       const query = this.parseQueryBody(false)
       this.noIn = save
-      this.expectOp(')', ')')
+      this.expectOp(')')
       return { type: 'call', name, args: [{ type: 'subquery', query }], pos: t.pos }
     }
     while (!this.isOp(')')) {
@@ -929,7 +930,7 @@ class Parser {
       } else if (this.isOp('[')) {
         this.next()
         key = this.parseExpr()
-        this.expectOp(']', ']')
+        this.expectOp(']')
       } else this.fail()
       this.expectOp(':', ':')
       entries.push({ key, value: this.parseExpr() })
