@@ -18,6 +18,16 @@ const quietFlag = {
   quiet: Flags.boolean({ char: 'q', description: 'no progress or diagnostics on stderr', default: false }),
 }
 
+/** oclif's parse errors span lines ("Parsing --port \n\tExpected an integer ..."): keep them on one. */
+export function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^See more help with/.test(l))
+    .reduce((acc, l) => (acc === '' ? l : acc.endsWith(':') ? `${acc} ${l}` : `${acc}: ${l}`), '')
+    .replace(/\s+/g, ' ')
+}
+
 /** The part of every graphpipe command that is not about databases: --json, --quiet, errors. */
 export abstract class GraphpipeCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
@@ -67,7 +77,7 @@ export abstract class GraphpipeCommand<T extends typeof Command> extends Command
       if (err.oclif.exit === 0) return
       // oclif's own parse errors (unknown flag, missing arg): usage errors, exit 2
       if ((err as { code?: string }).code === undefined && err.message) {
-        process.stderr.write(`Error: ${err.message.split('\n')[0]}\n`)
+        process.stderr.write(`Error: ${oneLine(err.message)}\n`)
         process.exitCode = 2
         return
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
+import { oneLine } from '../../src/cli/base-command.js'
 import { describeError, EXIT, GraphpipeError } from '../../src/cli/errors.js'
 
 describe('describeError', () => {
@@ -29,5 +30,18 @@ describe('describeError', () => {
 
   it('reduces anything else to its first line', () => {
     expect(describeError(new Error('first\n    at stack frame'))).toEqual({ message: 'first', exitCode: 1 })
+  })
+})
+
+describe('oneLine', () => {
+  it("keeps oclif's multi-line parse errors on one line, without the help hint", () => {
+    expect(
+      oneLine(
+        'Parsing --port \n\tExpected an integer less than or equal to 65535\nSee more help with --help',
+      ),
+    ).toBe('Parsing --port: Expected an integer less than or equal to 65535')
+    expect(oneLine('Missing 1 required arg:\nname  deployment name\nSee more help with --help')).toBe(
+      'Missing 1 required arg: name deployment name',
+    )
   })
 })
