@@ -76,12 +76,21 @@ function matches(doc: AqlObject, example: AqlObject): boolean {
   return true
 }
 
+/** Split an `_id` (or a document's `_id`) like arangod: exactly one '/', either side may be empty. */
 export function parseId(v: AqlValue): { collection: string; key: string } | null {
   const id = isObject(v) ? v._id : v
   if (typeof id !== 'string') return null
   const slash = id.indexOf('/')
-  if (slash <= 0 || slash === id.length - 1) return null
+  if (slash < 0 || id.indexOf('/', slash + 1) >= 0) return null
   return { collection: id.slice(0, slash), key: id.slice(slash + 1) }
+}
+
+/** arangod's extractCollectionName: a name, the part of an id before '/', or a document's _id. */
+function collectionOf(v: AqlValue): string {
+  const id = isObject(v) ? v._id : v
+  if (typeof id !== 'string') return ''
+  const slash = id.indexOf('/')
+  return slash < 0 ? id : id.slice(0, slash)
 }
 
 function lookup(ctx: FunctionContext, coll: string, key: string): AqlValue {
@@ -96,15 +105,12 @@ function lookup(ctx: FunctionContext, coll: string, key: string): AqlValue {
 
 function documentById(ctx: FunctionContext, id: AqlValue, coll?: string): AqlValue {
   if (typeof id !== 'string') return null
-  if (coll === undefined) {
-    const p = parseId(id)
-    return p ? lookup(ctx, p.collection, p.key) : null
-  }
-  if (id.includes('/')) {
-    const p = parseId(id)
-    return p && p.collection === coll ? lookup(ctx, coll, p.key) : null
-  }
-  return lookup(ctx, coll, id)
+  // arangod's getDocumentByIdentifier: split at the first '/'; a bare key needs a collection
+  const slash = id.indexOf('/')
+  if (slash < 0) return coll === undefined ? null : lookup(ctx, coll, id)
+  const name = id.slice(0, slash)
+  if (coll !== undefined && name !== coll) return null
+  return lookup(ctx, name, id.slice(slash + 1))
 }
 
 export const DOCUMENT_FUNCTIONS: FnTable = {
@@ -236,10 +242,10 @@ export const DOCUMENT_FUNCTIONS: FnTable = {
     const p = parseId(v!)
     return p ? p.collection : invalidArg(ctx, 'PARSE_COLLECTION')
   }),
-  IS_SAME_COLLECTION: def(2, 2, (ctx, [coll, doc]) => {
-    if (typeof coll !== 'string') return invalidArg(ctx, 'IS_SAME_COLLECTION')
-    const p = parseId(doc!)
-    if (!p) return invalidArg(ctx, 'IS_SAME_COLLECTION')
-    return p.collection === coll
+  IS_SAME_COLLECTION: def(2, 2, (ctx, [a, b]) => {
+    const first = collectionOf(a!)
+    const second = collectionOf(b!)
+    if (!first || !second) return invalidArg(ctx, 'IS_SAME_COLLECTION')
+    return first === second
   }),
 }

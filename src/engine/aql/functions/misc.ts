@@ -96,7 +96,13 @@ export const MISC_FUNCTIONS: FnTable = {
     1,
     1,
     (ctx, [c]) => {
-      if (typeof c !== 'string') return invalidArg(ctx, 'COLLECTION_COUNT')
+      // a non-string fails the query here rather than warning (arangod CollectionCount)
+      if (typeof c !== 'string') {
+        throw arangoError(
+          'QUERY_FUNCTION_ARGUMENT_TYPE_MISMATCH',
+          "invalid argument type in call to function 'COLLECTION_COUNT()'",
+        )
+      }
       ctx.store.requireCollection(ctx.db, c)
       return ctx.store.count(ctx.db, c)
     },

@@ -61,10 +61,13 @@ describe('document and object functions', () => {
   })
 
   it('PARSE_IDENTIFIER and friends accept ids and documents; IS_SAME_COLLECTION compares names', () => {
-    expect(v('PARSE_IDENTIFIER', 'c/k/x')).toEqual({ collection: 'c', key: 'k/x' })
+    expect(v('PARSE_IDENTIFIER', '/k')).toEqual({ collection: '', key: 'k' })
+    expect(warned('PARSE_IDENTIFIER', 'c/k/x')).toEqual([1542])
     expect(warned('PARSE_KEY', 'nokey')).toEqual([1542])
     expect(v('PARSE_COLLECTION', { _id: 'c/k' })).toBe('c')
     expect(v('IS_SAME_COLLECTION', 'c', { _id: 'c/k' })).toBe(true)
+    expect(v('IS_SAME_COLLECTION', 'c/x', 'c')).toBe(true)
+    expect(warned('IS_SAME_COLLECTION', 'c', 1)).toEqual([1542])
   })
 
   describe('DOCUMENT reads through the store', () => {
@@ -101,6 +104,7 @@ describe('document and object functions', () => {
     it('COLLECTION_COUNT, COLLECTIONS and CURRENT_DATABASE use the store and context', () => {
       expect(callWith({ store }, 'COLLECTION_COUNT', 'persons').value).toBe(2)
       expect(() => callWith({ store }, 'COLLECTION_COUNT', 'nope')).toThrow(/not found/)
+      expect(() => callWith({ store }, 'COLLECTION_COUNT', 1)).toThrow(/COLLECTION_COUNT/)
       const colls = callWith({ store }, 'COLLECTIONS').value as { name: string; _id: string }[]
       expect(colls.map((c) => c.name)).toContain('persons')
       expect(callWith({ store }, 'CURRENT_DATABASE').value).toBe('_system')
