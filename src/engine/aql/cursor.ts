@@ -135,6 +135,9 @@ export class CursorManager {
       cursor.pending = rows
       cursor.exhausted = true
       if (req.count === true) cursor.count = rows.length
+      // fullCount without a LIMIT is the number of rows
+      if (qopts.fullCount && compiled.ctx.stats.fullCount === undefined)
+        compiled.ctx.stats.fullCount = rows.length
       compiled.ctx.stats.executionTime = (performance.now() - started) / 1000
       if (cursor.profile) cursor.profile.executing = (performance.now() - parsed) / 1000
     }

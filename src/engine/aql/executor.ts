@@ -512,7 +512,7 @@ class Compiler {
     }
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!
-      const r = this.compileOp(op, sc, ops, i, i === lastLimit, baseScope)
+      const r = this.compileOp(op, sc, ops, i, i === lastLimit, baseScope, lastLimit)
       if ('output' in r) output = r.output
       else {
         stages.push(r.stage)
@@ -536,11 +536,20 @@ class Compiler {
     i: number,
     fullCountLimit: boolean,
     baseScope: Scope,
+    fullCountLimitIndex = -1,
   ):
     { stage: Stage; scope: Scope } | { output: (input: Iterable<Frame>, base: Frame) => Iterable<AqlValue> } {
     const ctx = this.ctx
     if ((op.type === 'for' || op.type === 'let') && op.destructure !== undefined) {
-      const r = this.compileOp({ ...op, destructure: undefined }, sc, ops, i, fullCountLimit, baseScope)
+      const r = this.compileOp(
+        { ...op, destructure: undefined },
+        sc,
+        ops,
+        i,
+        fullCountLimit,
+        baseScope,
+        fullCountLimitIndex,
+      )
       if (!('stage' in r)) return r
       const slot = r.scope.get(op.var)!
       const d = this.destructure(op.destructure, r.scope)
@@ -602,18 +611,47 @@ class Compiler {
             expression: exprNode(it.expr),
           })),
         })
+        const cmp = (a: { k: AqlValue[]; seq: number }, b: { k: AqlValue[]; seq: number }) => {
+          for (let j = 0; j < keys.length; j++) {
+            const c = compare(a.k[j], b.k[j])
+            if (c !== 0) return keys[j]!.asc ? c : -c
+          }
+          return a.seq - b.seq
+        }
+        // SORT directly followed by LIMIT keeps only the first offset+count rows (flat memory),
+        // unless fullCount must see every row at that LIMIT
+        const next = ops[i + 1]
+        let topK: ((base: Frame) => number) | null = null
+        if (next?.type === 'limit' && !(fullCountLimitIndex === i + 1)) {
+          const offFn = this.expr(next.offset, sc)
+          const cntFn = this.expr(next.count, sc)
+          topK = (base) => limitValue(offFn(base)) + limitValue(cntFn(base))
+        }
         return {
           scope: sc,
-          stage: function* (input) {
-            const rows: { f: Frame; k: AqlValue[] }[] = []
-            for (const f of input) rows.push({ f, k: keys.map((k) => k.fn(f)) })
-            rows.sort((a, b) => {
-              for (let j = 0; j < keys.length; j++) {
-                const c = compare(a.k[j], b.k[j])
-                if (c !== 0) return keys[j]!.asc ? c : -c
+          stage: function* (input, base) {
+            const k = topK ? topK(base) : Infinity
+            const rows: { f: Frame; k: AqlValue[]; seq: number }[] = []
+            let seq = 0
+            if (k <= 10_000) {
+              for (const f of input) {
+                const row = { f, k: keys.map((x) => x.fn(f)), seq: seq++ }
+                if (rows.length === k && cmp(row, rows[rows.length - 1]!) >= 0) continue
+                // binary search for the insertion point in the sorted window
+                let lo = 0
+                let hi = rows.length
+                while (lo < hi) {
+                  const mid = (lo + hi) >> 1
+                  if (cmp(rows[mid]!, row) <= 0) lo = mid + 1
+                  else hi = mid
+                }
+                rows.splice(lo, 0, row)
+                if (rows.length > k) rows.pop()
               }
-              return 0
-            })
+            } else {
+              for (const f of input) rows.push({ f, k: keys.map((x) => x.fn(f)), seq: seq++ })
+              rows.sort(cmp)
+            }
             for (const r of rows) yield r.f
           },
         }

@@ -113,6 +113,12 @@ describe('AQL operations', () => {
       [1, 1],
     ])
   })
+  it('keeps SORT + LIMIT stable when only the first offset+count rows are kept', async () => {
+    const q = 'FOR i IN 1..200 SORT i % 3 DESC LIMIT 2, 3 RETURN i'
+    expect(await t.q(q)).toEqual([8, 11, 14])
+    const r = await t.run('FOR i IN 1..200 SORT i % 3 DESC LIMIT 2, 3 RETURN i', {}, { fullCount: true })
+    expect([r.result, r.stats.fullCount]).toEqual([[8, 11, 14], 200])
+  })
   it('keeps the first occurrence with RETURN DISTINCT', async () => {
     expect(await t.q('FOR x IN [3,1,3,{a:1},{a:1}] RETURN DISTINCT x')).toEqual([3, 1, { a: 1 }])
   })
