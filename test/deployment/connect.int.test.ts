@@ -110,6 +110,41 @@ describe('connect: a server by URL (the test target)', () => {
     await conn.close()
   })
 
+  it('spreads requests over the coordinators round robin', async () => {
+    // two TCP relays in front of the target stand in for two coordinators; each counts its connections
+    const upstream = new URL(target.url)
+    const counts = [0, 0]
+    const relays = await Promise.all(
+      counts.map(async (_, i) => {
+        const srv = net.createServer((client) => {
+          counts[i]++
+          const up = net.connect(Number(upstream.port), upstream.hostname)
+          client.pipe(up).pipe(client)
+          client.on('error', () => up.destroy())
+          up.on('error', () => client.destroy())
+        })
+        await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+        return srv
+      }),
+    )
+    try {
+      const urls = relays.map((r) => `http://127.0.0.1:${(r.address() as net.AddressInfo).port}`)
+      const conn = await connect(
+        { url: urls.join(','), database: target.dbName },
+        { interactive: false, env: env() },
+      )
+      await Promise.all(Array.from({ length: 6 }, () => conn.db.version()))
+      await conn.close()
+      expect(counts[0]).toBeGreaterThan(0)
+      expect(counts[1]).toBeGreaterThan(0)
+    } finally {
+      for (const r of relays) {
+        r.close()
+        ;(r as net.Server & { closeAllConnections?: () => void }).closeAllConnections?.()
+      }
+    }
+  })
+
   it('reports an unknown database as DEPLOYMENT_DATABASE_NOT_FOUND (1228), exit 3', async () => {
     const err = await connectError(
       connect({ url: target.url, database: 'no_such_db' }, { interactive: false, env: env() }),
