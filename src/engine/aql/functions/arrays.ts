@@ -221,9 +221,13 @@ export const ARRAY_FUNCTIONS: FnTable = {
     out[at] = clone(args[2]!)
     return out
   }),
-  REVERSE: def(1, 1, (_ctx, [v]) => {
+  REVERSE: def(1, 1, (ctx, [v]) => {
     if (isArray(v)) return clone(v).reverse()
-    return Array.from(toStringValue(v)).reverse().join('')
+    if (typeof v !== 'string') return arrayExpected(ctx, 'REVERSE')
+    // arangod reverses UTF-16 code units, so characters outside the BMP come out as U+FFFD pairs
+    let out = ''
+    for (let i = v.length - 1; i >= 0; i--) out += v[i]
+    return out.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
   }),
   SLICE: def(2, 3, (ctx, args) => {
     const v = args[0]

@@ -521,10 +521,12 @@ export const STRING_FUNCTIONS: FnTable = {
     }
     return ngramSimilarity(a, b, Math.trunc(n), true)
   }),
-  IN_RANGE: def(5, 5, (_ctx, [v, lo, hi, incLo, incHi]) => {
-    const cl = compare(v, lo)
+  IN_RANGE: def(5, 5, (ctx, [v, lo, hi, incLo, incHi]) => {
+    if (typeof incLo !== 'boolean' || typeof incHi !== 'boolean') return invalidArg(ctx, 'IN_RANGE')
+    const cl = compare(lo, v)
+    if (incLo ? cl > 0 : cl >= 0) return false
     const ch = compare(v, hi)
-    return (toBoolArg(incLo!) ? cl >= 0 : cl > 0) && (toBoolArg(incHi!) ? ch <= 0 : ch < 0)
+    return incHi ? ch <= 0 : ch < 0
   }),
   RANDOM_TOKEN: def(
     1,
@@ -557,8 +559,4 @@ export const STRING_FUNCTIONS: FnTable = {
     if (n < 0 || n > 0x10ffff) return invalidArg(ctx, 'TO_CHAR')
     return String.fromCodePoint(n)
   }),
-}
-
-function toBoolArg(v: AqlValue): boolean {
-  return v === true || (v !== null && v !== false && v !== 0 && v !== '')
 }

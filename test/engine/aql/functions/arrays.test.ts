@@ -90,6 +90,13 @@ describe('array functions', () => {
     expect(warned('UNION', [1], null)).toEqual([1542])
   })
 
+  it('REVERSE reverses arrays and UTF-16 units of strings, and warns 1563 otherwise', () => {
+    expect(v('REVERSE', [1, [2]])).toEqual([[2], 1])
+    expect(v('REVERSE', 'abc')).toBe('cba')
+    expect(v('REVERSE', 'a🥑')).toBe('\ufffd\ufffda')
+    expect(warned('REVERSE', 12)).toEqual([1563])
+  })
+
   it('JACCARD, INTERLEAVE and POSITION', () => {
     expect(v('JACCARD', [1, 1, 2, 2, 2, 3], [2, 2, 3, 4])).toBe(0.5)
     expect(v('INTERLEAVE', [1], [], [2, 3])).toEqual([1, 2, 3])

@@ -146,5 +146,6 @@ describe('string functions', () => {
     expect(v('IN_RANGE', 'fox', 'fo', 'fp', true, false)).toBe(true)
     expect(v('IN_RANGE', null, false, 1, true, true)).toBe(false)
     expect(v('IN_RANGE', 5, 5, 6, false, true)).toBe(false)
+    expect(warned('IN_RANGE', 5, 5, 6, 1, true)).toEqual([1542])
   })
 })
