@@ -53,8 +53,13 @@ describe('named graphs through arangojs', () => {
   })
 
   it('answers 201 with waitForSync and 202 without', async () => {
-    const a = await rawRequest('POST', '/_api/gharial?waitForSync=true', { name: 'a', edgeDefinitions: [] })
+    const a = await rawRequest('POST', '/_api/gharial?waitForSync=true', {
+      name: 'a',
+      edgeDefinitions: [{ collection: 'ea', from: ['va'], to: ['va'] }],
+    })
     expect(a.status).toBe(201)
+    // waitForSync is about this request, not a property of the collections it creates
+    expect((await target.db.collection('ea').properties()).waitForSync).toBe(false)
     const b = await rawRequest('POST', '/_api/gharial', { name: 'b', edgeDefinitions: [] })
     expect(b.status).toBe(202)
   })

@@ -129,15 +129,10 @@ function saveGraph(ctx: RequestContext, g: GraphDoc, defs: EdgeDefinition[], orp
 }
 
 /** Create what is missing: edge collections as edge collections, vertex collections as documents. */
-function ensureCollections(
-  ctx: RequestContext,
-  defs: EdgeDefinition[],
-  orphans: string[],
-  waitForSync: boolean,
-) {
+function ensureCollections(ctx: RequestContext, defs: EdgeDefinition[], orphans: string[]) {
   for (const d of defs) {
     const existing = ctx.store.getCollection(ctx.db, d.collection)
-    if (!existing) ctx.store.createCollection(ctx.db, d.collection, { type: 3, waitForSync })
+    if (!existing) ctx.store.createCollection(ctx.db, d.collection, { type: 3 })
     else if (existing.type !== 3)
       throw arangoError(
         'GRAPH_EDGE_DEFINITION_IS_DOCUMENT',
@@ -145,7 +140,7 @@ function ensureCollections(
       )
   }
   for (const v of [...vertexCollectionsOf(defs), ...orphans]) {
-    if (!ctx.store.getCollection(ctx.db, v)) ctx.store.createCollection(ctx.db, v, { type: 2, waitForSync })
+    if (!ctx.store.getCollection(ctx.db, v)) ctx.store.createCollection(ctx.db, v, { type: 2 })
   }
 }
 
@@ -200,11 +195,10 @@ function createGraph(ctx: RequestContext): RouteResponse {
   const unique = defs.filter((d, i) => defs.findIndex((e) => e.collection === d.collection) === i)
   const used = vertexCollectionsOf(unique)
   const orphans = parseOrphans(body.orphanCollections).filter((o) => !used.has(o))
-  const waitForSync = ctx.bool('waitForSync')
   const g = ctx.store.transaction(() => {
     if (ctx.store.get(ctx.db, GRAPHS_COLLECTION, name)) throw arangoError('GRAPH_DUPLICATE')
     checkAgainstOtherGraphs(ctx, name, unique)
-    ensureCollections(ctx, unique, orphans, waitForSync)
+    ensureCollections(ctx, unique, orphans)
     const r = ctx.store.insert(ctx.db, GRAPHS_COLLECTION, {
       _key: name,
       name,
@@ -260,7 +254,7 @@ function addVertexCollection(ctx: RequestContext): RouteResponse {
     if (vertexCollectionsOf(g.edgeDefinitions).has(coll))
       throw arangoError('GRAPH_COLLECTION_USED_IN_EDGE_DEF')
     const existing = ctx.store.getCollection(ctx.db, coll)
-    if (!existing) ctx.store.createCollection(ctx.db, coll, { type: 2, waitForSync: ctx.bool('waitForSync') })
+    if (!existing) ctx.store.createCollection(ctx.db, coll, { type: 2 })
     return saveGraph(ctx, g, g.edgeDefinitions, [...g.orphanCollections, coll])
   })
   return graphResponse(syncStatus(ctx), g)
@@ -300,7 +294,7 @@ function addEdgeDefinition(ctx: RequestContext): RouteResponse {
       throw arangoError('GRAPH_COLLECTION_MULTI_USE')
     }
     checkAgainstOtherGraphs(ctx, g._key, [def])
-    ensureCollections(ctx, [def], [], ctx.bool('waitForSync'))
+    ensureCollections(ctx, [def], [])
     const defs = [...g.edgeDefinitions, def]
     const used = vertexCollectionsOf(defs)
     return saveGraph(
@@ -321,7 +315,7 @@ function replaceEdgeDefinition(ctx: RequestContext): RouteResponse {
     const g = loadGraph(ctx, ctx.params.graph)
     if (!g.edgeDefinitions.some((d) => d.collection === coll))
       throw arangoError('GRAPH_EDGE_COLLECTION_NOT_USED')
-    ensureCollections(ctx, [def], [], ctx.bool('waitForSync'))
+    ensureCollections(ctx, [def], [])
     // ArangoDB keeps one definition per edge collection: every graph using it gets the new one
     let mine = g
     for (const other of listGraphs(ctx)) {
