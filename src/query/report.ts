@@ -18,7 +18,7 @@ export function formatSeconds(seconds: number): string {
 export function formatStats(run: StreamResult, maxRows?: number): string {
   const s = run.extra.stats ?? {}
   const parts = [
-    `${run.rows} ${run.rows === 1 ? 'row' : 'rows'}${run.truncated ? ` (stopped at --max-rows ${maxRows})` : ''}`,
+    `${run.rows} ${run.rows === 1 ? 'row' : 'rows'}${run.truncated ? ` (stopped at --max-rows ${maxRows})` : run.stopped ? ' (stopped early)' : ''}`,
     `writes: ${n(s.writesExecuted)} executed, ${n(s.writesIgnored)} ignored`,
     `scanned: ${n(s.scannedFull)} full, ${n(s.scannedIndex)} index`,
   ]

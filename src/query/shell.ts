@@ -94,12 +94,16 @@ export async function runShell(o: ShellOptions): Promise<ShellResult> {
     rl.prompt()
   }
   rl.on('SIGINT', () => {
-    if (running) running.abort()
-    else {
-      buffer = ''
-      o.output.write('\n')
-      prompt()
+    if (running) {
+      running.abort()
+      return
     }
+    // Like a shell: drop what was typed (the query so far and the line being edited).
+    buffer = ''
+    rl.write(null, { ctrl: true, name: 'e' })
+    rl.write(null, { ctrl: true, name: 'u' })
+    o.output.write('^C\n')
+    prompt()
   })
 
   const result: ShellResult = { queries: 0, failed: 0 }
