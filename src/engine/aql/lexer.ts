@@ -211,24 +211,34 @@ export function tokenize(query: string): Token[] {
   const n = query.length
 
   const err = (msg: string, at: number) => parseError(query, msg, at, line, at - lineStart + 1)
+  // flex only updates the location for matched rules (tokens, whitespace runs, newlines, comments),
+  // so the end of the query is reported at the last lexeme
+  let last = { pos: 0, line: 1, col: 1 }
+  const mark = (at: number) => {
+    last = { pos: at, line, col: at - lineStart + 1 }
+  }
 
   while (i < n) {
     const c = query[i]!
     if (c === '\n') {
+      mark(i)
       i++
       line++
       lineStart = i
       continue
     }
     if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0') {
-      i++
+      mark(i)
+      while (i < n && /[ \t\r\f\v\u00a0]/.test(query[i]!)) i++
       continue
     }
     if (c === '/' && query[i + 1] === '/') {
+      mark(i)
       while (i < n && query[i] !== '\n') i++
       continue
     }
     if (c === '/' && query[i + 1] === '*') {
+      mark(i)
       const start = i
       i += 2
       while (i < n && !(query[i] === '*' && query[i + 1] === '/')) {
@@ -244,6 +254,7 @@ export function tokenize(query: string): Token[] {
     }
     const start = i
     const col = i - lineStart + 1
+    mark(i)
     const push = (kind: TokenKind, value: string, quoted?: boolean) =>
       tokens.push({ kind, value, pos: start, line, col, ...(quoted ? { quoted } : {}) })
 
@@ -383,6 +394,6 @@ export function tokenize(query: string): Token[] {
     }
     throw err(`syntax error, unexpected character '${c}'`, start)
   }
-  tokens.push({ kind: 'eof', value: '', pos: n, line, col: n - lineStart + 1 })
+  tokens.push({ kind: 'eof', value: '', pos: last.pos, line: last.line, col: last.col })
   return tokens
 }

@@ -50,9 +50,12 @@ describe('AQL parser', () => {
       "syntax error, unexpected integer number near '1 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' at position 1:10",
     )
   })
-  it('reports the end of the query as "end of query"', () => {
+  it('reports the end of the query at the last lexeme, as flex leaves the location there', () => {
+    expect(parseErr('FOR x IN y ').message).toBe(
+      "syntax error, unexpected end of query near ' ' at position 1:11",
+    )
     expect(parseErr('FOR x IN y').message).toBe(
-      "syntax error, unexpected end of query near '' at position 1:11",
+      "syntax error, unexpected end of query near 'y' at position 1:10",
     )
   })
   it('counts lines and columns from 1', () => {
