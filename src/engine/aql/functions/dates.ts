@@ -103,8 +103,8 @@ function formatter(tz: string): Intl.DateTimeFormat | null {
   return f
 }
 
-/** Offset of `tz` from UTC at instant `t`, in milliseconds. */
-export function tzOffset(tz: string, t: number): number {
+/** Offset of `tz` from UTC at instant `t`, in milliseconds, straight from ICU. */
+function icuOffset(tz: string, t: number): number {
   const f = formatter(tz)!
   const parts: Record<string, string> = {}
   for (const p of f.formatToParts(new Date(t))) parts[p.type] = p.value
@@ -120,6 +120,28 @@ export function tzOffset(tz: string, t: number): number {
   )
   const whole = t - (((t % 1000) + 1000) % 1000)
   return local - whole
+}
+
+const HOUR = 3600000
+const offsetCache = new Map<string, Map<number, number>>()
+
+/**
+ * Offset of `tz` from UTC at instant `t`, in milliseconds. ICU is slow, so offsets are cached at
+ * whole hours; when the offsets at both ends of an hour agree, no transition lies inside it (zones
+ * never change offset twice within an hour), otherwise ICU answers for the exact instant.
+ */
+export function tzOffset(tz: string, t: number): number {
+  let cache = offsetCache.get(tz)
+  if (!cache) offsetCache.set(tz, (cache = new Map()))
+  if (cache.size > 100_000) cache.clear()
+  const start = Math.floor(t / HOUR) * HOUR
+  const at = (x: number): number => {
+    let o = cache.get(x)
+    if (o === undefined) cache.set(x, (o = icuOffset(tz, x)))
+    return o
+  }
+  const a = at(start)
+  return a === at(start + HOUR) ? a : icuOffset(tz, t)
 }
 
 const toLocal = (tz: string, t: number): number => t + tzOffset(tz, t)

@@ -60,7 +60,17 @@ export function indexOfValue(arr: AqlValue[], v: AqlValue, from = 0): number {
  * AQL already in JS), objects with their keys sorted so {a,b} and {b,a} collide as in VPackEqual.
  */
 export function valueKey(v: AqlValue): string {
-  return JSON.stringify(canon(v))
+  // fast paths for scalars; the type prefix keeps 1 and "1" apart
+  switch (typeof v) {
+    case 'number':
+      return Object.is(v, -0) ? 'n0' : 'n' + v
+    case 'string':
+      return 's' + v
+    case 'boolean':
+      return v ? 't' : 'f'
+    default:
+      return v === null ? 'z' : 'j' + JSON.stringify(canon(v))
+  }
 }
 function canon(v: AqlValue): unknown {
   if (Array.isArray(v)) return v.map(canon)
@@ -73,10 +83,17 @@ function canon(v: AqlValue): unknown {
   return v
 }
 
-/** Deep copy so results never alias argument values (the executor may reuse them). */
+/** Deep copy so results never alias argument values (a plain recursive copy is far cheaper than structuredClone). */
 export function clone<T extends AqlValue>(v: T): T {
   if (v === null || typeof v !== 'object') return v
-  return structuredClone(v)
+  if (Array.isArray(v)) {
+    const out = new Array<AqlValue>(v.length)
+    for (let i = 0; i < v.length; i++) out[i] = clone(v[i]!)
+    return out as T
+  }
+  const out: AqlObject = {}
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) out[k] = clone((v as AqlObject)[k]!)
+  return out as T
 }
 
 /** ArangoDB's rounding for integer-ish arguments: truncation of TO_NUMBER. */

@@ -153,6 +153,14 @@ describe('date functions', () => {
     expect(warned('DATE_UTCTOLOCAL', '2020-03-15', 'Europe/Berlin', 'yes')).toEqual([1542])
   })
 
+  it('offsets stay exact around transitions that are not on whole hours (cached offsets)', () => {
+    // Kathmandu moved from +05:30 to +05:45 at 1985-12-31T18:30:00Z
+    expect(v('DATE_UTCTOLOCAL', '1985-12-31T18:00:00Z', 'Asia/Kathmandu')).toBe('1985-12-31T23:30:00.000')
+    expect(v('DATE_UTCTOLOCAL', '1985-12-31T18:29:59Z', 'Asia/Kathmandu')).toBe('1985-12-31T23:59:59.000')
+    expect(v('DATE_UTCTOLOCAL', '1985-12-31T18:30:00Z', 'Asia/Kathmandu')).toBe('1986-01-01T00:15:00.000')
+    expect(v('DATE_UTCTOLOCAL', '1985-12-31T18:59:00Z', 'Asia/Kathmandu')).toBe('1986-01-01T00:44:00.000')
+  })
+
   it('zone details name the period the instant falls in', () => {
     const r = call('DATE_LOCALTOUTC', '2021-03-16T12:00:00.000', 'Africa/Lagos', true).value as {
       utc: string
