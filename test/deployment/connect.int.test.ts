@@ -289,6 +289,37 @@ describe('connect: TLS with a private CA', () => {
     await conn.close()
   })
 
+  it('keeps two connections with different private CAs working at once, whichever closes first', async () => {
+    const other = makeTlsFixture()
+    const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-tls-engine2-'))
+    const server2 = await startEngineServer({
+      dataDir: otherDir,
+      port: 0,
+      tls: { cert: other.cert, key: other.key },
+    })
+    try {
+      const a = await connect({ url: server.url, 'ca-cert': tls.caFile }, { interactive: false, env: noEnv })
+      const b = await connect(
+        { url: server2.url, 'ca-cert': other.caFile },
+        { interactive: false, env: noEnv },
+      )
+      await a.close()
+      // a fresh connection (new sockets) to server2 must still verify against its CA
+      const b2 = await connect(
+        { url: server2.url, 'ca-cert': other.caFile },
+        { interactive: false, env: noEnv },
+      )
+      expect((await b2.db.version()).server).toBe('arango')
+      await b2.close()
+      expect((await b.db.version()).server).toBe('arango')
+      await b.close()
+    } finally {
+      await server2.close()
+      other.cleanup()
+      fs.rmSync(otherDir, { recursive: true, force: true })
+    }
+  })
+
   it('stops trusting the CA once the connection that needed it is closed', async () => {
     const err = await connectError(connect({ url: server.url }, { interactive: false, env: noEnv }))
     expect(err.code).toBe('DEPLOYMENT_TLS')
