@@ -2,9 +2,11 @@
  * The import core: files in, documents out through arangojs, a typed result back. No oclif here;
  * progress and rejected rows go to callbacks.
  */
-import { createWriteStream, type WriteStream } from 'node:fs'
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { finished } from 'node:stream/promises'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import type { Database } from 'arangojs'
 import type { DocumentCollection } from 'arangojs/collections'
 
@@ -13,8 +15,8 @@ import { EXIT, GraphpipeError } from '../cli/errors.js'
 import { parseMergeAttribute } from './convert.js'
 import { DelimitedSplitter } from './delimited.js'
 import { ensureGraph } from './graph.js'
-import { DelimitedReader, JsonArrayReader, JsonLinesReader, type Item, type Reader } from './readers.js'
-import { checkReadable, collectionFromName, openInput, typeFromName } from './source.js'
+import { produce, type Parcel, type ProduceSpec } from './produce.js'
+import { checkReadable, collectionFromName, typeFromName } from './source.js'
 import type {
   CollectionType,
   Counts,
@@ -28,7 +30,6 @@ import type {
 import { BatchWriter } from './writer.js'
 
 const PROGRESS_INTERVAL_MS = 200
-const KEY_RE = /^[a-zA-Z0-9_\-:.@()+,=;$!*'%]{1,254}$/
 
 interface Plan {
   file: string
@@ -98,7 +99,8 @@ export async function runImport(
   const plans = await planImport(files, opts)
   const started = Date.now()
   const dryRun = Boolean(opts.dryRun)
-  const merges = (opts.mergeAttributes ?? []).map(parseMergeAttribute)
+  // malformed --merge-attributes are usage errors before anything is read
+  for (const m of opts.mergeAttributes ?? []) parseMergeAttribute(m)
   const rejectedShown: RejectedRow[] = []
   let errorsTotal = 0
   let stopped = false
@@ -138,27 +140,13 @@ export async function runImport(
     for (const plan of plans) {
       if (stopped) break
       const separator = opts.separator ?? (plan.type === 'tsv' ? '\t' : ',')
-      // arangoimport: "in tsv, we do not use the quote char"
       const quote = plan.type === 'tsv' ? '' : (opts.quote ?? '"')
-      const header = opts.headersFile ? await readHeaders(opts.headersFile, separator, quote) : undefined
-      const reader: Reader =
-        plan.type === 'csv' || plan.type === 'tsv'
-          ? new DelimitedReader({
-              separator,
-              quote,
-              skipLines: opts.skipLines ?? 0,
-              header,
-              convert: opts.convert ?? true,
-              datatypes: opts.datatypes ?? {},
-              translate: opts.translate ?? {},
-              removeAttributes: opts.removeAttributes ?? [],
-              mergeAttributes: merges,
-              ignoreMissing: Boolean(opts.ignoreMissing),
-            })
-          : plan.type === 'json'
-            ? new JsonArrayReader()
-            : new JsonLinesReader()
-      const r = await importFile(plan, reader)
+      const header =
+        opts.headersFile && (plan.type === 'csv' || plan.type === 'tsv')
+          ? await readHeaders(opts.headersFile, separator, quote)
+          : undefined
+      const spec: ProduceSpec = { file: plan.file, type: plan.type, header, opts }
+      const r = await importFile(plan, parcelsOf(spec))
       results.push(r)
       cb.onFileDone?.(r)
     }
@@ -229,97 +217,86 @@ export async function runImport(
     return { type, created }
   }
 
-  async function importFile(plan: Plan, reader: Reader): Promise<FileResult> {
+  async function importFile(plan: Plan, parcels: AsyncGenerator<Parcel>): Promise<FileResult> {
     const t0 = Date.now()
     cb.onFileStart?.(plan.file, plan.collection, plan.type)
     const counts: Counts = { rows: 0, created: 0, updated: 0, ignored: 0, empty: 0, errors: 0 }
-    const input = await openInput(plan.file)
     let collectionType: CollectionType | undefined
     let collectionCreated = false
     let writer: BatchWriter | undefined
     let fileStopped = false
     const shapes = { from: new Set<string>(), to: new Set<string>() }
-    // CSV/TSV rename and drop columns in the converter; JSON documents get the same here
-    const jsonMapping =
-      (plan.type === 'json' || plan.type === 'jsonl') &&
-      (Object.keys(opts.translate ?? {}).length > 0 || (opts.removeAttributes ?? []).length > 0)
     const rejectRow = (line: number, reason: string): void => {
       counts.errors++
       reject({ file: plan.file, line, reason })
       if (opts.maxErrors !== undefined && errorsTotal >= opts.maxErrors) fileStopped = true
     }
 
-    const prepare = async (first?: Record<string, unknown>): Promise<void> => {
-      if (collectionType) return
-      const names = reader.attributeNames ?? (first ? Object.keys(first) : [])
+    const prepare = async (names: string[]): Promise<void> => {
       const detected: CollectionType = names.includes('_from') && names.includes('_to') ? 'edge' : 'document'
       const p = await prepareCollection(plan.collection, detected)
       collectionType = p.type
       collectionCreated = p.created
-      if (!dryRun) {
-        writer = new BatchWriter(db.collection(plan.collection) as DocumentCollection, {
-          batchSize: opts.batchSize ?? DEFAULTS.import.batchSize,
-          concurrency: opts.concurrency ?? DEFAULTS.import.concurrency,
-          onDuplicate: opts.onDuplicate ?? 'error',
-          onBatch: (o) => {
-            counts.created += o.created
-            counts.updated += o.updated
-            counts.ignored += o.ignored
-            counts.empty += o.empty
-            for (const rj of o.rejected) rejectRow(rj.line, rj.reason)
-            // the server's error count is what adds up; details only say which rows
-            counts.errors += o.errors - o.rejected.length
-          },
-        })
-      }
+      if (dryRun) return
+      writer = new BatchWriter(db.collection(plan.collection) as DocumentCollection, {
+        batchSize: opts.batchSize ?? DEFAULTS.import.batchSize,
+        concurrency: opts.concurrency ?? DEFAULTS.import.concurrency,
+        onDuplicate: opts.onDuplicate ?? 'error',
+        onBatch: (o) => {
+          counts.created += o.created
+          counts.updated += o.updated
+          counts.ignored += o.ignored
+          counts.empty += o.empty
+          for (const rj of o.rejected) rejectRow(rj.line, rj.reason)
+          // the server's error count is what adds up; details only say which rows
+          counts.errors += o.errors - o.rejected.length
+        },
+      })
     }
 
-    const handle = async (item: Item): Promise<void> => {
-      counts.rows++
-      if (item.empty) {
-        counts.empty++
-        return
-      }
-      if (item.reason !== undefined || !item.doc) {
-        rejectRow(item.line, item.reason ?? 'unreadable row')
-        return
-      }
-      const doc = jsonMapping ? mapAttributes(item.doc, opts) : item.doc
-      if (!collectionType) await prepare(doc)
-      applyPrefixes(doc, opts)
-      if (collectionType === 'edge') {
-        noteHandle(doc._from, shapes.from)
-        noteHandle(doc._to, shapes.to)
-      }
-      if (dryRun) {
-        const why = validate(doc, collectionType!)
-        if (why) rejectRow(item.line, why)
-        else counts.created++
-        return
-      }
-      await writer!.add(item.line, JSON.stringify(doc))
-    }
-
-    const decoder = new TextDecoder('utf-8')
     let lastProgress = 0
+    let last: Parcel | undefined
     const progress = (): void => {
       cb.onProgress?.({
         file: plan.file,
         rows: counts.rows,
-        bytesRead: input.bytesRead(),
-        totalBytes: input.totalBytes,
+        bytesRead: last?.bytesRead ?? 0,
+        totalBytes: last?.totalBytes,
         elapsedMs: Date.now() - t0,
       })
     }
-    const items: Item[] = []
-    const drainItems = async (): Promise<void> => {
-      for (let i = 0; i < items.length && !fileStopped; i++) await handle(items[i])
-      items.length = 0
-    }
     try {
-      for await (const chunk of input.chunks) {
-        reader.push(decoder.decode(chunk, { stream: true }), items)
-        await drainItems()
+      for await (const parcel of parcels) {
+        last = parcel
+        if (!collectionType && (parcel.names || parcel.json.length > 0)) await prepare(parcel.names ?? [])
+        for (const c of parcel.fromCollections) shapes.from.add(c)
+        for (const c of parcel.toCollections) shapes.to.add(c)
+        const checks = dryRun && parcel.checks ? new Map(parcel.checks.map((c) => [c.index, c])) : undefined
+        const { lines, rejected, emptyLines } = parcel
+        let di = 0
+        let ri = 0
+        let ei = 0
+        // rows in file order, so that --max-errors stops exactly after its N-th rejected row
+        while (!fileStopped && (di < lines.length || ri < rejected.length || ei < emptyLines.length)) {
+          const dl = di < lines.length ? lines[di] : Infinity
+          const rl = ri < rejected.length ? rejected[ri].line : Infinity
+          const el = ei < emptyLines.length ? emptyLines[ei] : Infinity
+          counts.rows++
+          if (rl <= dl && rl <= el) {
+            rejectRow(rl, rejected[ri++].reason)
+          } else if (el <= dl) {
+            counts.empty++
+            ei++
+          } else if (dryRun) {
+            const ch = checks?.get(di)
+            const why = ch && (ch.key ?? (collectionType === 'edge' ? ch.edge : undefined))
+            if (why) rejectRow(dl, why)
+            else counts.created++
+            di++
+          } else {
+            await writer!.add(dl, parcel.json[di++])
+          }
+        }
         if (fileStopped) break
         const now = Date.now()
         if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
@@ -327,18 +304,11 @@ export async function runImport(
           progress()
         }
       }
-      if (!fileStopped) {
-        const tail = decoder.decode()
-        if (tail) reader.push(tail, items)
-        reader.end(items)
-        await drainItems()
-      }
-      if (!collectionType) await prepare()
+      if (!collectionType) await prepare([])
       await writer?.close()
     } finally {
       // stop reading a file we leave early (max-errors, failure)
-      const it = input.chunks as AsyncGenerator<Buffer>
-      await it.return?.(undefined)?.catch?.(() => {})
+      await parcels.return(undefined).catch(() => {})
     }
     progress()
     if (fileStopped) stopped = true
@@ -364,60 +334,62 @@ export async function runImport(
       ...(fileStopped ? { stopped: true } : {}),
     }
   }
-}
 
-/** --translate and --remove-attribute on a JSON document's top-level attributes (order kept). */
-export function mapAttributes(doc: Record<string, unknown>, opts: ImportOptions): Record<string, unknown> {
-  const translate = opts.translate ?? {}
-  const removed = new Set(opts.removeAttributes ?? [])
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(doc)) {
-    const name = Object.hasOwn(translate, k) ? translate[k] : k
-    if (removed.has(k) || removed.has(name)) continue
-    out[name] = v
+  /** The reading half in a worker thread when it can be (a file, not --dry-run, compiled code), else here. */
+  function parcelsOf(spec: ProduceSpec): AsyncGenerator<Parcel> {
+    const worker = workerScript()
+    if (worker && spec.file !== '-' && !dryRun && opts.workerThreads !== false)
+      return produceInWorker(worker, spec)
+    return produce(spec)
   }
-  return out
 }
 
-/**
- * --from-prefix / --to-prefix: a value holding only a key gets `PREFIX/` in front, as ArangoDB's
- * import API does with fromPrefix/toPrefix; with --overwrite-prefix a value that already names a
- * collection gets the prefix's collection instead (arangoimport --overwrite-collection-prefix).
- * Done here rather than on the server so that --graph and --dry-run know the collections.
- */
-export function applyPrefixes(doc: Record<string, unknown>, opts: ImportOptions): void {
-  if (opts.fromPrefix && doc._from !== undefined)
-    doc._from = prefixed(doc._from, opts.fromPrefix, Boolean(opts.overwritePrefix))
-  if (opts.toPrefix && doc._to !== undefined)
-    doc._to = prefixed(doc._to, opts.toPrefix, Boolean(opts.overwritePrefix))
+/** The compiled parse worker next to this module; absent when running from TypeScript sources (tests). */
+function workerScript(): URL | undefined {
+  const url = new URL('./parse-worker.js', import.meta.url)
+  return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(url)) ? url : undefined
 }
 
-function prefixed(v: unknown, prefix: string, overwrite: boolean): unknown {
-  if (typeof v === 'number') v = String(v)
-  if (typeof v !== 'string') return v
-  const slash = v.indexOf('/')
-  if (slash < 0) return `${prefix}/${v}`
-  return overwrite ? `${prefix}/${v.slice(slash + 1)}` : v
-}
-
-function noteHandle(v: unknown, into: Set<string>): void {
-  if (typeof v !== 'string') return
-  const slash = v.indexOf('/')
-  if (slash > 0) into.add(v.slice(0, slash))
-}
-
-/** What the server would reject, checked without it (--dry-run). Reasons use ArangoDB's wording. */
-export function validate(doc: Record<string, unknown>, type: CollectionType): string | undefined {
-  if ('_key' in doc && (typeof doc._key !== 'string' || !KEY_RE.test(doc._key))) return 'illegal document key'
-  if (type === 'edge') {
-    if (typeof doc._from !== 'string' || typeof doc._to !== 'string')
-      return "missing '_from' or '_to' attribute"
-    for (const h of [doc._from, doc._to]) {
-      const slash = h.indexOf('/')
-      if (slash <= 0 || !KEY_RE.test(h.slice(slash + 1))) return 'edge attribute missing or invalid'
+async function* produceInWorker(script: URL, spec: ProduceSpec): AsyncGenerator<Parcel> {
+  // a small heap: the worker holds a few parcels at a time, and RSS is what the user sees
+  const worker = new Worker(script, {
+    workerData: spec,
+    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 },
+  })
+  type Msg =
+    | { type: 'parcel'; parcel: Parcel }
+    | { type: 'done' }
+    | { type: 'error'; message: string; code?: string; exitCode?: number }
+  const queue: Msg[] = []
+  let wake: (() => void) | undefined
+  let crashed: Error | undefined
+  const push = (m: Msg): void => {
+    queue.push(m)
+    wake?.()
+    wake = undefined
+  }
+  worker.on('message', push)
+  worker.on('error', (e) => {
+    crashed = e
+    push({ type: 'done' })
+  })
+  try {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((r) => (wake = r))
+      const m = queue.shift()!
+      if (crashed) throw crashed
+      if (m.type === 'done') return
+      if (m.type === 'error') {
+        throw m.code?.startsWith('IMPORT')
+          ? new GraphpipeError(m.code, m.message, m.exitCode)
+          : new Error(m.message)
+      }
+      yield m.parcel
+      worker.postMessage({ type: 'ack' })
     }
+  } finally {
+    await worker.terminate()
   }
-  return undefined
 }
 
 function sumCounts(rs: Counts[]): Counts {

@@ -56,6 +56,8 @@ export interface ImportOptions {
   dryRun?: boolean
   /** Write every rejected row as a JSON line here. */
   errorsFile?: string
+  /** Read and convert in a worker thread when running compiled code (default true). */
+  workerThreads?: boolean
 }
 
 /** One rejected row: where it is and why (ArangoDB's reason, or the parser's). */
