@@ -115,6 +115,7 @@ export async function connectResolved(
         `Password for ${resolved.username} at ${describeTarget(resolved)}: `,
       )
       db.useBasicAuth(resolved.username, password)
+      ctx.authHint = 'the password entered was not accepted'
       await verify(db, check, timeout)
     }
   } catch (err) {

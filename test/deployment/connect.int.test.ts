@@ -239,6 +239,15 @@ describe('connect: failures and authentication', () => {
     await conn.close()
   })
 
+  it('reports a wrong password typed at the prompt as such', async () => {
+    const err = await connectError(
+      connect({ url: secured.url }, { interactive: true, env: noEnv, prompt: async () => 'typo' }),
+    )
+    expect(err.code).toBe('DEPLOYMENT_AUTH')
+    expect(err.message).toContain('the password entered was not accepted')
+    expect(err.message).not.toContain('typo')
+  })
+
   it('never prompts when not interactive', async () => {
     let asked = false
     const err = await connectError(
