@@ -51,6 +51,8 @@ export function neighbours(g: GraphAccess, sources: EdgeSource[], vid: string, r
 /** Vertex documents by `_id`, with a bounded cache (traversals revisit hubs constantly). */
 export class VertexCache {
   private cache = new Map<string, Doc | null>()
+  /** Collection existence, looked up once per collection (each store lookup re-checks the schema). */
+  private colls = new Map<string, boolean>()
   constructor(private readonly g: GraphAccess) {}
   get(id: string): Doc | null {
     const hit = this.cache.get(id)
@@ -59,7 +61,12 @@ export class VertexCache {
     let doc: Doc | null = null
     if (slash > 0) {
       const coll = id.slice(0, slash)
-      if (this.g.store.getCollection(this.g.db, coll)) {
+      let exists = this.colls.get(coll)
+      if (exists === undefined) {
+        exists = this.g.store.getCollection(this.g.db, coll) !== undefined
+        this.colls.set(coll, exists)
+      }
+      if (exists) {
         doc = this.g.store.get(this.g.db, coll, id.slice(slash + 1)) ?? null
       }
     }
