@@ -58,7 +58,8 @@ class Importer {
     }
   }
 
-  one(position: number, doc: unknown): void {
+  /** `raw`: the JSON text `doc` was parsed from, stored as is when the document is stored unchanged. */
+  one(position: number, doc: unknown, raw?: string): void {
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
       this.fail(
         position,
@@ -87,7 +88,7 @@ class Importer {
       }
     }
     try {
-      const r = this.ctx.store.insert(this.ctx.db, this.c.name, d, { overwriteMode: this.mode })
+      const r = this.ctx.store.insert(this.ctx.db, this.c.name, d, { overwriteMode: this.mode }, raw)
       if (r.ignored) this.counts.ignored++
       else if (r._oldRev !== undefined) this.counts.updated++
       else this.counts.created++
@@ -135,7 +136,7 @@ function importLines(imp: Importer, text: string): void {
       imp.fail(i, 'invalid JSON type (expecting object, probably parse error)', line.trim())
       continue
     }
-    imp.one(i, p.value)
+    imp.one(i, p.value, line)
   }
 }
 
