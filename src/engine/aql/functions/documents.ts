@@ -28,9 +28,14 @@ function names(ctx: FunctionContext, name: string, args: AqlValue[]): Set<string
   return out
 }
 
+// UNSET/KEEP walk the object in VelocyPack index order (keys sorted by bytes) and build the result
+// in that order, which is what JSON output of their results shows (docs: aqlKeep_4).
+const sortedEntries = (o: AqlObject): [string, AqlValue][] =>
+  Object.entries(o).sort(([a], [b]) => byteOrder(a, b))
+
 function unsetRec(o: AqlObject, drop: Set<string>, recursive: boolean): AqlObject {
   const out: AqlObject = {}
-  for (const [k, v] of Object.entries(o)) {
+  for (const [k, v] of sortedEntries(o)) {
     if (drop.has(k)) continue
     out[k] = recursive && isObject(v) ? unsetRec(v, drop, true) : clone(v)
   }
@@ -39,7 +44,7 @@ function unsetRec(o: AqlObject, drop: Set<string>, recursive: boolean): AqlObjec
 
 function keepRec(o: AqlObject, keep: Set<string>, recursive: boolean): AqlObject {
   const out: AqlObject = {}
-  for (const [k, v] of Object.entries(o)) {
+  for (const [k, v] of sortedEntries(o)) {
     if (!keep.has(k)) continue
     out[k] = recursive && isObject(v) ? keepRec(v, keep, true) : clone(v)
   }

@@ -18,6 +18,12 @@ describe('document and object functions', () => {
   it('UNSET/KEEP take names, numbers and arrays of names; array members must be strings', () => {
     expect(v('UNSET', { a: 1, 1: 2, c: 3 }, 1, ['a'])).toEqual({ c: 3 })
     expect(v('KEEP', { a: 1, b: 2 }, null, 'b')).toEqual({ b: 2 })
+    // keys come out in byte order, as arangod builds them (visible in JSON output)
+    expect(Object.keys(v('KEEP', { foo: 1, baz: 2, Bar: 3 }, ['foo', 'baz', 'Bar']) as object)).toEqual([
+      'Bar',
+      'baz',
+      'foo',
+    ])
     expect(v('UNSET_RECURSIVE', { a: { a: 1, b: [{ a: 1 }] } }, 'a')).toEqual({})
     expect(v('UNSET_RECURSIVE', { x: { a: 1, b: [{ a: 1 }] } }, 'a')).toEqual({ x: { b: [{ a: 1 }] } })
     const r = callWith({}, 'KEEP', { a: 1 }, ['a', 2])
