@@ -157,12 +157,13 @@ function polygonRings(v: AqlValue): Pos[][][] | null {
   return null
 }
 
-function pointInRing(lon: number, lat: number, ring: AqlValue[]): boolean {
+/** Even-odd ray casting in the plane; `x` and `y` follow the axis order of the ring's positions. */
+function pointInRing(x: number, y: number, ring: AqlValue[]): boolean {
   let inside = false
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
     const pi = ring[i] as Pos
     const pj = ring[j] as Pos
-    if (pi[1] > lat !== pj[1] > lat && lon < ((pj[0] - pi[0]) * (lat - pi[1])) / (pj[1] - pi[1]) + pi[0]) {
+    if (pi[1] > y !== pj[1] > y && x < ((pj[0] - pi[0]) * (y - pi[1])) / (pj[1] - pi[1]) + pi[0]) {
       inside = !inside
     }
   }
@@ -212,27 +213,22 @@ export const GEO_FUNCTIONS: FnTable = {
     if (!positions(a!) || !positions(b!)) return invalidArg(ctx, 'GEO_EQUALS')
     return (a as { type: string }).type === (b as { type: string }).type && compare(a, b) === 0
   }),
+  // legacy function: IS_IN_POLYGON(polygon, lat, lon) or IS_IN_POLYGON(polygon, coord, useLonLat);
+  // polygon and coordinate use the same axis order ([lat, lon], or [lon, lat] with useLonLat)
   IS_IN_POLYGON: def(2, 3, (ctx, args) => {
     const poly = args[0]
     if (!isArray(poly) || !poly.every(isPos)) return invalidArg(ctx, 'IS_IN_POLYGON')
-    let lat: number
-    let lon: number
-    if (args.length === 3) {
-      if (!isNum(args[1]) || !isNum(args[2])) return invalidArg(ctx, 'IS_IN_POLYGON')
-      lat = args[1]
-      lon = args[2]
+    let a: number
+    let b: number
+    if (isArray(args[1])) {
+      if (!isPos(args[1])) return invalidArg(ctx, 'IS_IN_POLYGON')
+      ;[a, b] = args[1]
     } else {
-      const p = args[1]
-      if (!isPos(p)) return invalidArg(ctx, 'IS_IN_POLYGON')
-      // the two-argument form takes [lat, lon] pairs, like the polygon's positions
-      ;[lat, lon] = p
+      if (args.length < 3 || !isNum(args[1]) || !isNum(args[2])) return invalidArg(ctx, 'IS_IN_POLYGON')
+      a = args[1]
+      b = args[2]
     }
-    // polygon positions are [lat, lon] in this legacy function
-    return pointInRing(
-      lat,
-      lon,
-      poly.map((p) => [(p as Pos)[0], (p as Pos)[1]]),
-    )
+    return pointInRing(a, b, poly)
   }),
   GEO_POINT: def(2, 2, (ctx, [lon, lat]) => {
     if (!isNum(lon) || !isNum(lat)) return invalidArg(ctx, 'GEO_POINT')

@@ -106,6 +106,19 @@ describe('geo functions', () => {
     expect(v('GEO_IN_RANGE', bonn, cologne, 20000, 30000)).toBe(true)
   })
 
+  it('IS_IN_POLYGON takes latitude/longitude or a coordinate pair', () => {
+    const square = [
+      [0, 0],
+      [0, 10],
+      [10, 10],
+      [10, 0],
+    ]
+    expect(v('IS_IN_POLYGON', square, 5, 5)).toBe(true)
+    expect(v('IS_IN_POLYGON', square, [5, 15])).toBe(false)
+    expect(v('IS_IN_POLYGON', square, [5, 5], true)).toBe(true)
+    expect(warned('IS_IN_POLYGON', square, 5)).toEqual([1542])
+  })
+
   it('GeoJSON constructors validate their positions', () => {
     expect(v('GEO_POINT', 1, 2)).toEqual({ type: 'Point', coordinates: [1, 2] })
     expect(warned('GEO_POINT', '1', 2)).toEqual([1542])
