@@ -44,7 +44,8 @@ export function buildRouter(): Router {
 }
 
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
 }
 
 /** Thrown when the engine is asked to do something unsafe or impossible at start. */
@@ -204,7 +205,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(opts.port ?? 0, host, () => {
+      server.listen(opts.port ?? 0, host.replace(/^\[|\]$/g, ''), () => {
         server.off('error', reject)
         resolve()
       })
@@ -218,7 +219,8 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     )
   }
   const port = (server.address() as AddressInfo).port
-  const urlHost = host.includes(':') ? `[${host}]` : host
+  const bare = host.replace(/^\[|\]$/g, '')
+  const urlHost = bare.includes(':') ? `[${bare}]` : bare
   let closed = false
   return {
     url: `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}`,
