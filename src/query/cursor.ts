@@ -3,6 +3,9 @@ import type { Database } from 'arangojs'
 import { OutputClosedError } from './format/sink.js'
 import { QueryTimeoutError } from './errors.js'
 
+/** ArangoDB's ERROR_QUERY_KILLED, also what a query past its `maxRuntime` fails with. */
+const ERROR_QUERY_KILLED = 1500
+
 export interface CursorWarning {
   code: number
   message: string
@@ -91,7 +94,9 @@ export async function streamQuery(
     try {
       return (await db.request({ ...options, timeout: remaining() })) as CursorBody
     } catch (err) {
-      if ((err as Error).name === 'ResponseTimeoutError' && timeoutMs !== undefined) {
+      // ours (the request timer) or the server's (maxRuntime: ArangoDB kills the query, error 1500)
+      const killed = (err as { errorNum?: number }).errorNum === ERROR_QUERY_KILLED
+      if (timeoutMs !== undefined && ((err as Error).name === 'ResponseTimeoutError' || killed)) {
         throw new QueryTimeoutError(timeoutMs)
       }
       throw err

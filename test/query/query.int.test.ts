@@ -206,7 +206,7 @@ describe('graphpipe query core against the live target', () => {
     it('--explain names the edge index a traversal uses', async () => {
       const r = await run(SEED_QUERIES.laxOutbound, { explain: true })
       expect(r.out).toMatch(/TraversalNode/)
-      expect(r.out).toMatch(/edge\s+flights/)
+      expect(r.out).toMatch(/Indexes used:\n.*\n\s+\d+\s+\S*\s+edge\b/)
     })
 
     it('--profile prints a profile section to stderr', async () => {
