@@ -77,6 +77,10 @@ function errorResponse(e: unknown): RouteResponse {
       ).toBody(),
     }
   }
+  // a collection dropped by another process between our metadata check and the statement
+  if (typeof err.message === 'string' && err.message.startsWith('no such table')) {
+    return { status: 404, body: arangoError('ARANGO_DATA_SOURCE_NOT_FOUND').toBody() }
+  }
   if (process.env.GRAPHPIPE_DEBUG) console.error(e)
   return {
     status: 500,

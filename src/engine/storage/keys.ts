@@ -62,6 +62,33 @@ export class RevisionClock {
   private counter = 0
   private prefix = ''
 
+  /**
+   * Make the next revision greater than `rev` (a revision written by another process in the same
+   * millisecond, which this clock has not seen): a document's revisions must strictly increase.
+   */
+  witness(rev: string): void {
+    if (rev.length !== 11) return
+    let ms = 0
+    for (let i = 0; i < 7; i++) {
+      const d = REV_ALPHABET.indexOf(rev[i])
+      if (d < 0) return
+      ms = ms * 64 + d
+    }
+    const c7 = REV_ALPHABET.indexOf(rev[7])
+    const c8 = REV_ALPHABET.indexOf(rev[8])
+    const c9 = REV_ALPHABET.indexOf(rev[9])
+    const c10 = REV_ALPHABET.indexOf(rev[10])
+    if (c7 < 0 || c8 < 0 || c9 < 0 || c10 < 0) return
+    // the 7 leading characters hold ms >> 4; c7 holds the low 4 bits of ms and 2 counter bits
+    ms = ms * 16 + (c7 >> 2)
+    const counter = ((c7 & 3) << 18) | (c8 << 12) | (c9 << 6) | c10
+    if (ms > this.lastMs || (ms === this.lastMs && counter > this.counter)) {
+      this.lastMs = ms
+      this.counter = counter
+      this.prefix = ''
+    }
+  }
+
   next(): string {
     const now = Date.now()
     if (now > this.lastMs) {

@@ -928,6 +928,7 @@ export class SqliteStore implements Store {
       if (patch._to !== undefined) merged._to = patch._to
     }
     const [from, to] = this.edgeEnds(c, merged)
+    this.clock.witness(old._rev)
     const rev = this.clock.next()
     const newDoc = this.assemble(c, key, rev, from, to, merged)
     if (c.indexes.length > 0) this.checkUnique(c, newDoc, key)
@@ -947,6 +948,7 @@ export class SqliteStore implements Store {
       throw conflictRev(c, key, old._rev, 409)
     }
     const [from, to] = this.edgeEnds(c, doc)
+    this.clock.witness(old._rev)
     const rev = this.clock.next()
     let newDoc = this.assemble(c, key, rev, from, to, doc)
     if (opts.keepNull === false && opts.overwriteMode === 'replace') {

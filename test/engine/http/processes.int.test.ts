@@ -145,11 +145,26 @@ describe.skipIf(!!process.env.TEST_ARANGODB_URL)('engine data dir across process
   it('lets several processes write to one data dir at once without loss, duplicates or SQLITE_BUSY', async () => {
     const writers = ['a', 'b', 'c'].map((tag) => start(['write', dir, 'shared', '300', tag]))
     children.push(...writers.map((w) => w.child))
+    // meanwhile this process reads the same data dir (a query while consumers write)
+    const reader = new SqliteStore(dir)
+    let done = false
+    const counts: number[] = []
+    const reading = (async () => {
+      while (!done) {
+        if (reader.getCollection('_system', 'shared')) counts.push(reader.count('_system', 'shared'))
+        await new Promise((r) => setTimeout(r, 20))
+      }
+    })()
     const results = await Promise.all(
       writers.map(
         async (w) => JSON.parse(await waitFor(w.lines, 'DONE ')) as { created: number; failures: unknown[] },
       ),
     )
+    done = true
+    await reading
+    reader.close()
+    expect(counts.length).toBeGreaterThan(0)
+    for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeGreaterThanOrEqual(counts[i - 1])
     for (const r of results) {
       expect(r.failures).toEqual([])
       expect(r.created).toBe(300)

@@ -230,3 +230,17 @@ describe('SqliteStore', () => {
     }
   })
 })
+
+describe('RevisionClock.witness', () => {
+  it('makes the next revision greater than one another process wrote', () => {
+    const a = new RevisionClock()
+    const b = new RevisionClock()
+    const order = '-_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+    const key = (r: string) => [...r].map((ch) => String.fromCharCode(65 + order.indexOf(ch))).join('')
+    let fromB = ''
+    for (let i = 0; i < 50; i++) fromB = b.next()
+    a.witness(fromB)
+    const next = a.next()
+    expect(key(next) > key(fromB)).toBe(true)
+  })
+})
