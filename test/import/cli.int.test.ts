@@ -3,9 +3,10 @@
  * embedded engine in a temporary --data-dir, checked afterwards by opening that data dir.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { Database } from 'arangojs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -107,6 +108,14 @@ describe('graphpipe import (built CLI, embedded engine)', () => {
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1)
       expect(r.stderr).not.toMatch(/\n\s+at /)
     }
+  })
+
+  it('a broken gzip stream is one clear line and exit 1', () => {
+    const broken = path.join(dataDir, 'broken.csv.gz')
+    writeFileSync(broken, gzipSync(readFileSync('fixtures/flights.csv')).subarray(0, 300))
+    const r = cli([broken, '--data-dir', dataDir, '--quiet'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe(`Error: ${broken}: broken gzip stream: unexpected end of file\n`)
   })
 
   it('an unreachable server is one clear line', () => {

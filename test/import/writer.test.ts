@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+
+import { progressLine, rejectedLines } from '../../src/import/render.js'
+import type { ImportResult } from '../../src/import/types.js'
+import { mapDetails } from '../../src/import/writer.js'
+
+describe('mapping ArangoDB import details back to input lines', () => {
+  const texts = ['{"_key":"a"}', '{"_key":"b"}', '{"_key":"c"}']
+  const lines = [10, 12, 15]
+
+  it('reads "at position N" as the 0-based line of a type=documents body (conformance RestImportJsonUniqueContinue)', () => {
+    const d = [
+      `at position 1: creating document failed with error 'unique constraint violated', offending document: {"_key":"b"}`,
+    ]
+    expect(mapDetails(d, lines, texts, 1)).toEqual([
+      { line: 12, reason: "creating document failed with error 'unique constraint violated'" },
+    ])
+  })
+
+  it('uses the quoted offending document to correct a server that counts from 1', () => {
+    const d = [`at position 3: missing '_from' or '_to' attribute, offending document: {"_key":"c"}`]
+    expect(mapDetails(d, lines, texts, 1)).toEqual([
+      { line: 15, reason: "missing '_from' or '_to' attribute" },
+    ])
+  })
+
+  it('still gives one rejected row per error when the server sends fewer details', () => {
+    expect(mapDetails([], lines, texts, 2)).toEqual([
+      { line: 0, reason: 'rejected by the server (no details)' },
+      { line: 0, reason: 'rejected by the server (no details)' },
+    ])
+  })
+})
+
+describe('import rendering', () => {
+  it('shows rows, rows/s, percent and ETA when the size is known, and no percent for stdin', () => {
+    expect(
+      progressLine({ file: 'f.csv', rows: 5000, bytesRead: 250, totalBytes: 1000, elapsedMs: 1000 }),
+    ).toBe('importing f.csv: 5,000 rows, 5,000 rows/s, 25%, ETA 3.0 s')
+    expect(progressLine({ file: '-', rows: 10, bytesRead: 5, elapsedMs: 1000 })).toBe(
+      'importing -: 10 rows, 10 rows/s',
+    )
+  })
+
+  it('lists rejected rows as file:line: reason and says where the rest are', () => {
+    const res = {
+      total: { errors: 25 },
+      rejected: [{ file: 'a.csv', line: 3, reason: 'too many values: 4 for 3 columns' }],
+    } as unknown as ImportResult
+    expect(rejectedLines(res, 'errs.jsonl')).toEqual([
+      'rejected rows (first 1 of 25; all in errs.jsonl):',
+      '  a.csv:3: too many values: 4 for 3 columns',
+    ])
+  })
+})
