@@ -5,6 +5,15 @@
  */
 import { compare, type AqlValue } from '../values.js'
 import type { FunctionContext } from './types.js'
+import {
+  AUTHALIC_RADIUS,
+  authalicLatitude,
+  containsPoint,
+  parseShape,
+  polygonsArea,
+  shapeContains,
+  shapesIntersect,
+} from './sphere.js'
 import { clone, def, invalidArg, isArray, isObject, warnIn, type FnTable } from './util.js'
 
 export const EARTH_RADIUS = 6371000
@@ -138,18 +147,6 @@ function geoDistance(
   return haversine(p[1], p[0], q[1], q[0])
 }
 
-/** Spherical excess area of one ring, in square metres. */
-function ringArea(ring: Pos[]): number {
-  let total = 0
-  const n = ring.length
-  for (let i = 0; i < n - 1; i++) {
-    const [lon1, lat1] = ring[i]!
-    const [lon2, lat2] = ring[i + 1]!
-    total += rad(lon2 - lon1) * (2 + Math.sin(rad(lat1)) + Math.sin(rad(lat2)))
-  }
-  return Math.abs((total * EARTH_RADIUS * EARTH_RADIUS) / 2)
-}
-
 function polygonRings(v: AqlValue): Pos[][][] | null {
   if (!isObject(v)) return null
   if (v.type === 'Polygon' && isArray(v.coordinates)) return [v.coordinates as unknown as Pos[][]]
@@ -184,6 +181,21 @@ const isLine = (v: AqlValue): boolean => isArray(v) && v.length >= 2 && v.every(
 const isRing = (v: AqlValue): boolean => isArray(v) && v.length >= 4 && v.every(isPos)
 
 export const GEO_FUNCTIONS: FnTable = {
+  GEO_CONTAINS: def(2, 2, (ctx, [a, b]) => {
+    const sa = parseShape(a!)
+    const sb = parseShape(b!)
+    // the container has to be a (Multi)Polygon
+    if (!sa || !sb || sa.polygons.length === 0) return invalidArg(ctx, 'GEO_CONTAINS')
+    return sb.polygons.length === 0 && sb.chains.length === 0 && sb.points.length === 1
+      ? containsPoint(sa, sb.points[0]!)
+      : shapeContains(sa, sb)
+  }),
+  GEO_INTERSECTS: def(2, 2, (ctx, [a, b]) => {
+    const sa = parseShape(a!)
+    const sb = parseShape(b!)
+    if (!sa || !sb) return invalidArg(ctx, 'GEO_INTERSECTS')
+    return shapesIntersect(sa, sb)
+  }),
   DISTANCE: def(4, 4, (ctx, args) => {
     if (!args.every(isNum)) return invalidArg(ctx, 'DISTANCE')
     const [lat1, lon1, lat2, lon2] = args as number[]
@@ -203,11 +215,23 @@ export const GEO_FUNCTIONS: FnTable = {
     return (incLo ? d >= lo : d > lo) && (incHi ? d <= hi : d < hi)
   }),
   GEO_AREA: def(1, 2, (ctx, args) => {
-    const polys = polygonRings(args[0]!)
-    if (!polys) return invalidArg(ctx, 'GEO_AREA')
-    let area = 0
-    for (const rings of polys) rings.forEach((r, i) => (area += i === 0 ? ringArea(r) : -ringArea(r)))
-    return area
+    const g = args[0]!
+    const ell = args.length > 1 && args[1] !== null ? args[1] : 'sphere'
+    if (ell !== 'sphere' && ell !== 'wgs84') return invalidArg(ctx, 'GEO_AREA')
+    if (!polygonRings(g)) return invalidArg(ctx, 'GEO_AREA')
+    if (ell === 'sphere') {
+      const shape = parseShape(g)
+      return shape ? polygonsArea(shape) * EARTH_RADIUS * EARTH_RADIUS : invalidArg(ctx, 'GEO_AREA')
+    }
+    // WGS84: the same computation on the authalic sphere, with latitudes mapped to authalic ones
+    const mapped = clone(g) as { coordinates: unknown }
+    const walk = (v: unknown): void => {
+      if (isPos(v)) v[1] = authalicLatitude(v[1])
+      else if (isArray(v)) v.forEach(walk)
+    }
+    walk(mapped.coordinates)
+    const shape = parseShape(mapped as AqlValue)
+    return shape ? polygonsArea(shape) * AUTHALIC_RADIUS * AUTHALIC_RADIUS : invalidArg(ctx, 'GEO_AREA')
   }),
   GEO_EQUALS: def(2, 2, (ctx, [a, b]) => {
     if (!positions(a!) || !positions(b!)) return invalidArg(ctx, 'GEO_EQUALS')

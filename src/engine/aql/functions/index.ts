@@ -71,8 +71,6 @@ export const UNSUPPORTED_REASONS: Readonly<Record<string, string>> = {
   APPROX_NEAR_COSINE: 'vector index',
   APPROX_NEAR_L2: 'vector index',
   APPROX_NEAR_INNER_PRODUCT: 'vector index',
-  GEO_CONTAINS: 'S2 polygon containment is not implemented',
-  GEO_INTERSECTS: 'S2 polygon intersection is not implemented',
   // clusters and Pregel
   SHARD_ID: 'cluster',
   PREGEL_RESULT: 'Pregel',

@@ -144,6 +144,139 @@ describe('geo functions', () => {
     })
   })
 
+  // docs.arangodb.com/3.12/aql/functions/geo/#geojson-interpretation: geodesic edges, interior on the left
+  const ccw = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [4, 54],
+        [4, 47],
+        [16, 47],
+        [16, 54],
+        [4, 54],
+      ],
+    ],
+  }
+  const cw = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [4, 54],
+        [16, 54],
+        [16, 47],
+        [4, 47],
+        [4, 54],
+      ],
+    ],
+  }
+
+  it('GEO_CONTAINS reads edges as geodesics and the interior as the left side of the ring', () => {
+    expect(v('GEO_CONTAINS', ccw, [10, 50])).toBe(true)
+    expect(v('GEO_CONTAINS', ccw, [10, 47])).toBe(false)
+    expect(v('GEO_CONTAINS', ccw, [10, 54])).toBe(true)
+    expect(v('GEO_CONTAINS', ccw, { type: 'Point', coordinates: [0, 90] })).toBe(false)
+    expect(v('GEO_CONTAINS', cw, [10, 50])).toBe(false)
+    expect(v('GEO_CONTAINS', cw, [0, 90])).toBe(true)
+    expect(
+      v('GEO_CONTAINS', ccw, {
+        type: 'LineString',
+        coordinates: [
+          [6, 50],
+          [14, 50],
+        ],
+      }),
+    ).toBe(true)
+    expect(
+      v('GEO_CONTAINS', ccw, {
+        type: 'LineString',
+        coordinates: [
+          [6, 50],
+          [20, 50],
+        ],
+      }),
+    ).toBe(false)
+    expect(warned('GEO_CONTAINS', [10, 50], ccw)).toEqual([1542])
+  })
+
+  it('GEO_CONTAINS treats holes and nested MultiPolygon parts even-odd', () => {
+    const withHole = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [100, 0],
+          [101, 0],
+          [101, 1],
+          [100, 1],
+          [100, 0],
+        ],
+        [
+          [100.8, 0.8],
+          [100.8, 0.2],
+          [100.2, 0.2],
+          [100.2, 0.8],
+          [100.8, 0.8],
+        ],
+      ],
+    }
+    expect(v('GEO_CONTAINS', withHole, [100.5, 0.5])).toBe(false)
+    expect(v('GEO_CONTAINS', withHole, [100.1, 0.5])).toBe(true)
+    const nested = {
+      type: 'MultiPolygon',
+      coordinates: [withHole.coordinates.slice(0, 1), [withHole.coordinates[1]!.slice().reverse()]],
+    }
+    expect(v('GEO_CONTAINS', nested, [100.5, 0.5])).toBe(false)
+  })
+
+  it('GEO_INTERSECTS: crossing edges, contained points, points on lines', () => {
+    expect(
+      v('GEO_INTERSECTS', ccw, {
+        type: 'LineString',
+        coordinates: [
+          [6, 50],
+          [20, 50],
+        ],
+      }),
+    ).toBe(true)
+    expect(v('GEO_INTERSECTS', ccw, [30, 30])).toBe(false)
+    const x1 = {
+      type: 'LineString',
+      coordinates: [
+        [0, 0],
+        [2, 2],
+      ],
+    }
+    const x2 = {
+      type: 'LineString',
+      coordinates: [
+        [0, 2],
+        [2, 0],
+      ],
+    }
+    expect(v('GEO_INTERSECTS', x1, x2)).toBe(true)
+    expect(
+      v(
+        'GEO_INTERSECTS',
+        {
+          type: 'LineString',
+          coordinates: [
+            [0, 0],
+            [0, 2],
+          ],
+        },
+        [0, 1],
+      ),
+    ).toBe(true)
+    expect(
+      v('GEO_INTERSECTS', [1, 1], {
+        type: 'MultiPoint',
+        coordinates: [
+          [1, 1],
+          [5, 5],
+        ],
+      }),
+    ).toBe(true)
+  })
+
   it('GEO_AREA of a 1x1 degree cell at the equator and GEO_EQUALS', () => {
     const cell = {
       type: 'Polygon',
@@ -158,6 +291,15 @@ describe('geo functions', () => {
       ],
     }
     expect((v('GEO_AREA', cell) as number) / 1e9).toBeCloseTo(12.364, 2)
+    // WGS84: the well-known 12308.78 km² of a one-degree cell at the equator
+    expect((v('GEO_AREA', cell, 'wgs84') as number) / 1e6).toBeCloseTo(12308.78, 1)
+    // a clockwise ring encloses the rest of the Earth
+    const reversed = { type: 'Polygon', coordinates: [cell.coordinates[0]!.slice().reverse()] }
+    expect((v('GEO_AREA', reversed) as number) + (v('GEO_AREA', cell) as number)).toBeCloseTo(
+      4 * Math.PI * 6371000 ** 2,
+      -3,
+    )
+    expect(warned('GEO_AREA', cell, 'clarke1866')).toEqual([1542])
     expect(v('GEO_EQUALS', cell, structuredClone(cell))).toBe(true)
     expect(v('GEO_EQUALS', cell, { type: 'Point', coordinates: [0, 0] })).toBe(false)
   })
