@@ -44,7 +44,8 @@ function runOne(file) {
   })
 }
 
-const fmt = (v) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)) : String(v ?? ''))
+const fmt = (v) =>
+  typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)) : String(v ?? '')
 
 const rows = []
 let failed = 0
