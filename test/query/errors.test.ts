@@ -1,5 +1,6 @@
 import { ArangoError } from 'arangojs/errors'
 import { Database } from 'arangojs'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 
@@ -84,6 +85,23 @@ describe('exit codes for query errors', () => {
     expect(e.exitCode).toBe(EXIT.CONNECTION)
     expect(e.message).toMatch(/connection refused/)
     expect(e.message).not.toContain('\n')
+  })
+
+  it('a server that is not ArangoDB (plain HTTP error page) is exit 3', async () => {
+    const srv = createHttpServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' })
+      res.end('<h1>nothing here</h1>')
+    })
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
+    const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}`
+    try {
+      const err = await new Database({ url }).query('RETURN 1').catch((e: unknown) => e)
+      const e = toQueryError(err, 'RETURN 1', url)
+      expect(e.exitCode).toBe(EXIT.CONNECTION)
+      expect(e.message).toContain(url)
+    } finally {
+      await new Promise<void>((r) => srv.close(() => r()))
+    }
   })
 
   it('anything else is exit 1 with its first line', () => {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 
 import { parseDuration } from '../../src/query/duration.js'
-import { expr, formatExplain, formatProfile, formatStats, indexesUsed } from '../../src/query/report.js'
+import {
+  describeNode,
+  expr,
+  formatExplain,
+  formatProfile,
+  formatStats,
+  indexesUsed,
+} from '../../src/query/report.js'
 
 /** An explain plan shaped as ArangoDB 3.12 answers POST /_api/explain for an indexed lookup. */
 const plan = {
@@ -82,6 +89,24 @@ describe('explain output', () => {
       { by: 2, index: { type: 'edge', fields: ['_from'], name: 'edge' }, collection: undefined },
     ])
     expect(formatExplain({ plan: { nodes: [] } })).toContain('Indexes used:\n none')
+  })
+
+  it('describes traversal nodes in either shape (graph name, or edge collections and a direction)', () => {
+    expect(
+      describeNode({
+        type: 'TraversalNode',
+        vertexOutVariable: { name: 'v' },
+        edgeOutVariable: { name: 'e' },
+        options: { minDepth: 1, maxDepth: 2 },
+        directions: [2],
+        vertexId: 'airports/LAX',
+        graph: ['flights'],
+      }),
+    ).toBe("FOR v, e IN 1..2 OUTBOUND 'airports/LAX' flights")
+    expect(describeNode({ type: 'TraversalNode', direction: 'any', edgeCollections: ['flights'] })).toBe(
+      'FOR IN ANY flights',
+    )
+    expect(describeNode({ type: 'SomethingNewNode' })).toBe('')
   })
 
   it('prints common expressions back as AQL', () => {
