@@ -111,6 +111,34 @@ describe('arangojs against the target', () => {
     expect(await errorNum(c.save({ _key: 'x'.repeat(255) }))).toBe(1221)
   })
 
+  it('updates, replaces and removes arrays of documents with per-document errors', async () => {
+    const c = await target.db.createCollection('bulk')
+    await c.saveAll([
+      { _key: 'a', n: 1 },
+      { _key: 'b', n: 2 },
+    ])
+    const upd = await c.updateAll(
+      [
+        { _key: 'a', m: 1 },
+        { _key: 'zz', m: 2 },
+      ],
+      { returnNew: true },
+    )
+    expect(upd[0]).toMatchObject({ _key: 'a', new: { n: 1, m: 1 } })
+    expect(upd[1]).toMatchObject({ error: true, errorNum: 1202 })
+    const rep = await c.replaceAll([{ _key: 'b', r: true }])
+    expect(rep[0]._oldRev).toBeDefined()
+    expect(await c.document('b')).not.toHaveProperty('n')
+    const rem = await c.removeAll(['a', 'b', 'nope'])
+    expect(rem.map((r) => ('error' in r ? r.errorNum : r._key))).toEqual(['a', 'b', 1202])
+    expect((await c.count()).count).toBe(0)
+    const rev = await c.revision()
+    expect(typeof rev.revision).toBe('string')
+    const figures = await c.figures()
+    expect(figures.figures).toBeDefined()
+    expect(typeof (await c.checksum()).checksum).toBe('string')
+  })
+
   it('validates edges (1233) and lists edges of a vertex', async () => {
     const e = await target.db.createEdgeCollection('knows')
     expect(await errorNum(e.save({ _from: 'users/a' }))).toBe(1233)

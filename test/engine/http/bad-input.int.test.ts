@@ -113,6 +113,51 @@ describe('bad input', () => {
     expectError(await call('GET', '/_api/collection/nope'), 404, 1203)
   })
 
+  it('never answers 500 for any combination of endpoint and malformed body', async () => {
+    const endpoints: [string, string][] = [
+      ['POST', '/_api/collection'],
+      ['PUT', '/_api/collection/c/properties'],
+      ['PUT', '/_api/collection/c/rename'],
+      ['PUT', '/_api/collection/c/truncate'],
+      ['POST', '/_api/document/c'],
+      ['POST', '/_api/document/e'],
+      ['PUT', '/_api/document/c'],
+      ['PUT', '/_api/document/c?onlyget=true'],
+      ['PATCH', '/_api/document/c'],
+      ['DELETE', '/_api/document/c'],
+      ['PUT', '/_api/document/c/k1'],
+      ['PATCH', '/_api/document/c/k1'],
+      ['POST', '/_api/import?collection=c&type=documents'],
+      ['POST', '/_api/import?collection=c&type=list'],
+      ['POST', '/_api/import?collection=e&type=auto&details=true'],
+      ['POST', '/_api/import?collection=c'],
+      ['POST', '/_api/index?collection=c'],
+      ['POST', '/_api/database'],
+      ['POST', '/_open/auth'],
+    ]
+    const bodies = [
+      '',
+      '{',
+      '[]',
+      '{}',
+      '"x"',
+      '123',
+      'null',
+      '[{"_key":1}]',
+      '{"name":{}}',
+      '[null,[],"k"]',
+      '\u0000',
+    ]
+    for (const [method, p] of endpoints) {
+      for (const body of bodies) {
+        const a = await call(method, p, body)
+        const where = `${method} ${p} ${JSON.stringify(body)} -> ${a.status} ${JSON.stringify(a.body)}`
+        expect(a.status < 500 || a.status === 501, where).toBe(true)
+        if (a.status >= 400) expect(a.body, where).toMatchObject({ error: true, code: a.status })
+      }
+    }
+  })
+
   it('treats the string "undefined" as an unset option and only true/1 as true', async () => {
     const r = await call(
       'POST',
