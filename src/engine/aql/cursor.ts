@@ -6,10 +6,11 @@
  * memory stays flat whatever the result size.
  */
 import { DEFAULTS } from '../../config/defaults.js'
-import { ArangoError, arangoError } from '../errors.js'
+import { arangoError } from '../errors.js'
 import type { Store } from '../storage/types.js'
 import { compileQuery, type QueryContext, type QueryOptions } from './executor.js'
 import { loadFunctionLibrary } from './library.js'
+import { readSnapshot } from './snapshot.js'
 import type { AqlValue } from './values.js'
 
 export interface CursorRequest {
@@ -129,9 +130,7 @@ export class CursorManager {
     if (stream && !compiled.isModification) {
       cursor.iter = compiled.run()[Symbol.iterator]()
     } else {
-      const rows = compiled.isModification
-        ? this.store.transaction(() => [...compiled.run()])
-        : [...compiled.run()]
+      const rows = compiled.all()
       cursor.pending = rows
       cursor.exhausted = true
       if (req.count === true) cursor.count = rows.length
@@ -177,37 +176,42 @@ export class CursorManager {
     return { id, error: false, code: 202 }
   }
 
+  /** Pull up to batchSize rows of a stream cursor, plus one row of lookahead (hasMore must be exact). */
+  private pull(c: Cursor, result: AqlValue[]): void {
+    const iter = c.iter!
+    while (result.length < c.batchSize) {
+      if (c.pendingPos < c.pending.length) {
+        result.push(c.pending[c.pendingPos++]!)
+        continue
+      }
+      const r = iter.next()
+      if (r.done) {
+        c.exhausted = true
+        break
+      }
+      result.push(r.value)
+    }
+    c.pending = []
+    c.pendingPos = 0
+    if (!c.exhausted) {
+      const r = iter.next()
+      if (r.done) c.exhausted = true
+      else c.pending = [r.value]
+    }
+  }
+
   private batch(c: Cursor, code: number): Record<string, unknown> {
     const result: AqlValue[] = []
     let hasMore: boolean
     if (c.iter) {
       try {
         const started = performance.now()
-        while (result.length < c.batchSize) {
-          if (c.pendingPos < c.pending.length) {
-            result.push(c.pending[c.pendingPos++]!)
-            continue
-          }
-          const r = c.iter.next()
-          if (r.done) {
-            c.exhausted = true
-            break
-          }
-          result.push(r.value)
-        }
-        c.pending = []
-        c.pendingPos = 0
-        if (!c.exhausted) {
-          // look one row ahead: hasMore must be exact
-          const r = c.iter.next()
-          if (r.done) c.exhausted = true
-          else c.pending = [r.value]
-        }
+        readSnapshot(this.store, () => this.pull(c, result))
         c.ctx.stats.executionTime += (performance.now() - started) / 1000
         if (c.profile) c.profile.executing += (performance.now() - started) / 1000
       } catch (e) {
         this.cursors.delete(c.id)
-        throw e instanceof ArangoError ? e : e
+        throw e
       }
       hasMore = !c.exhausted || c.pending.length > 0
     } else {

@@ -10,6 +10,7 @@ import type { BinaryOp, CollRef, Direction, Expr, GraphSpec, Op, Pattern, Query 
 import type { AqlFunctionDef, FunctionContext } from './functions/types.js'
 import { exprNode } from './ast-json.js'
 import { parseQuery } from './parser.js'
+import { readSnapshot } from './snapshot.js'
 import {
   allShortestPaths,
   kPaths,
@@ -281,6 +282,8 @@ export interface CompiledQuery {
   collections: { name: string; type: 'read' | 'write' }[]
   /** Lazy result; modification queries must be consumed inside `store.transaction`. */
   run(): Iterable<AqlValue>
+  /** The whole result: writes atomically in one transaction, reads in one read snapshot. */
+  all(): AqlValue[]
 }
 
 export function compileQuery(
@@ -329,6 +332,8 @@ export function compileQuery(
     plan: c.plan,
     collections: [...c.collectionsUsed].map(([name, type]) => ({ name, type })),
     run: () => run([]),
+    all: () =>
+      c.isModification ? store.transaction(() => [...run([])]) : readSnapshot(store, () => [...run([])]),
   }
 }
 
@@ -487,7 +492,8 @@ class Compiler {
   private requireColl(name: string, access: 'read' | 'write' = 'read') {
     const info = this.ctx.store.getCollection(this.ctx.db, name)
     if (!info) throw arangoError('ARANGO_DATA_SOURCE_NOT_FOUND', `collection or view not found: ${name}`)
-    if (access === 'read' && this.modified.has(name)) {
+    // a collection can be modified once per query and not read after it (docs: data-modification queries)
+    if (this.modified.has(name)) {
       throw arangoError(
         'QUERY_ACCESS_AFTER_MODIFICATION',
         `access after data-modification by ${this.modified.get(name)} (while parsing)`,
@@ -1025,7 +1031,7 @@ class Compiler {
       else {
         // every user variable of this query level (not the enclosing ones), or the KEEP list
         const names = [...sc.vars.keys()].filter(
-          (n) => !baseScope.vars.has(n) || sc.get(n) !== baseScope.get(n),
+          (n) => !n.startsWith('$') && (!baseScope.vars.has(n) || sc.get(n) !== baseScope.get(n)),
         )
         const keep = op.keep ?? names
         for (const k of keep) {

@@ -186,8 +186,9 @@ describe('AQL data modification and index use', () => {
     })
     expect(t.store.count('_system', 'atomic')).toBe(0)
   })
-  it('refuses reading a collection after modifying it (1579)', async () => {
+  it('refuses reading or modifying a collection again after modifying it (1579)', async () => {
     expect((await err('INSERT {} INTO m FOR x IN m RETURN x')).errorNum).toBe(1579)
+    expect((await err('FOR i IN 1..2 INSERT {} INTO m INSERT {} INTO m')).errorNum).toBe(1579)
   })
   it('answers _key equality through the primary index without a full scan', async () => {
     const r = await t.run('FOR x IN m FILTER x._key == "k1" RETURN x.n')

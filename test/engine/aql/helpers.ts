@@ -23,7 +23,7 @@ export function openTestDb(): TestDb {
   const run = async (query: string, bindVars: Record<string, unknown> = {}, opts: QueryOptions = {}) => {
     const lib = await loadFunctionLibrary()
     const c = compileQuery(store, '_system', query, bindVars, lib, opts)
-    const result = c.isModification ? store.transaction(() => [...c.run()]) : [...c.run()]
+    const result = c.all()
     return { result, stats: c.ctx.stats as unknown as Record<string, unknown>, warnings: c.ctx.warnings }
   }
   return {
