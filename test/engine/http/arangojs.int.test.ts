@@ -127,7 +127,7 @@ describe('arangojs against the target', () => {
     expect(upd[0]).toMatchObject({ _key: 'a', new: { n: 1, m: 1 } })
     expect(upd[1]).toMatchObject({ error: true, errorNum: 1202 })
     const rep = await c.replaceAll([{ _key: 'b', r: true }])
-    expect(rep[0]._oldRev).toBeDefined()
+    expect(rep[0]).toHaveProperty('_oldRev')
     expect(await c.document('b')).not.toHaveProperty('n')
     const rem = await c.removeAll(['a', 'b', 'nope'])
     expect(rem.map((r) => ('error' in r ? r.errorNum : r._key))).toEqual(['a', 'b', 1202])
