@@ -8,6 +8,8 @@ import type { FunctionContext } from './types.js'
 import {
   AUTHALIC_RADIUS,
   authalicLatitude,
+  centroid,
+  fromVec,
   containsPoint,
   parseShape,
   polygonsArea,
@@ -61,22 +63,13 @@ function positions(g: AqlValue): Pos[] | null {
   return walk(c ?? null, d, out) && out.length ? out : null
 }
 
-/** A point for distance purposes: a [lon, lat] pair, a GeoJSON Point, or a geometry's centroid. */
+/** A point for distance purposes: a [lon, lat] pair, a GeoJSON Point, or a shape's centroid. */
 function toPoint(v: AqlValue): Pos | null {
   if (isPos(v)) return [v[0], v[1]]
-  const ps = positions(v)
-  if (!ps) return null
-  if (ps.length === 1) return ps[0]!
-  // centroid on the unit sphere (mean of unit vectors), as S2 computes it for point sets
-  let x = 0
-  let y = 0
-  let z = 0
-  for (const [lon, lat] of ps) {
-    x += Math.cos(rad(lat)) * Math.cos(rad(lon))
-    y += Math.cos(rad(lat)) * Math.sin(rad(lon))
-    z += Math.sin(rad(lat))
-  }
-  return [(Math.atan2(y, x) * 180) / Math.PI, (Math.atan2(z, Math.hypot(x, y)) * 180) / Math.PI]
+  if (isObject(v) && v.type === 'Point' && isPos(v.coordinates)) return [v.coordinates[0], v.coordinates[1]]
+  const shape = parseShape(v)
+  if (!shape) return null
+  return shape.points.length === 1 && !shape.chains.length ? fromVec(shape.points[0]!) : centroid(shape)
 }
 
 /** Vincenty's inverse formula on WGS84 (GEO_DISTANCE/GEO_AREA ellipsoid "wgs84"). */

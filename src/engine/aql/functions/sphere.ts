@@ -18,6 +18,10 @@ export function toVec([lon, lat]: Pos): V3 {
   const lo = rad(lon)
   return [Math.cos(la) * Math.cos(lo), Math.cos(la) * Math.sin(lo), Math.sin(la)]
 }
+export const fromVec = (v: V3): Pos => [
+  (Math.atan2(v[1], v[0]) * 180) / Math.PI,
+  (Math.asin(Math.max(-1, Math.min(1, v[2]))) * 180) / Math.PI,
+]
 const dot = (a: V3, b: V3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 const cross = (a: V3, b: V3): V3 => [
   a[1] * b[2] - a[2] * b[1],
@@ -249,4 +253,52 @@ export const AUTHALIC_RADIUS = WGS84_A * Math.sqrt(QP / 2)
 export function authalicLatitude(latDeg: number): number {
   const beta = Math.asin(Math.max(-1, Math.min(1, q(Math.sin(rad(latDeg))) / QP)))
   return (beta * 180) / Math.PI
+}
+
+const add = (a: V3, b: V3, k = 1): V3 => [a[0] + b[0] * k, a[1] + b[1] * k, a[2] + b[2] * k]
+const norm = (a: V3): number => Math.hypot(a[0], a[1], a[2])
+
+/** Signed area of the spherical triangle abc (Van Oosterom and Strackee). */
+const triangleArea = (a: V3, b: V3, c: V3): number =>
+  2 * Math.atan2(dot(a, cross(b, c)), 1 + dot(a, b) + dot(b, c) + dot(c, a))
+
+/**
+ * The centroid S2 would compute (ShapeContainer::centroid): points averaged, polylines weighted
+ * by edge length, polygons by area (fan triangles from each ring's first vertex, holes
+ * subtracting), as a [lon, lat] position.
+ */
+export function centroid(shape: Shape): Pos | null {
+  let c: V3 = [0, 0, 0]
+  if (shape.polygons.length) {
+    for (const [outer, ...holes] of shape.polygons) {
+      for (const [ring, sign] of [[outer!, 1], ...holes.map((h) => [h, -1] as const)] as [V3[], number][]) {
+        const o = ring[0]!
+        for (let i = 1; i + 1 < ring.length; i++) {
+          const a = ring[i]!
+          const b = ring[i + 1]!
+          const area = triangleArea(o, a, b)
+          const mid = add(add(o, a), b)
+          const len = norm(mid)
+          if (len > 0) c = add(c, mid, (sign * area) / len)
+        }
+      }
+    }
+  } else if (shape.chains.length) {
+    for (const ch of shape.chains) {
+      for (let i = 0; i + 1 < ch.length; i++) {
+        const mid = add(ch[i]!, ch[i + 1]!)
+        const len = norm(mid)
+        const angle = Math.atan2(norm(cross(ch[i]!, ch[i + 1]!)), dot(ch[i]!, ch[i + 1]!))
+        if (len > 0) c = add(c, mid, angle / len)
+      }
+    }
+  } else {
+    for (const p of shape.points) c = add(c, p)
+  }
+  const len = norm(c)
+  if (len === 0) return null
+  return [
+    (Math.atan2(c[1], c[0]) * 180) / Math.PI,
+    (Math.asin(Math.max(-1, Math.min(1, c[2] / len))) * 180) / Math.PI,
+  ]
 }

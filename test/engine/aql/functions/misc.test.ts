@@ -104,6 +104,38 @@ describe('geo functions', () => {
     expect(v('GEO_DISTANCE', bonn, cologne, 'wgs84') as number).toBeCloseTo(d, -3)
     expect(call('GEO_DISTANCE', bonn, 'nowhere').warnings[0]?.code).toBe(1542)
     expect(v('GEO_IN_RANGE', bonn, cologne, 20000, 30000)).toBe(true)
+    // shapes are measured from their centroids (length- or area-weighted, as S2 does)
+    const line = {
+      type: 'LineString',
+      coordinates: [
+        [0, 0],
+        [1, 0],
+        [3, 0],
+      ],
+    }
+    expect(v('GEO_DISTANCE', [1.5, 0], line) as number).toBeLessThan(10)
+    const square = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+    }
+    expect(v('GEO_DISTANCE', [0.5, 0.5], square) as number).toBeLessThan(100)
+    expect(
+      v('GEO_DISTANCE', [0.5, 0.5], {
+        type: 'MultiPoint',
+        coordinates: [
+          [0, 0],
+          [1, 1],
+        ],
+      }) as number,
+    ).toBeLessThan(100)
   })
 
   it('IS_IN_POLYGON takes latitude/longitude or a coordinate pair', () => {
