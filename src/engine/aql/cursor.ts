@@ -43,6 +43,8 @@ interface Cursor {
   exhausted: boolean
   /** `options.profile`: seconds per phase, reported in `extra.profile`. */
   profile?: { parsing: number; executing: number }
+  /** `options.profile: 2`: the executed plan, reported in `extra.plan`. */
+  plan?: Record<string, unknown>
 }
 
 let nextCursorId = Date.now() % 1_000_000_000
@@ -126,6 +128,17 @@ export class CursorManager {
         options.profile !== undefined && options.profile !== false && options.profile !== 0
           ? { parsing: (parsed - started) / 1000, executing: 0 }
           : undefined,
+    }
+    if (typeof options.profile === 'number' && options.profile >= 2) {
+      cursor.plan = {
+        nodes: compiled.plan,
+        rules: [],
+        collections: compiled.collections,
+        variables: [],
+        estimatedCost: compiled.plan.length,
+        estimatedNrItems: 1,
+        isModificationQuery: compiled.isModification,
+      }
     }
     if (stream && !compiled.isModification) {
       cursor.iter = compiled.run()[Symbol.iterator]()
@@ -241,6 +254,7 @@ export class CursorManager {
         finalizing: 0,
       }
     }
+    if (c.plan) extra.plan = c.plan
     body.extra = extra
     body.cached = false
     if (hasMore) body.nextBatchId = String(c.batchId + 1)
