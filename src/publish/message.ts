@@ -4,6 +4,8 @@
  * client libraries count 10 * 1000 * 1000 bytes of data, attributes and ordering key), 100
  * attributes, keys up to 256 bytes, values up to 1024 bytes, ordering keys up to 1024 bytes.
  */
+import { isUtf8 } from 'node:buffer'
+
 import { EXIT, GraphpipeError } from '../cli/errors.js'
 
 export const LIMITS = {
@@ -41,7 +43,6 @@ export type Prepared = { ok: true; message: PreparedMessage } | { ok: false; rea
  * digits, which JSON.parse + JSON.stringify would not for integers beyond 2^53).
  */
 export function compactJson(text: string): string {
-  if (!/[ \t\n\r]/.test(text)) return text
   const out: string[] = []
   let start = 0
   let inString = false
@@ -96,16 +97,39 @@ function asString(v: unknown): string | undefined {
   return JSON.stringify(v)
 }
 
-/** Validate one piece of text and build its message. */
-export function prepareMessage(text: string, opts: MessageOptions): Prepared {
+/** Whether messages need their parsed document (fields for attributes or the ordering key). */
+export function needsDocument(opts: MessageOptions): boolean {
+  return Boolean(opts.attributesFrom?.length) || opts.orderingKeyFrom !== undefined
+}
+
+/** Whether the bytes hold JSON whitespace (outside strings or not: then compaction has work). */
+function hasWhitespace(raw: Buffer): boolean {
+  return (
+    raw.indexOf(0x20) !== -1 ||
+    raw.indexOf(0x0a) !== -1 ||
+    raw.indexOf(0x0d) !== -1 ||
+    raw.indexOf(0x09) !== -1
+  )
+}
+
+/**
+ * Validate one piece of input and build its message. `validated`: these bytes passed an earlier
+ * pass unchanged, so they are parsed again only when fields are needed. The body is the input
+ * bytes themselves when there is no whitespace to remove (the common JSON-lines case).
+ */
+export function prepareMessage(raw: Buffer, opts: MessageOptions, validated = false): Prepared {
   let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (err) {
-    return { ok: false, reason: `invalid JSON: ${(err as Error).message}` }
+  let text: string | undefined
+  if (!validated || needsDocument(opts)) {
+    if (!validated && !isUtf8(raw)) return { ok: false, reason: 'not valid UTF-8' }
+    text = raw.toString('utf8')
+    try {
+      value = JSON.parse(text)
+    } catch (err) {
+      return { ok: false, reason: `invalid JSON: ${(err as Error).message}` }
+    }
   }
-  const body = compactJson(text)
-  const data = Buffer.from(body, 'utf8')
+  const data = hasWhitespace(raw) ? Buffer.from(compactJson(text ?? raw.toString('utf8')), 'utf8') : raw
   let size = data.length
 
   let attributes: Record<string, string> | undefined

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { addAbortSignal, type Readable, type Writable } from 'node:stream'
+import { addAbortSignal, Readable, type Writable } from 'node:stream'
 
 import { EXIT, GraphpipeError } from '../cli/errors.js'
 import { LIMITS } from './message.js'
@@ -95,6 +95,28 @@ export interface ReadOptions {
   tee?: Writable
   /** Stop reading when aborted. */
   signal?: AbortSignal
+  /** Read only the first `length` bytes (what an earlier pass validated). */
+  length?: number
+}
+
+/** What identifies a file's content between the validation pass and the publishing pass. */
+export interface Fingerprint {
+  size: number
+  mtimeMs: number
+  ino: number
+}
+
+export function fingerprint(file: string): Fingerprint | undefined {
+  try {
+    const st = fs.statSync(file)
+    return st.isFile() ? { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export function sameFingerprint(a: Fingerprint | undefined, b: Fingerprint | undefined): boolean {
+  return a !== undefined && b !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino
 }
 
 async function write(out: Writable, chunk: Buffer): Promise<void> {
@@ -109,7 +131,12 @@ export async function* readPieces(source: Source, opts: ReadOptions): AsyncGener
       : new JsonSplitter(opts.split ? 'array' : 'single', RAW_VALUE_CAP, LIMITS.messageBytes)
   const file = opts.from ?? (source.path === '-' ? undefined : source.path)
   const stream: Readable = file
-    ? fs.createReadStream(file, { highWaterMark: 1 << 20 })
+    ? opts.length === 0
+      ? Readable.from([])
+      : fs.createReadStream(file, {
+          highWaterMark: 1 << 20,
+          end: opts.length === undefined ? undefined : opts.length - 1,
+        })
     : (opts.stdin ?? process.stdin)
   // Abort destroys the stream, so a read blocked on a quiet stdin ends at once.
   if (opts.signal) addAbortSignal(opts.signal, stream)

@@ -5,8 +5,11 @@
  * multi-byte UTF-8 sequence is, so cutting at those bytes never splits a character.
  */
 
-/** One piece of input: the text of one message, or why it cannot be one. */
-export type Piece = { line: number; text: string } | { line: number; error: string; fatal?: boolean }
+/**
+ * One piece of input: the bytes of one message (UTF-8 JSON text, possibly a view into a read
+ * chunk: it is not copied), or why it cannot be one.
+ */
+export type Piece = { line: number; raw: Buffer } | { line: number; error: string; fatal?: boolean }
 
 const NL = 0x0a
 const CR = 0x0d
@@ -15,6 +18,12 @@ const TAB = 0x09
 
 function isWs(b: number): boolean {
   return b === SPACE || b === NL || b === CR || b === TAB
+}
+
+function isBlank(raw: Buffer): boolean {
+  if (raw.length === 0 || !isWs(raw[0])) return raw.length === 0
+  for (let i = 1; i < raw.length; i++) if (!isWs(raw[i])) return false
+  return true
 }
 
 function tooLarge(limit: number): string {
@@ -74,10 +83,9 @@ export class LineSplitter {
     if (this.overflow) {
       out.push({ line, error: tooLarge(this.messageLimit) })
     } else if (this.partBytes > 0) {
-      const buf = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partBytes)
-      let text = buf.toString('utf8')
-      if (text.charCodeAt(text.length - 1) === CR) text = text.slice(0, -1)
-      if (text.trim() !== '') out.push({ line, text })
+      let raw = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partBytes)
+      if (raw[raw.length - 1] === CR) raw = raw.subarray(0, raw.length - 1)
+      if (!isBlank(raw)) out.push({ line, raw })
     }
     this.parts = []
     this.partBytes = 0
@@ -289,7 +297,7 @@ export class JsonSplitter {
       return
     }
     if (this.overflow) out.push({ line: this.valueLine, error: tooLarge(this.messageLimit) })
-    else out.push({ line: this.valueLine, text: Buffer.concat(this.parts, this.partBytes).toString('utf8') })
+    else out.push({ line: this.valueLine, raw: Buffer.concat(this.parts, this.partBytes) })
     this.parts = []
     this.partBytes = 0
     this.overflow = false

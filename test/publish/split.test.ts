@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest'
 
 import { JsonSplitter, LineSplitter, type Piece } from '../../src/publish/split.js'
 
-function run(s: { push(b: Buffer): Piece[]; end(): Piece[] }, input: string, chunkSize = 3): Piece[] {
+type Text = { line: number; text: string } | { line: number; error: string; fatal?: boolean }
+
+/** Feeds `input` in chunks of `chunkSize` bytes; pieces with their bytes as text, for comparing. */
+function run(s: { push(b: Buffer): Piece[]; end(): Piece[] }, input: string, chunkSize = 3): Text[] {
   const buf = Buffer.from(input, 'utf8')
   const out: Piece[] = []
   for (let i = 0; i < buf.length; i += chunkSize) out.push(...s.push(buf.subarray(i, i + chunkSize)))
   out.push(...s.end())
-  return out
+  return out.map((p) => ('raw' in p ? { line: p.line, text: p.raw.toString('utf8') } : p))
 }
 
 describe('LineSplitter', () => {
