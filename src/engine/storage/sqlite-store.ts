@@ -201,6 +201,7 @@ export class SqliteStore implements Store {
   private schemaVersion = -1
   private dataVersion = -1
   private depth = 0
+  private txStmts!: { begin: Statement; commit: Statement; rollback: Statement }
   /** Key generator state of the running transaction: collection id -> last value. */
   private keyState = new Map<number, { value: number; dirty: boolean }>()
   private readonly s: {
@@ -216,11 +217,19 @@ export class SqliteStore implements Store {
     this.dataDir = dataDir
     fs.mkdirSync(dataDir, { recursive: true })
     this.db = new Database(path.join(dataDir, DB_FILE), { timeout: opts.busyTimeoutMs ?? 30_000 })
+    // 16 KiB pages for a new file (ignored for an existing one): a 1,000-document import commit
+    // writes a quarter of the pages (measured ~15% faster bulk inserts than 4 KiB)
+    this.db.pragma('page_size = 16384')
     this.db.pragma('journal_mode = WAL')
     // NORMAL in WAL mode: a committed transaction survives the process being killed (the WAL is
     // written before COMMIT returns); only an OS crash can lose the last commits.
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = OFF')
+    this.txStmts = {
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK'),
+    }
     // checkpoint every ~40 MB of WAL instead of 4 MB: a bulk import commits every 1,000 documents
     // and each checkpoint syncs the database file (measured: ~20% of import time at the default)
     this.db.pragma('wal_autocheckpoint = 10000')
@@ -293,16 +302,16 @@ export class SqliteStore implements Store {
         this.depth--
       }
     }
-    this.db.exec('BEGIN IMMEDIATE')
+    this.txStmts.begin.run()
     this.depth = 1
     try {
       if (this.s) this.refresh()
       const r = fn()
       for (const [id, st] of this.keyState) if (st.dirty) this.s.setLastKey.run(st.value, id)
-      this.db.exec('COMMIT')
+      this.txStmts.commit.run()
       return r
     } catch (e) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      if (this.db.inTransaction) this.txStmts.rollback.run()
       // metadata read inside the aborted transaction may include its uncommitted DDL
       this.loaded = false
       throw e
