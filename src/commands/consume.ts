@@ -4,7 +4,15 @@ import { BaseCommand } from '../cli/base-command.js'
 import { EXIT, GraphpipeError } from '../cli/errors.js'
 import { pubsubFlags } from '../cli/pubsub-flags.js'
 import { DEFAULTS } from '../config/defaults.js'
-import { formatDuration, startConsumer, type ConsumeSummary, type WindowReport } from '../consume/index.js'
+import {
+  formatDuration,
+  resolveMapper,
+  resolveSettings,
+  startConsumer,
+  type ConsumeSettings,
+  type ConsumeSummary,
+  type WindowReport,
+} from '../consume/index.js'
 import { checkReachable, ensureSubscription, ensureTopic, pubsubError } from '../pubsub/admin.js'
 import { createPubSubClient, resolvePubSubTarget } from '../pubsub/client.js'
 import { subscriptionPath } from '../pubsub/names.js'
@@ -47,7 +55,6 @@ export default class Consume extends BaseCommand<typeof Consume> {
     transform: Flags.string({
       helpGroup: G,
       description: 'ES module exporting message -> {vertices, edges}',
-      exclusive: ['edge-key'],
     }),
     'edge-key': Flags.string({
       helpGroup: G,
@@ -109,6 +116,29 @@ export default class Consume extends BaseCommand<typeof Consume> {
 
   async run(): Promise<ConsumeSummary> {
     const f = this.flags
+    const settings: ConsumeSettings = {
+      window: f.window,
+      grace: f.grace,
+      idle: f.idle,
+      maxBatch: f['max-batch'],
+      maxBatchBytes: f['max-batch-bytes'],
+      drain: f.drain,
+      maxMessages: f['max-messages'],
+      mapping: f.mapping,
+      transform: f.transform,
+      edgeKey: f['edge-key']
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      deadLetterCollection: f['dead-letter-collection'],
+      requestTimeout: f['request-timeout'],
+      maxExtension: f['max-extension'],
+      metricsPort: f['metrics-port'],
+      healthPort: f['health-port'],
+    }
+    // bad flags fail here, before anything is connected
+    resolveSettings(settings)
+    await resolveMapper(settings)
     const target = resolvePubSubTarget(f)
     await checkReachable(target)
     const client = createPubSubClient(target)
@@ -147,26 +177,7 @@ export default class Consume extends BaseCommand<typeof Consume> {
             )
           return sub
         },
-        {
-          window: f.window,
-          grace: f.grace,
-          idle: f.idle,
-          maxBatch: f['max-batch'],
-          maxBatchBytes: f['max-batch-bytes'],
-          drain: f.drain,
-          maxMessages: f['max-messages'],
-          mapping: f.mapping,
-          transform: f.transform,
-          edgeKey: f['edge-key']
-            ?.split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-          deadLetterCollection: f['dead-letter-collection'],
-          requestTimeout: f['request-timeout'],
-          maxExtension: f['max-extension'],
-          metricsPort: f['metrics-port'],
-          healthPort: f['health-port'],
-        },
+        settings,
         {
           onStart: ({ mapper, endpoints, windowMs }) => {
             const { metricsPort, healthPort } = endpoints

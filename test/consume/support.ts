@@ -227,10 +227,14 @@ export function useCli(emu: {
       return { topic, sub }
     },
     consumer(sub: string, extra: string[], env: Record<string, string>): CliRun {
-      const run = runCli(
-        ['consume', '--subscription', sub, '--window', '500ms', '--grace', '0s', '--json', ...extra],
-        { ...emu.env(), ...env },
-      )
+      const defaults = [
+        ...(extra.includes('--window') ? [] : ['--window', '500ms']),
+        ...(extra.includes('--grace') ? [] : ['--grace', '0s']),
+      ]
+      const run = runCli(['consume', '--subscription', sub, ...defaults, '--json', ...extra], {
+        ...emu.env(),
+        ...env,
+      })
       runs.push(run)
       return run
     },
