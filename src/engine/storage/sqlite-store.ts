@@ -321,8 +321,18 @@ export class SqliteStore implements Store {
     }
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.writeTxn(fn)
+  /**
+   * `sync`: the commit is fsynced before this returns (ArangoDB's waitForSync), so it survives an
+   * operating-system crash too; otherwise it survives the process dying (WAL, synchronous=NORMAL).
+   */
+  transaction<T>(fn: () => T, opts: { sync?: boolean } = {}): T {
+    if (!opts.sync || this.depth > 0) return this.writeTxn(fn)
+    this.db.pragma('synchronous = FULL')
+    try {
+      return this.writeTxn(fn)
+    } finally {
+      this.db.pragma('synchronous = NORMAL')
+    }
   }
 
   /** Drop cached metadata when another process changed the schema since we last looked. */

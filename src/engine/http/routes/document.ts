@@ -88,19 +88,27 @@ function insert(ctx: RequestContext, collName: string): RouteResponse {
   const status = base.waitForSync ? 201 : 202
   const silent = ctx.bool('silent')
   if (Array.isArray(body)) {
-    const items = ctx.store.transaction(() =>
-      body.map((doc) => {
-        try {
-          return resultBody(ctx, ctx.store.insert(ctx.db, c.name, doc as Record<string, unknown>, opts), true)
-        } catch (e) {
-          return itemError(e)
-        }
-      }),
+    const items = ctx.store.transaction(
+      () =>
+        body.map((doc) => {
+          try {
+            return resultBody(
+              ctx,
+              ctx.store.insert(ctx.db, c.name, doc as Record<string, unknown>, opts),
+              true,
+            )
+          } catch (e) {
+            return itemError(e)
+          }
+        }),
+      { sync: base.waitForSync },
     )
     return arrayResponse(status, items, silent)
   }
   if (!isObject(body)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
-  const r = ctx.store.insert(ctx.db, c.name, body, opts)
+  const r = ctx.store.transaction(() => ctx.store.insert(ctx.db, c.name, body, opts), {
+    sync: base.waitForSync,
+  })
   return {
     status,
     body: silent ? {} : resultBody(ctx, r, true),
@@ -139,20 +147,22 @@ function modify(ctx: RequestContext, kind: 'update' | 'replace'): RouteResponse 
   const key = ctx.params.k
   if (key === undefined) {
     if (!Array.isArray(body)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
-    const items = ctx.store.transaction(() =>
-      body.map((doc) => {
-        try {
-          if (!isObject(doc)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
-          const k = keyOf(c, doc)
-          const r =
-            kind === 'update'
-              ? ctx.store.update(ctx.db, c.name, k, doc, base)
-              : ctx.store.replace(ctx.db, c.name, k, doc, base)
-          return resultBody(ctx, r, true)
-        } catch (e) {
-          return itemError(e)
-        }
-      }),
+    const items = ctx.store.transaction(
+      () =>
+        body.map((doc) => {
+          try {
+            if (!isObject(doc)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
+            const k = keyOf(c, doc)
+            const r =
+              kind === 'update'
+                ? ctx.store.update(ctx.db, c.name, k, doc, base)
+                : ctx.store.replace(ctx.db, c.name, k, doc, base)
+            return resultBody(ctx, r, true)
+          } catch (e) {
+            return itemError(e)
+          }
+        }),
+      { sync: base.waitForSync },
     )
     return arrayResponse(status, items, silent)
   }
@@ -160,10 +170,13 @@ function modify(ctx: RequestContext, kind: 'update' | 'replace'): RouteResponse 
   const opts: WriteOptions = { ...base, ifMatch: unquote(ctx.headers['if-match']) }
   let r: WriteResult
   try {
-    r =
-      kind === 'update'
-        ? ctx.store.update(ctx.db, c.name, key, body, opts)
-        : ctx.store.replace(ctx.db, c.name, key, body, opts)
+    r = ctx.store.transaction(
+      () =>
+        kind === 'update'
+          ? ctx.store.update(ctx.db, c.name, key, body, opts)
+          : ctx.store.replace(ctx.db, c.name, key, body, opts),
+      { sync: base.waitForSync },
+    )
   } catch (e) {
     singleError(e)
   }
@@ -183,23 +196,30 @@ function remove(ctx: RequestContext): RouteResponse {
   if (key === undefined) {
     const body = ctx.json()
     if (!Array.isArray(body)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
-    const items = ctx.store.transaction(() =>
-      body.map((item) => {
-        try {
-          const k = keyOf(c, item)
-          const rev = isObject(item) && typeof item._rev === 'string' ? item._rev : undefined
-          return resultBody(ctx, ctx.store.remove(ctx.db, c.name, k, { ...base, rev } as WriteOptions), false)
-        } catch (e) {
-          return itemError(e)
-        }
-      }),
+    const items = ctx.store.transaction(
+      () =>
+        body.map((item) => {
+          try {
+            const k = keyOf(c, item)
+            const rev = isObject(item) && typeof item._rev === 'string' ? item._rev : undefined
+            return resultBody(
+              ctx,
+              ctx.store.remove(ctx.db, c.name, k, { ...base, rev } as WriteOptions),
+              false,
+            )
+          } catch (e) {
+            return itemError(e)
+          }
+        }),
+      { sync: base.waitForSync },
     )
     // ArangoDB answers 202 when any element failed, even with waitForSync
     return arrayResponse(items.some((i) => i.error === true) ? 202 : status, items, silent)
   }
   let r: WriteResult
   try {
-    r = ctx.store.remove(ctx.db, c.name, key, { ...base, ifMatch: unquote(ctx.headers['if-match']) })
+    const opts = { ...base, ifMatch: unquote(ctx.headers['if-match']) }
+    r = ctx.store.transaction(() => ctx.store.remove(ctx.db, c.name, key, opts), { sync: base.waitForSync })
   } catch (e) {
     singleError(e)
   }

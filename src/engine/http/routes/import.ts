@@ -197,19 +197,22 @@ export function registerImportRoutes(router: Router): void {
     const type = ctx.q('type') ?? ''
     const text = ctx.text()
     const imp = new Importer(ctx, c)
-    ctx.store.transaction(() => {
-      if (ctx.bool('overwrite')) ctx.store.truncateCollection(ctx.db, c.name)
-      if (type === 'documents') importLines(imp, text)
-      else if (type === 'list' || type === 'array') importList(imp, ctx.json())
-      else if (type === 'auto') {
-        if (text.trimStart().startsWith('[')) {
-          const p = parseJson(text)
-          if (p.ok) importList(imp, p.value)
-          else importLines(imp, text)
-        } else importLines(imp, text)
-      } else if (type === '' || type === 'csv' || type === 'tabular') importTabular(imp, text)
-      else throw arangoError('HTTP_BAD_PARAMETER', `invalid value for 'type'`)
-    })
+    ctx.store.transaction(
+      () => {
+        if (ctx.bool('overwrite')) ctx.store.truncateCollection(ctx.db, c.name)
+        if (type === 'documents') importLines(imp, text)
+        else if (type === 'list' || type === 'array') importList(imp, ctx.json())
+        else if (type === 'auto') {
+          if (text.trimStart().startsWith('[')) {
+            const p = parseJson(text)
+            if (p.ok) importList(imp, p.value)
+            else importLines(imp, text)
+          } else importLines(imp, text)
+        } else if (type === '' || type === 'csv' || type === 'tabular') importTabular(imp, text)
+        else throw arangoError('HTTP_BAD_PARAMETER', `invalid value for 'type'`)
+      },
+      { sync: ctx.bool('waitForSync') || c.waitForSync },
+    )
     const { details, ...counts } = imp.counts
     const body: Record<string, unknown> = { error: false, ...counts }
     if (ctx.bool('details')) body.details = details
