@@ -26,15 +26,19 @@ const emu = usePubSubEmulator()
 describe('database outage', () => {
   const cli = useCli(emu)
 
-  it('retries through a database that stops answering, holds its leases, and ends with the exact graph', async () => {
+  async function server(): Promise<{ url: string; run: ReturnType<typeof cli.spawn> }> {
     const dataDir = cli.tmpDir('gp-consume-outage-')
     const port = await freePort()
-    const server = cli.spawn(['server', '--port', String(port), '--data-dir', dataDir])
-    while (!/listening on/.test(server.stdout() + server.stderr())) {
-      if (server.child.exitCode !== null) throw new Error(`server exited:\n${server.stderr()}`)
+    const run = cli.spawn(['server', '--port', String(port), '--data-dir', dataDir])
+    while (!/listening on/.test(run.stdout() + run.stderr())) {
+      if (run.child.exitCode !== null) throw new Error(`server exited:\n${run.stderr()}`)
       await sleep(50)
     }
-    const url = `http://127.0.0.1:${port}`
+    return { url: `http://127.0.0.1:${port}`, run }
+  }
+
+  it('retries through a database that stops answering, holds its leases, and ends with the exact graph', async () => {
+    const { url, run: srv } = await server()
     const { messages, expected } = seedMessages(2000, 31)
     const { topic, sub } = await cli.topicAndSub()
     const healthPort = await freePort()
@@ -47,7 +51,7 @@ describe('database outage', () => {
     await publishAll(topic, messages.slice(0, 1000))
     while (!/"type":"window"/.test(run.stdout())) await sleep(50)
 
-    server.child.kill('SIGSTOP')
+    srv.child.kill('SIGSTOP')
     try {
       await publishAll(topic, messages.slice(1000))
       const until = Date.now() + OUTAGE_MS
@@ -58,7 +62,7 @@ describe('database outage', () => {
       expect(await ready.text()).toMatch(/^retrying/)
       expect(run.child.exitCode).toBeNull() // still alive, still holding its messages
     } finally {
-      server.child.kill('SIGCONT')
+      srv.child.kill('SIGCONT')
     }
     expect(await run.exit, run.stderr().slice(-2000)).toBe(0)
     expect(summaryOf(run)!.acked).toBeGreaterThanOrEqual(2000)
@@ -67,8 +71,38 @@ describe('database outage', () => {
       await expectExactGraph(db, expected)
     } finally {
       db.close()
-      server.child.kill('SIGTERM')
-      await server.exit
+      srv.child.kill('SIGTERM')
+      await srv.exit
     }
+  }, 120_000)
+
+  it('a second signal exits at once without acking what was not written', async () => {
+    const { url, run: srv } = await server()
+    const { topic, sub } = await cli.topicAndSub()
+    const env = { ARANGO_URL: url, ARANGO_DATABASE: '_system' }
+    const run = cli.consumer(sub, ['--request-timeout', '1s'], env)
+    await started(run)
+    srv.child.kill('SIGSTOP')
+    try {
+      await publishAll(topic, seedMessages(1, 3).messages)
+      while (!/"type":"retry"/.test(run.stdout())) await sleep(50)
+      run.child.kill('SIGINT')
+      await sleep(500)
+      expect(run.child.exitCode).toBeNull() // still trying to write before it acks
+      run.child.kill('SIGINT')
+      expect(await run.exit).toBe(130)
+      expect(summaryOf(run)).toBeUndefined()
+    } finally {
+      srv.child.kill('SIGCONT')
+    }
+    // not acked: the message comes back to the next consumer
+    const next = cli.consumer(sub, [], env)
+    const until = Date.now() + 30_000
+    while (!/"type":"window"/.test(next.stdout()) && Date.now() < until) await sleep(100)
+    next.child.kill('SIGTERM')
+    expect(await next.exit, next.stderr()).toBe(0)
+    expect(summaryOf(next)?.acked).toBe(1)
+    srv.child.kill('SIGTERM')
+    await srv.exit
   }, 120_000)
 })
