@@ -6,7 +6,7 @@ import { importFlags, optionsFromFlags } from '../import/flags.js'
 import { planImport, runImport } from '../import/importer.js'
 import { fileSummary, progressLine, rejectedLines, totalSummary } from '../import/render.js'
 import type { ImportResult } from '../import/types.js'
-import { startProgress } from '../ui/progress.js'
+import { startProgress, type Progress } from '../ui/progress.js'
 
 export default class Import extends BaseCommand<typeof Import> {
   static override summary = 'Bulk-load CSV/TSV/JSON/JSONL files into document and edge collections'
@@ -29,22 +29,31 @@ export default class Import extends BaseCommand<typeof Import> {
     const opts = optionsFromFlags(f)
     await planImport(files, opts) // usage errors before connecting
     const { db } = await this.connect({ verify: opts.createDatabase ? 'server' : 'database' })
-    let progress = startProgress('importing', { silent: this.silent })
+    // ora loops forever clearing lines on a terminal that reports 0 columns (e.g. `script` without a size)
+    const silent = this.silent || !(Number(process.stderr.columns) > 0)
+    let progress: Progress | undefined
+    let text = 'importing'
+    const start = (): void => void (progress = startProgress(text, { silent }))
     // a line printed under a live spinner would be overdrawn: stop it, print, start it again
     const say = (line: string, restart: boolean): void => {
-      progress.stop()
+      const was = progress?.active
+      progress?.stop()
       this.info(line)
-      if (restart) progress = startProgress('importing', { silent: this.silent })
+      if (restart && was) start()
     }
     let result: ImportResult
     try {
       result = await runImport(db, files, opts, {
-        onProgress: (p) => progress.update(progressLine(p)),
+        onFileStart: (file) => {
+          text = `importing ${file}`
+          start()
+        },
+        onProgress: (p) => progress?.update((text = progressLine(p))),
         onNote: (m) => say(m, true),
-        onFileDone: (r) => say(fileSummary(r, Boolean(opts.dryRun)), true),
+        onFileDone: (r) => say(fileSummary(r, Boolean(opts.dryRun)), false),
       })
     } finally {
-      progress.stop()
+      progress?.stop()
     }
     for (const line of rejectedLines(result, opts.errorsFile)) this.info(line)
     this.info(totalSummary(result))
