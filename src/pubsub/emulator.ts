@@ -74,6 +74,16 @@ function installExitHook(): void {
   process.on('exit', () => {
     for (const pgid of groups) killGroup(pgid, 'SIGKILL')
   })
+  // A signal ends the process without 'exit': stop the emulators, then die of the same signal.
+  // Only where nobody else handles the signal, so no one's own handling is replaced.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    if (process.listenerCount(sig) > 0) continue
+    process.once(sig, () => {
+      for (const pgid of groups) killGroup(pgid, 'SIGKILL')
+      groups.clear()
+      process.kill(process.pid, sig)
+    })
+  }
 }
 
 function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
