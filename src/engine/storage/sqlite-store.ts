@@ -225,6 +225,10 @@ export class SqliteStore implements Store {
     // written before COMMIT returns); only an OS crash can lose the last commits.
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = OFF')
+    // 64 MiB page cache (SQLite's default is 2 MiB): index lookups (traversals, _key/_id, persistent
+    // indexes) on collections larger than the cache otherwise re-read pages from the OS on every
+    // lookup; measured 3-4x faster edge-index traversals on 300k edges (AQL helper, bench/aql.mjs)
+    this.db.pragma('cache_size = -65536')
     this.txStmts = {
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),
