@@ -775,7 +775,12 @@ class Compiler {
     if (collection !== null) {
       this.requireColl(collection)
       const coll = collection
-      const access = this.planIndex(coll, op.var, sc, ops, i)
+      // OPTIONS {disableIndex: true} forces the full scan (ArangoDB 3.9+)
+      const forOptions = op.options ? this.constant(op.options, sc) : null
+      const access =
+        isObject(forOptions) && forOptions.disableIndex === true
+          ? null
+          : this.planIndex(coll, op.var, sc, ops, i)
       if (access) {
         this.node('IndexNode', {
           collection: coll,

@@ -16,7 +16,7 @@ export interface EdgeSource {
 export interface GraphAccess {
   store: Store
   db: string
-  stats: { scannedIndex: number; filtered: number }
+  stats: { scannedIndex: number; scannedFull: number; filtered: number }
 }
 
 export interface PathValue {
@@ -74,7 +74,45 @@ export class VertexCache {
     this.cache.set(id, doc)
     return doc
   }
+
+  private counts = new Map<string, number>()
+
+  /**
+   * Cost-based bulk load: when one expansion needs many vertices of a collection that is not much
+   * bigger than that (a hub's neighbours), one sequential scan of the collection is cheaper than a
+   * primary-index lookup per vertex.
+   */
+  prefetch(steps: Step[]): void {
+    if (steps.length < PREFETCH_MIN) return
+    const missing = new Map<string, number>()
+    const seen = new Set<string>()
+    for (const st of steps) {
+      if (seen.has(st.to) || this.cache.has(st.to)) continue
+      seen.add(st.to)
+      const coll = st.to.slice(0, st.to.indexOf('/'))
+      missing.set(coll, (missing.get(coll) ?? 0) + 1)
+    }
+    for (const [coll, n] of missing) {
+      if (n < PREFETCH_MIN || coll === '') continue
+      if (!this.g.store.getCollection(this.g.db, coll)) continue
+      let size = this.counts.get(coll)
+      if (size === undefined) {
+        size = this.g.store.count(this.g.db, coll)
+        this.counts.set(coll, size)
+      }
+      if (size > n * PREFETCH_FACTOR || this.cache.size + size > 50_000) continue
+      const wanted = new Set([...seen].filter((id) => id.startsWith(coll + '/')))
+      for (const d of this.g.store.scan(this.g.db, coll)) {
+        if (wanted.delete(d._id)) this.cache.set(d._id, d)
+      }
+      for (const id of wanted) this.cache.set(id, null)
+      this.g.stats.scannedFull += size
+    }
+  }
 }
+
+const PREFETCH_MIN = 64
+const PREFETCH_FACTOR = 4
 
 export interface TraversalSpec {
   sources: EdgeSource[]
@@ -157,7 +195,9 @@ export function* traverse(g: GraphAccess, spec: TraversalSpec, startId: string):
       const pruned = spec.prune ? spec.prune(s.v, e, p) : false
       if (s.depth >= spec.min) yield { v: s.v, e, p }
       if (pruned || s.depth >= spec.max) return
-      for (const step of neighbours(g, spec.sources, s.vid, true)) {
+      const steps = neighbours(g, spec.sources, s.vid, true)
+      cache.prefetch(steps)
+      for (const step of steps) {
         if (!admit(s, step)) continue
         const v = cache.get(step.to)
         if (spec.uniqueVertices === 'global') visited.add(step.to)
@@ -195,7 +235,9 @@ export function* traverse(g: GraphAccess, spec: TraversalSpec, startId: string):
     const pruned = spec.prune ? spec.prune(s.v, e, p) : false
     if (s.depth >= spec.min) yield { v: s.v, e, p }
     if (pruned || s.depth >= spec.max) continue
-    for (const step of neighbours(g, spec.sources, s.vid, true)) {
+    const steps = neighbours(g, spec.sources, s.vid, true)
+    cache.prefetch(steps)
+    for (const step of steps) {
       if (!admit(s, step)) continue
       if (spec.uniqueVertices === 'global') visited.add(step.to)
       const v = cache.get(step.to)

@@ -190,6 +190,11 @@ describe('AQL data modification and index use', () => {
     expect((await err('INSERT {} INTO m FOR x IN m RETURN x')).errorNum).toBe(1579)
     expect((await err('FOR i IN 1..2 INSERT {} INTO m INSERT {} INTO m')).errorNum).toBe(1579)
   })
+  it('scans the whole collection with OPTIONS {disableIndex: true}', async () => {
+    const r = await t.run('FOR x IN m OPTIONS {disableIndex: true} FILTER x._key == "k1" RETURN x.n')
+    expect(r.result).toEqual([1])
+    expect(r.stats).toMatchObject({ scannedIndex: 0, scannedFull: 2 })
+  })
   it('answers _key equality through the primary index without a full scan', async () => {
     const r = await t.run('FOR x IN m FILTER x._key == "k1" RETURN x.n')
     expect(r.result).toEqual([1])
@@ -240,6 +245,21 @@ describe('AQL traversals', () => {
       ['c', false],
       ['d', false],
     ])
+  })
+  it('gives the same vertices when a hub expansion loads its neighbours by one scan', async () => {
+    t.store.createCollection('_system', 'hv')
+    t.store.createCollection('_system', 'he', { type: 3 })
+    await t.q('FOR i IN 0..150 INSERT {_key: CONCAT("h", i), n: i} INTO hv')
+    // 120 edges from the hub h0, two of them to a vertex that does not exist
+    await t.q('FOR i IN 1..118 INSERT {_from: "hv/h0", _to: CONCAT("hv/h", i)} INTO he')
+    await t.q('FOR i IN 1..2 INSERT {_from: "hv/h0", _to: "hv/missing"} INTO he')
+    const r = await t.run("FOR v IN 1 OUTBOUND 'hv/h0' he RETURN v.n")
+    expect((r.result as (number | null)[]).sort((a, b) => (a ?? -1) - (b ?? -1))).toEqual([
+      null,
+      null,
+      ...Array.from({ length: 118 }, (_, i) => i + 1),
+    ])
+    expect(r.stats.scannedFull).toBe(151)
   })
   it('yields nothing for a start vertex that does not exist', async () => {
     expect(await t.q("FOR x IN 1 OUTBOUND 'v/zzz' e RETURN x")).toEqual([])
