@@ -102,6 +102,9 @@ export async function ensureTopic(
     await topic.getMetadata()
     return topic
   } catch (err) {
+    // A publisher-only role (roles/pubsub.publisher) may publish but not read topic metadata:
+    // go on, and let publishing say whether the topic exists.
+    if (grpcCode(err) === GRPC.PERMISSION_DENIED) return topic
     if (grpcCode(err) !== GRPC.NOT_FOUND) throw pubsubError(err, `looking up topic ${path}`)
   }
   if (options.create === false) {
