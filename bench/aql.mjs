@@ -78,7 +78,9 @@ function generate() {
     })
     if ((done / BATCH) % 10 === 0) log(`  generated ${done + BATCH} flights`)
   }
-  log(`generated ${AIRPORTS} airports and ${EDGES} flights in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  log(
+    `generated ${AIRPORTS} airports and ${EDGES} flights in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  )
 }
 
 function run(query) {
@@ -113,7 +115,9 @@ try {
   const scan = time(scanQuery, 3)
   const same = JSON.stringify([...trav.rows].sort()) === JSON.stringify([...scan.rows].sort())
   if (!same) throw new Error('the traversal and the full-scan FILTER disagree')
-  log(`traversal: ${trav.ms.toFixed(2)} ms (${trav.rows.length} names, scannedIndex ${trav.stats.scannedIndex})`)
+  log(
+    `traversal: ${trav.ms.toFixed(2)} ms (${trav.rows.length} names, scannedIndex ${trav.stats.scannedIndex})`,
+  )
   log(`full scan: ${scan.ms.toFixed(0)} ms (scannedFull ${scan.stats.scannedFull})`)
   const ratio = scan.ms / trav.ms
   figure({
@@ -128,7 +132,9 @@ try {
     "FOR v, e IN 1..3 OUTBOUND 'airports/A0001' flights PRUNE e != null AND e.Month != 1 FILTER e.Month == 1 COLLECT WITH COUNT INTO n RETURN n",
     1,
   )
-  log(`3-step traversal: ${three.ms.toFixed(0)} ms, ${three.rows[0]} paths, scannedIndex ${three.stats.scannedIndex}`)
+  log(
+    `3-step traversal: ${three.ms.toFixed(0)} ms, ${three.rows[0]} paths, scannedIndex ${three.stats.scannedIndex}`,
+  )
   figure({
     figure: `aql: 3-step traversal (January flights, PRUNE) from one airport over ${EDGES} flights`,
     value: Number(three.ms.toFixed(1)),
