@@ -237,6 +237,37 @@ describe('AQL traversals', () => {
     )) as string[]
     expect(r.sort()).toEqual(['b', 'c', 'd'])
   })
+  it('orders a weighted traversal by path weight and reports the weights', async () => {
+    t.store.createCollection('_system', 'wv')
+    t.store.createCollection('_system', 'we', { type: 3 })
+    await t.q('FOR k IN ["a","b","c","d"] INSERT {_key: k} INTO wv')
+    await t.q(
+      'FOR x IN [["a","b",5],["a","c",1],["c","d",1],["b","d",1]] INSERT {_from: CONCAT("wv/", x[0]), _to: CONCAT("wv/", x[1]), w: x[2]} INTO we',
+    )
+    const r = await t.q(
+      "FOR v, e, p IN 1..2 OUTBOUND 'wv/a' we OPTIONS {order: 'weighted', weightAttribute: 'w'} RETURN [v._key, p.weights]",
+    )
+    expect(r).toEqual([
+      ['c', [0, 1]],
+      ['d', [0, 1, 2]],
+      ['b', [0, 5]],
+      ['d', [0, 5, 6]],
+    ])
+  })
+  it('binds the PRUNE variable and restricts vertexCollections and edgeCollections', async () => {
+    const r = (await t.q(
+      "FOR x IN 1..3 OUTBOUND 'v/a' e PRUNE stop = x._key == 'c' RETURN [x._key, stop]",
+    )) as [string, boolean][]
+    expect(r.sort()).toEqual([
+      ['b', false],
+      ['c', true],
+      ['c', true],
+    ])
+    expect(await t.q("FOR x IN 1..3 OUTBOUND 'v/a' e OPTIONS {vertexCollections: 'nope'} RETURN x")).toEqual(
+      [],
+    )
+    expect(await t.q("FOR x IN 1 OUTBOUND 'v/a' e OPTIONS {edgeCollections: ['other']} RETURN x")).toEqual([])
+  })
   it('finds the shortest path with a null first edge', async () => {
     expect(
       await t.q("FOR x, y IN OUTBOUND SHORTEST_PATH 'v/a' TO 'v/d' e RETURN [x._key, y == null]"),
