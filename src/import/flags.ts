@@ -37,7 +37,7 @@ export const importFlags = {
   convert: Flags.boolean({
     default: true,
     allowNo: true,
-    description: 'type unquoted numbers, true/false and null (CSV/TSV)',
+    description: 'type unquoted numbers and true/false (CSV/TSV); --no-convert keeps strings',
   }),
   datatype: many('force a type: ATTR=string|number|boolean|null (CSV/TSV; repeatable)'),
   separator: Flags.string({ description: 'field separator (default , for CSV, tab for TSV; \\t is a tab)' }),

@@ -19,26 +19,23 @@ export function progressLine(p: ProgressInfo): string {
   return text
 }
 
-function counts(r: {
-  created: number
-  updated: number
-  ignored: number
-  empty: number
-  errors: number
-}): string {
-  return `${n(r.created)} created, ${n(r.updated)} updated, ${n(r.ignored)} ignored, ${n(r.empty)} empty, ${n(r.errors)} errors`
+function counts(
+  r: { created: number; updated: number; ignored: number; empty: number; errors: number },
+  dryRun = false,
+): string {
+  return `${n(r.created)} ${dryRun ? 'would be created' : 'created'}, ${n(r.updated)} updated, ${n(r.ignored)} ignored, ${n(r.empty)} empty, ${n(r.errors)} errors`
 }
 
 export function fileSummary(r: FileResult, dryRun: boolean): string {
   const what = `${r.file} -> ${r.collection} (${r.collectionType}${r.collectionCreated ? `, ${dryRun ? 'would be ' : ''}created` : ''})`
   const stopped = r.stopped ? ' [stopped: --max-errors reached]' : ''
-  return `${what}: ${n(r.rows)} rows: ${counts(r)} in ${seconds(r.elapsedMs)} (${n(r.rowsPerSecond)} rows/s)${stopped}`
+  return `${what}: ${n(r.rows)} rows: ${counts(r, dryRun)} in ${seconds(r.elapsedMs)} (${n(r.rowsPerSecond)} rows/s)${stopped}`
 }
 
 export function totalSummary(res: ImportResult): string {
   const t = res.total
   const prefix = res.dryRun ? 'dry run, nothing written: ' : ''
-  return `${prefix}total: ${n(t.rows)} rows in ${res.files.length} file(s): ${counts(t)} in ${seconds(t.elapsedMs)} (${n(t.rowsPerSecond)} rows/s)`
+  return `${prefix}total: ${n(t.rows)} rows in ${res.files.length} file(s): ${counts(t, res.dryRun)} in ${seconds(t.elapsedMs)} (${n(t.rowsPerSecond)} rows/s)`
 }
 
 export function rejectedLines(res: ImportResult, errorsFile?: string): string[] {

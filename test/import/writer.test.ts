@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
-import { progressLine, rejectedLines } from '../../src/import/render.js'
-import type { ImportResult } from '../../src/import/types.js'
+import { fileSummary, progressLine, rejectedLines } from '../../src/import/render.js'
+import type { FileResult, ImportResult } from '../../src/import/types.js'
 import { mapDetails } from '../../src/import/writer.js'
 
 describe('mapping ArangoDB import details back to input lines', () => {
@@ -51,5 +51,26 @@ describe('import rendering', () => {
       'rejected rows (first 1 of 25; all in errs.jsonl):',
       '  a.csv:3: too many values: 4 for 3 columns',
     ])
+  })
+
+  it('says what a dry run would create, and what a real run created', () => {
+    const r = {
+      file: 'a.csv',
+      collection: 'a',
+      collectionType: 'edge',
+      collectionCreated: true,
+      rows: 3,
+      created: 2,
+      updated: 0,
+      ignored: 0,
+      empty: 0,
+      errors: 1,
+      elapsedMs: 1500,
+      rowsPerSecond: 2,
+    } as FileResult
+    expect(fileSummary(r, true)).toBe(
+      'a.csv -> a (edge, would be created): 3 rows: 2 would be created, 0 updated, 0 ignored, 0 empty, 1 errors in 1.5 s (2 rows/s)',
+    )
+    expect(fileSummary(r, false)).toMatch(/^a\.csv -> a \(edge, created\): 3 rows: 2 created, /)
   })
 })
