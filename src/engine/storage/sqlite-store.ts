@@ -151,6 +151,13 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
 }
 
+/** `__proto__` is an ordinary attribute name in ArangoDB; assignment would set the prototype. */
+function setAttr(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__')
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
+  else o[k] = v
+}
+
 /** ArangoDB's update merge: objects deep-merged when `mergeObjects`, arrays replaced, nulls dropped unless `keepNull`. */
 function mergePatch(
   target: Record<string, unknown>,
@@ -165,13 +172,13 @@ function mergePatch(
     } else if (mergeObjects && isPlainObject(v) && isPlainObject(target[k])) {
       const merged = { ...(target[k] as Record<string, unknown>) }
       mergePatch(merged, v, keepNull, mergeObjects)
-      target[k] = merged
+      setAttr(target, k, merged)
     } else if (isPlainObject(v) && !keepNull) {
       const cleaned: Record<string, unknown> = {}
       mergePatch(cleaned, v, keepNull, mergeObjects)
-      target[k] = cleaned
+      setAttr(target, k, cleaned)
     } else {
-      target[k] = v
+      setAttr(target, k, v)
     }
   }
 }
@@ -838,7 +845,7 @@ export class SqliteStore implements Store {
       out._to = row[3]
     }
     out._rev = row[1]
-    for (const k in body) if (!SYSTEM_ATTRS.has(k)) out[k] = body[k]
+    for (const k in body) if (!SYSTEM_ATTRS.has(k)) setAttr(out, k, body[k])
     return out as Doc
   }
 
@@ -857,7 +864,7 @@ export class SqliteStore implements Store {
       out._to = to
     }
     out._rev = rev
-    for (const k in body) if (!SYSTEM_ATTRS.has(k)) out[k] = body[k]
+    for (const k in body) if (!SYSTEM_ATTRS.has(k)) setAttr(out, k, body[k])
     return out as Doc
   }
 
@@ -944,7 +951,7 @@ export class SqliteStore implements Store {
     }
     const merged: Record<string, unknown> = { ...old }
     const body: Record<string, unknown> = {}
-    for (const k in patch) if (!SYSTEM_ATTRS.has(k)) body[k] = patch[k]
+    for (const k in patch) if (!SYSTEM_ATTRS.has(k)) setAttr(body, k, patch[k])
     mergePatch(merged, body, opts.keepNull !== false, opts.mergeObjects !== false)
     if (c.isEdge) {
       if (patch._from !== undefined) merged._from = patch._from

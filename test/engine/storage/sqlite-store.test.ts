@@ -244,3 +244,23 @@ describe('RevisionClock.witness', () => {
     expect(key(next) > key(fromB)).toBe(true)
   })
 })
+
+describe('attribute names', () => {
+  it('keeps __proto__ as an ordinary attribute (insert, update, read)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-proto-'))
+    const store = new SqliteStore(dir)
+    try {
+      store.createCollection('_system', 'c')
+      const doc = JSON.parse('{"_key":"p","__proto__":{"x":1},"a":1}') as Record<string, unknown>
+      store.insert('_system', 'c', doc)
+      const got = store.get('_system', 'c', 'p')!
+      expect(Object.prototype.hasOwnProperty.call(got, '__proto__')).toBe(true)
+      expect(JSON.stringify(got)).toContain('"__proto__":{"x":1}')
+      store.update('_system', 'c', 'p', JSON.parse('{"__proto__":{"y":2}}') as Record<string, unknown>)
+      expect(JSON.stringify(store.get('_system', 'c', 'p'))).toContain('"__proto__":{"x":1,"y":2}')
+    } finally {
+      store.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
