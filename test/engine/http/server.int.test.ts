@@ -81,6 +81,26 @@ describe.skipIf(!!process.env.TEST_ARANGODB_URL)('starting the engine', () => {
     }
   })
 
+  const compiled = path.resolve('dist/engine/index.js')
+  it.skipIf(!fs.existsSync(path.resolve('dist/engine/worker.js')))(
+    'startEmbeddedEngine runs the compiled engine in a worker thread (npm run build)',
+    () => {
+      const script = `
+        const { startEmbeddedEngine } = await import(${JSON.stringify(compiled)})
+        const e = await startEmbeddedEngine({ dataDir: ${JSON.stringify(path.join(dir, 'worker'))} })
+        const r = await fetch(e.url + '/_api/document/_graphs', { method: 'POST', body: '{"_key":"g"}' })
+        const inThread = 'store' in e
+        await e.close()
+        console.log(JSON.stringify({ status: r.status, inThread }))`
+      const file = path.join(dir, 'worker-check.mjs')
+      fs.writeFileSync(file, script)
+      const env = { ...process.env }
+      delete env.NODE_OPTIONS // vitest's loader options must not reach this plain node process
+      const out = execFileSync(process.execPath, [file], { encoding: 'utf8', env })
+      expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ status: 202, inThread: false })
+    },
+  )
+
   it('startEmbeddedEngine serves the data dir and closes cleanly', async () => {
     const engine = await startEmbeddedEngine({ dataDir: path.join(dir, 'emb') })
     const res = await fetch(`${engine.url}/_api/database/current`)
