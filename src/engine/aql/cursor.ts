@@ -162,10 +162,11 @@ export class CursorManager {
   }
 
   /** Next batch: POST /_api/cursor/{id}[/{batchId}] and the deprecated PUT /_api/cursor/{id}. */
-  next(id: string, batchId?: string): Record<string, unknown> {
+  next(db: string, id: string, batchId?: string): Record<string, unknown> {
     this.sweep()
     const c = this.cursors.get(id)
-    if (!c) throw arangoError('CURSOR_NOT_FOUND')
+    // cursors belong to the database they were created in
+    if (!c || c.db !== db) throw arangoError('CURSOR_NOT_FOUND')
     c.expires = Date.now() + c.ttlMs
     if (batchId !== undefined) {
       const n = Number(batchId)
@@ -183,9 +184,9 @@ export class CursorManager {
   }
 
   /** DELETE /_api/cursor/{id}: 202. */
-  remove(id: string): Record<string, unknown> {
+  remove(db: string, id: string): Record<string, unknown> {
     this.sweep()
-    if (!this.cursors.delete(id)) throw arangoError('CURSOR_NOT_FOUND')
+    if (this.cursors.get(id)?.db !== db || !this.cursors.delete(id)) throw arangoError('CURSOR_NOT_FOUND')
     return { id, error: false, code: 202 }
   }
 

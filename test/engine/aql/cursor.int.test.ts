@@ -92,6 +92,18 @@ describe('POST /_api/cursor and its batches', () => {
     expect(again.body.nextBatchId).toBe('3')
   })
 
+  it('keeps a cursor to the database it was created in', async () => {
+    const r = await api(t, 'POST', '/_api/cursor', { query: 'FOR i IN 1..5 RETURN i', batchSize: 2 })
+    const other = await fetch(`${t.url}/_db/_system/_api/cursor/${r.body.id as string}`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Basic ' + Buffer.from(`${t.username}:${t.password ?? ''}`).toString('base64'),
+      },
+    })
+    expect(other.status).toBe(404)
+    expect((await api(t, 'POST', `/_api/cursor/${r.body.id as string}`)).status).toBe(200)
+  })
+
   it('deletes a cursor with 202 and {id}', async () => {
     const r = await api(t, 'POST', '/_api/cursor', { query: 'FOR i IN 1..5 RETURN i', batchSize: 2 })
     const del = await api(t, 'DELETE', `/_api/cursor/${r.body.id as string}`)

@@ -32,15 +32,15 @@ export function registerAqlRoutes(router: Router): void {
   })
   router.add(['POST', 'PUT'], '/_api/cursor/:id', (ctx) => ({
     status: 200,
-    body: cursors(ctx.store).next(ctx.params.id!),
+    body: cursors(ctx.store).next(ctx.db, ctx.params.id!),
   }))
   router.add('POST', '/_api/cursor/:id/:batchId', (ctx) => ({
     status: 200,
-    body: cursors(ctx.store).next(ctx.params.id!, ctx.params.batchId),
+    body: cursors(ctx.store).next(ctx.db, ctx.params.id!, ctx.params.batchId),
   }))
   router.add('DELETE', '/_api/cursor/:id', (ctx) => ({
     status: 202,
-    body: cursors(ctx.store).remove(ctx.params.id!),
+    body: cursors(ctx.store).remove(ctx.db, ctx.params.id!),
   }))
   router.add('POST', '/_api/explain', async (ctx) =>
     ok(200, await explainQuery(ctx.store, ctx.db, body(ctx))),
