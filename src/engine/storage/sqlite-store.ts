@@ -534,8 +534,7 @@ export class SqliteStore implements Store {
     } = {},
   ): CollectionInfo {
     const isSystem = opts.isSystem === true || (typeof name === 'string' && name.startsWith('_'))
-    if (!isValidCollectionName(name, isSystem))
-      throw arangoError('ARANGO_ILLEGAL_NAME', `illegal name: '${name}'`)
+    if (!isValidCollectionName(name, isSystem)) throw arangoError('ARANGO_ILLEGAL_NAME')
     const type = opts.type ?? 2
     if (type !== 2 && type !== 3) throw arangoError('ARANGO_COLLECTION_TYPE_INVALID')
     const ko = opts.keyOptions ?? {}
@@ -602,7 +601,7 @@ export class SqliteStore implements Store {
     return this.writeTxn(() => {
       const c = this.meta(db, name)
       if (!isValidCollectionName(newName, c.info.isSystem)) {
-        throw arangoError('ARANGO_ILLEGAL_NAME', `illegal name: '${String(newName)}'`)
+        throw arangoError('ARANGO_ILLEGAL_NAME')
       }
       if (this.colls.has(db + '\u0000' + newName)) throw arangoError('ARANGO_DUPLICATE_NAME')
       this.db.prepare('UPDATE collections SET name = ? WHERE id = ?').run(newName, Number(c.info.id))

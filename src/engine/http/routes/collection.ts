@@ -78,8 +78,7 @@ export function registerCollectionRoutes(router: Router): void {
     const name = body.name
     if (typeof name !== 'string' || name === '') throw arangoError('ARANGO_ILLEGAL_NAME', 'illegal name')
     // names starting with '_' are reserved for system collections
-    if (name.startsWith('_') && body.isSystem !== true)
-      throw arangoError('ARANGO_ILLEGAL_NAME', `illegal name: '${name}'`)
+    if (name.startsWith('_') && body.isSystem !== true) throw arangoError('ARANGO_ILLEGAL_NAME')
     let type: CollectionType = 2
     if (body.type !== undefined) {
       if (body.type === 3 || body.type === 'edge') type = 3
