@@ -7,10 +7,11 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 
-import type { PubSub, Topic } from '@google-cloud/pubsub'
+import { v1, type PubSub, type Topic } from '@google-cloud/pubsub'
 
 import { DEFAULTS } from '../config/defaults.js'
 import { ensureTopic, pubsubError } from '../pubsub/admin.js'
+import { DirectPublisher } from './direct.js'
 import { prepareMessage, type MessageOptions, type PreparedMessage } from './message.js'
 import { expandInputs, fingerprint, readPieces, sameFingerprint, type Fingerprint } from './sources.js'
 
@@ -200,6 +201,7 @@ export async function publishFiles(client: PubSub, options: PublishOptions): Pro
 
   // Stdin can be read once: spool it to a temporary file during validation for the second pass.
   let spool: { dir: string; file: string } | undefined
+  let gapic: v1.PublisherClient | undefined
   const validated: Array<Fingerprint | undefined> = []
   try {
     if (!options.skipInvalid) {
@@ -250,6 +252,20 @@ export async function publishFiles(client: PubSub, options: PublishOptions): Pro
     }
 
     phase = 'publishing'
+    // Unordered messages: our own batches with the Publisher's resolved limits (see direct.ts).
+    let direct: DirectPublisher | undefined
+    if (!ordering) {
+      // the same options the library gives its own generated clients (endpoint, credentials)
+      gapic = new v1.PublisherClient(
+        (await client.getClientConfig()) as ConstructorParameters<typeof v1.PublisherClient>[0],
+      )
+      const b = topic.publisher.settings.batching ?? {}
+      direct = new DirectPublisher(gapic, topic.name, {
+        maxMessages: b.maxMessages ?? 100,
+        maxBytes: b.maxBytes ?? 1024 * 1024,
+        maxMilliseconds: b.maxMilliseconds ?? 10,
+      })
+    }
     const gate = new Gate(
       options.maxOutstanding ?? DEFAULTS.publish.maxOutstanding,
       options.maxOutstandingBytes ?? DEFAULTS.publish.maxOutstandingBytes,
@@ -261,22 +277,25 @@ export async function publishFiles(client: PubSub, options: PublishOptions): Pro
       const seq = file.messages++
       totals.messages++
       gate.take(msg.size)
-      // The callback form: no promise per message, which shows at tens of thousands per second.
-      topic.publishMessage(
-        { data: msg.data, attributes: msg.attributes, orderingKey: msg.orderingKey },
-        (err, id) => {
-          if (err) {
-            reject(file, line, pubsubError(err, 'publish').message.replace(/^publish: /, ''), 'failed')
-          } else {
-            file.published++
-            totals.published++
-            totals.bytes += msg.data.length
-            if (options.collectIds) (file.ids ??= [])[seq] = id ?? ''
-            ids?.write(`${JSON.stringify({ file: file.file, line, id })}\n`)
-          }
-          gate.release(msg.size)
-        },
-      )
+      // Callbacks, not a promise per message: that shows at tens of thousands per second.
+      const done = (err: Error | null | undefined, id?: string | null): void => {
+        if (err) {
+          reject(file, line, pubsubError(err, 'publish').message.replace(/^publish: /, ''), 'failed')
+        } else {
+          file.published++
+          totals.published++
+          totals.bytes += msg.data.length
+          if (options.collectIds) (file.ids ??= [])[seq] = id ?? ''
+          ids?.write(`${JSON.stringify({ file: file.file, line, id })}\n`)
+        }
+        gate.release(msg.size)
+      }
+      if (direct) direct.publish({ data: msg.data, attributes: msg.attributes }, msg.size, done)
+      else
+        topic.publishMessage(
+          { data: msg.data, attributes: msg.attributes, orderingKey: msg.orderingKey },
+          done,
+        )
     }
 
     try {
@@ -314,10 +333,10 @@ export async function publishFiles(client: PubSub, options: PublishOptions): Pro
       }
     } finally {
       // Whatever happened, what is in flight is sent and accounted for. With ordering keys the
-      // batch timers send the rest: in @google-cloud/pubsub 5, OrderedQueue.publishDrain() (what
-      // flush() calls) sends a key's next batch while its previous one is still in flight, which
-      // reorders that key's messages (seen against the emulator, checked in message-queues.js).
-      if (!ordering) await topic.flush().catch(() => undefined)
+      // batch timers send the rest, never topic.flush(): in @google-cloud/pubsub 5,
+      // OrderedQueue.publishDrain() sends a key's next batch while its previous one is still in
+      // flight, which reorders that key's messages (seen against the emulator, in message-queues.js).
+      direct?.flush()
       await gate.drain()
       if (ids) await new Promise<void>((resolve) => ids.end(resolve))
     }
@@ -326,6 +345,7 @@ export async function publishFiles(client: PubSub, options: PublishOptions): Pro
     return result({ idsFile: options.idsFile })
   } finally {
     if (spool) fs.rmSync(spool.dir, { recursive: true, force: true })
+    await gapic?.close().catch(() => undefined)
   }
 }
 

@@ -129,6 +129,24 @@ describe('publishFiles against the Pub/Sub emulator', () => {
     }
   })
 
+  it('delivers every unordered message under small batch limits, each with its id', async () => {
+    const { topic, sub } = await topicWithSubscription()
+    const lines = Array.from({ length: 250 }, (_, i) =>
+      JSON.stringify({ i, pad: 'p'.repeat(i % 3 === 0 ? 600 : 10) }),
+    )
+    const file = writeTmp('batched.jsonl', lines.join('\n'))
+    const r = await publish({
+      inputs: [file],
+      topic,
+      batching: { maxMessages: 7, maxBytes: 500, maxMilliseconds: 1 },
+      collectIds: true,
+    })
+    expect(r).toMatchObject({ published: 250, failed: 0 })
+    const got = await receive(sub, 250)
+    expect(got.map((m) => m.data).sort()).toEqual([...lines].sort())
+    expect(new Set(got.map((m) => m.id))).toEqual(new Set(r.files[0].ids))
+  })
+
   it('publishes nothing when any input is invalid, and reports each with file and line', async () => {
     const { topic, sub } = await topicWithSubscription()
     const r = await publish({
