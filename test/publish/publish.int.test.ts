@@ -246,6 +246,24 @@ describe('publishFiles against the Pub/Sub emulator', () => {
     expect(got.map((m) => m.id).sort()).toEqual([...ids].sort())
   })
 
+  it('counts a publish Pub/Sub refuses as failed, with file and line', async () => {
+    const topic = emu.unique('gone')
+    let deleted: Promise<unknown> | undefined
+    const r = await publish({
+      inputs: ['fixtures/users/batch-03.jsonl'],
+      topic,
+      progressIntervalMs: 0,
+      // the topic disappears between validation and publishing: NOT_FOUND is not retried
+      onProgress: (p) => {
+        if (p.phase === 'validating') deleted ??= client.topic(topic).delete()
+      },
+    })
+    await deleted
+    expect(r).toMatchObject({ published: 0, failed: 3, invalid: 0 })
+    expect(r.errors).toEqual([1, 2, 3].map((line) => expect.objectContaining({ line, kind: 'failed' })))
+    expect(r.errors[0].reason).toMatch(/NOT_FOUND/)
+  })
+
   it('refuses a missing topic with createTopic: false', async () => {
     await expect(
       publish({ inputs: ['fixtures/users'], topic: emu.unique('nope'), createTopic: false }),
