@@ -1538,17 +1538,28 @@ class Compiler {
         break
       }
       case 'upsert': {
-        const searchScope = op.searchVar ? sc : sc
-        const searchFn = this.expr(op.search, searchScope)
+        const searchFn = this.expr(op.search, sc)
         const insertFn = this.expr(op.insert, sc)
         const oldInScope = sc.with('OLD', oldSlot)
         const updateFn = this.expr(op.update, oldInScope)
         const isReplace = op.replace
         const upsertFind = (c: string, s: AqlValue) => this.upsertFind(c, s)
-        const upsertFilter = (c: string, f: Frame, s: AqlValue) => this.upsertFilter(c, f, s)
+        const stack = this.currentStack
+        // UPSERT FILTER cond (3.12): the first document for which cond holds, CURRENT being the document
+        const upsertFilter = (f: Frame): Doc | null => {
+          for (const d of store.scan(db, coll)) {
+            stats.scannedFull++
+            stack.push(d as AqlValue)
+            try {
+              if (toBool(searchFn(f))) return d
+            } finally {
+              stack.pop()
+            }
+          }
+          return null
+        }
         run = (f) => {
-          const search = searchFn(f)
-          const found = op.searchVar ? upsertFilter(coll, f, search) : upsertFind(coll, search)
+          const found = op.searchVar ? upsertFilter(f) : upsertFind(coll, searchFn(f))
           if (!found) {
             const d = insertFn(f)
             return write(() => store.insert(db, coll, asDoc(d), wopts))
@@ -1605,11 +1616,6 @@ class Compiler {
       if (matches(d)) return d
     }
     return null
-  }
-
-  private upsertFilter(coll: string, _f: Frame, _search: AqlValue): Doc | null {
-    void coll
-    throw notImplemented('UPSERT FILTER')
   }
 
   // ------------------------------------------------------------------ expressions

@@ -179,6 +179,12 @@ describe('AQL data modification and index use', () => {
     expect(await t.q(q)).toEqual([[null, 1]])
     expect(await t.q(q)).toEqual([[1, 2]])
   })
+  it('upserts with the 3.12 FILTER form, CURRENT being the candidate document', async () => {
+    const q =
+      'UPSERT FILTER CURRENT.name == "b" && CURRENT.n >= 1 INSERT {name: "b", n: 1} UPDATE {n: OLD.n + 1} IN u RETURN NEW.n'
+    expect(await t.q(q)).toEqual([1])
+    expect(await t.q(q)).toEqual([2])
+  })
   it('makes all writes of a query atomic', async () => {
     t.store.createCollection('_system', 'atomic')
     await expect(t.q('FOR k IN ["a", "b", "a"] INSERT {_key: k} INTO atomic')).rejects.toMatchObject({
