@@ -905,6 +905,20 @@ export class SqliteStore implements Store {
     }
     const [from, to] = this.edgeEnds(c, doc)
     const rev = this.clock.next()
+    if (rawJson !== undefined && opts.keepNull !== false && c.indexes.length === 0) {
+      // bulk import: store the received text; build the new document only if someone asks
+      this.insertRow(st, key, rev, rawJson, from, to)
+      const assemble = () => this.assemble(c, key, rev, from, to, doc)
+      return {
+        _id: c.idPrefix + key,
+        _key: key,
+        _rev: rev,
+        get new() {
+          return assemble()
+        },
+        old: null,
+      }
+    }
     let newDoc = this.assemble(c, key, rev, from, to, doc)
     let text = rawJson
     if (opts.keepNull === false) {
@@ -914,15 +928,26 @@ export class SqliteStore implements Store {
       text = undefined
     }
     if (c.indexes.length > 0) this.checkUnique(c, newDoc, null)
+    this.insertRow(st, key, rev, text ?? JSON.stringify(newDoc), from, to)
+    return { _id: newDoc._id, _key: key, _rev: rev, new: newDoc, old: null }
+  }
+
+  private insertRow(
+    st: CollStmts,
+    key: string,
+    rev: string,
+    text: string,
+    from: string | null,
+    to: string | null,
+  ): void {
     try {
-      st.insert.run(key, rev, text ?? JSON.stringify(newDoc), from, to)
+      st.insert.run(key, rev, text, from, to)
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw uniqueViolation('primary', 'primary', ['_key'], key)
       }
       throw e
     }
-    return { _id: newDoc._id, _key: key, _rev: rev, new: newDoc, old: null }
   }
 
   private loadOld(c: CollMeta, key: string, opts: WriteOptions, input: Record<string, unknown> | null): Doc {

@@ -131,12 +131,14 @@ function importLines(imp: Importer, text: string): void {
       imp.counts.empty++
       continue
     }
-    const p = parseJson(line)
-    if (!p.ok) {
+    let value: unknown
+    try {
+      value = JSON.parse(line)
+    } catch {
       imp.fail(i, 'invalid JSON type (expecting object, probably parse error)', line.trim())
       continue
     }
-    imp.one(i, p.value, line)
+    imp.one(i, value, line)
   }
 }
 
