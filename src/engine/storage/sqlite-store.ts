@@ -274,7 +274,14 @@ export class SqliteStore implements Store {
       getLastKey: this.db.prepare('SELECT last_key FROM collections WHERE id = ?').pluck(),
       setLastKey: this.db.prepare('UPDATE collections SET last_key = ? WHERE id = ?'),
     }
-    if (!this.hasDatabase('_system')) this.createDatabase('_system')
+    if (!this.hasDatabase('_system')) {
+      try {
+        this.createDatabase('_system')
+      } catch (e) {
+        // another process opening the same fresh data dir created it first
+        if (!(e instanceof ArangoError && e.errorNum === 1207)) throw e
+      }
+    }
   }
 
   close(): void {
