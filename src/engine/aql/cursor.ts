@@ -8,7 +8,7 @@
 import { DEFAULTS } from '../../config/defaults.js'
 import { arangoError } from '../errors.js'
 import type { Store } from '../storage/types.js'
-import { compileQuery, type QueryContext, type QueryOptions } from './executor.js'
+import { compileQuery, type NodeStats, type QueryContext, type QueryOptions } from './executor.js'
 import { loadFunctionLibrary } from './library.js'
 import { readSnapshot } from './snapshot.js'
 import type { AqlValue } from './values.js'
@@ -45,6 +45,7 @@ interface Cursor {
   profile?: { parsing: number; executing: number }
   /** `options.profile: 2`: the executed plan, reported in `extra.plan`. */
   plan?: Record<string, unknown>
+  nodeStats?: NodeStats[]
 }
 
 let nextCursorId = Date.now() % 1_000_000_000
@@ -103,6 +104,7 @@ export class CursorManager {
       fullCount: options.fullCount === true && !stream,
       failOnWarning: options.failOnWarning === true,
       maxWarningCount: typeof options.maxWarningCount === 'number' ? options.maxWarningCount : undefined,
+      profileNodes: typeof options.profile === 'number' && options.profile >= 2,
     }
     const lib = await loadFunctionLibrary()
     const started = performance.now()
@@ -129,7 +131,8 @@ export class CursorManager {
           ? { parsing: (parsed - started) / 1000, executing: 0 }
           : undefined,
     }
-    if (typeof options.profile === 'number' && options.profile >= 2) {
+    if (qopts.profileNodes) {
+      cursor.nodeStats = compiled.nodeStats
       cursor.plan = {
         nodes: compiled.plan,
         rules: [],
@@ -239,6 +242,7 @@ export class CursorManager {
     if (hasMore) body.id = c.id
     if (c.count !== undefined) body.count = c.count
     const stats: Record<string, unknown> = { ...c.ctx.stats }
+    if (c.nodeStats?.length) stats.nodes = c.nodeStats
     if (!c.fullCount) delete stats.fullCount
     else if (stats.fullCount === undefined) stats.fullCount = c.count ?? 0
     const extra: Record<string, unknown> = { warnings: c.ctx.warnings, stats: orderStats(stats) }
@@ -266,11 +270,12 @@ export class CursorManager {
   }
 }
 
-/** ArangoDB prints fullCount before executionTime. */
+/** ArangoDB prints fullCount before executionTime, and the profile's nodes last. */
 function orderStats(s: Record<string, unknown>): Record<string, unknown> {
-  const { executionTime, peakMemoryUsage, intermediateCommits, fullCount, ...rest } = s
+  const { executionTime, peakMemoryUsage, intermediateCommits, fullCount, nodes, ...rest } = s
   const out: Record<string, unknown> = { ...rest }
   if (fullCount !== undefined) out.fullCount = fullCount
   Object.assign(out, { executionTime, peakMemoryUsage, intermediateCommits })
+  if (nodes !== undefined) out.nodes = nodes
   return out
 }

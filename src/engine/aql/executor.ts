@@ -41,6 +41,38 @@ export interface QueryOptions {
   fullCount?: boolean
   failOnWarning?: boolean
   maxWarningCount?: number
+  /** Count calls, items and runtime per plan node (`options.profile: 2` -> `extra.stats.nodes`). */
+  profileNodes?: boolean
+}
+
+/** Per-node profile counters, as ArangoDB reports them in `extra.stats.nodes`. */
+export interface NodeStats {
+  id: number
+  calls: number
+  parallel: number
+  items: number
+  filtered: number
+  runtime: number
+  fetching: number
+}
+
+function profiled<T>(st: NodeStats, make: () => Iterable<T>): Iterable<T> {
+  return {
+    *[Symbol.iterator]() {
+      st.calls++
+      let t0 = performance.now()
+      const it = make()[Symbol.iterator]()
+      st.runtime += (performance.now() - t0) / 1000
+      for (;;) {
+        t0 = performance.now()
+        const r = it.next()
+        st.runtime += (performance.now() - t0) / 1000
+        if (r.done) return
+        st.items++
+        yield r.value
+      }
+    },
+  }
 }
 
 export interface QueryStats {
@@ -279,6 +311,8 @@ export interface CompiledQuery {
   ctx: QueryContext
   isModification: boolean
   plan: PlanNode[]
+  /** With `profileNodes`: counters per plan node, filled while the query runs. */
+  nodeStats: NodeStats[]
   collections: { name: string; type: 'read' | 'write' }[]
   /** Lazy result; modification queries must be consumed inside `store.transaction`. */
   run(): Iterable<AqlValue>
@@ -330,6 +364,7 @@ export function compileQuery(
     ctx,
     isModification: c.isModification,
     plan: c.plan,
+    nodeStats: c.nodeStats,
     collections: [...c.collectionsUsed].map(([name, type]) => ({ name, type })),
     run: () => run([]),
     all: () =>
@@ -453,6 +488,7 @@ class Compiler {
   nslots = 0
   isModification = false
   plan: PlanNode[] = []
+  nodeStats: NodeStats[] = []
   collectionsUsed = new Map<string, 'read' | 'write'>()
   private nodeId = 1
   private modified = new Map<string, string>()
@@ -479,6 +515,9 @@ class Compiler {
 
   compileTop(q: Query): (base: Frame) => Iterable<AqlValue> {
     this.plan.push({ type: 'SingletonNode', id: 1, dependencies: [] })
+    if (this.ctx.options.profileNodes) {
+      this.nodeStats.push({ id: 1, calls: 1, parallel: 0, items: 1, filtered: 0, runtime: 0, fetching: 0 })
+    }
     const scope = new Scope(new Map(), new Map())
     const run = this.compileQuery(q, scope, true)
     return run
@@ -519,9 +558,16 @@ class Compiler {
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!
       const r = this.compileOp(op, sc, ops, i, i === lastLimit, baseScope, lastLimit)
-      if ('output' in r) output = r.output
-      else {
-        stages.push(r.stage)
+      const st: NodeStats | null = this.ctx.options.profileNodes
+        ? { id: this.nodeId, calls: 0, parallel: 0, items: 0, filtered: 0, runtime: 0, fetching: 0 }
+        : null
+      if (st) this.nodeStats.push(st)
+      if ('output' in r) {
+        const o = r.output
+        output = st ? (input, base) => profiled(st, () => o(input, base)) : o
+      } else {
+        const stage = r.stage
+        stages.push(st ? (input, base) => profiled(st, () => stage(input, base)) : stage)
         sc = r.scope
       }
     }

@@ -165,6 +165,22 @@ describe('POST /_api/cursor and its batches', () => {
     expect([f.status, f.body.errorNum]).toEqual([400, 1562])
   })
 
+  it('profiles a query: extra.profile, and with profile 2 the plan and per-node counters', async () => {
+    const r = await api(t, 'POST', '/_api/cursor', {
+      query: 'FOR i IN 1..10 FILTER i > 3 RETURN i',
+      options: { profile: 2 },
+    })
+    const extra = r.body.extra as {
+      profile: Record<string, number>
+      plan: { nodes: { id: number; type: string }[] }
+      stats: { nodes: { id: number; items: number }[] }
+    }
+    expect(Object.keys(extra.profile)).toContain('executing')
+    const filter = extra.plan.nodes.find((n) => n.type === 'FilterNode')!
+    expect(extra.stats.nodes.find((n) => n.id === filter.id)?.items).toBe(7)
+    expect(Object.keys(extra.stats).at(-1)).toBe('nodes')
+  })
+
   it('produces stream batches lazily: a billion-row range answers its first batch', async () => {
     const r = await api(t, 'POST', '/_api/cursor', {
       query: 'FOR i IN 1..1000000000 RETURN i',
