@@ -264,6 +264,9 @@ export function registerDocumentRoutes(router: Router): void {
   })
   router.add('GET', '/_api/document/:c/:k', (ctx) => read(ctx, false))
   router.add('HEAD', '/_api/document/:c/:k', (ctx) => read(ctx, true))
+  router.add(['GET', 'HEAD'], '/_api/document/:c', () => {
+    throw arangoError('HTTP_BAD_PARAMETER', 'expecting GET /_api/document/<document-handle>')
+  })
   router.add('PATCH', '/_api/document/:c/:k', (ctx) => modify(ctx, 'update'))
   router.add('PUT', '/_api/document/:c/:k', (ctx) => modify(ctx, 'replace'))
   router.add('DELETE', '/_api/document/:c/:k', remove)
