@@ -105,6 +105,7 @@ export class CursorManager {
       failOnWarning: options.failOnWarning === true,
       maxWarningCount: typeof options.maxWarningCount === 'number' ? options.maxWarningCount : undefined,
       profileNodes: typeof options.profile === 'number' && options.profile >= 2,
+      memoryLimit: memoryLimitOf(req.memoryLimit ?? options.memoryLimit),
     }
     const lib = await loadFunctionLibrary()
     const started = performance.now()
@@ -268,6 +269,10 @@ export class CursorManager {
     c.lastBody = body
     return body
   }
+}
+
+function memoryLimitOf(v: unknown): number | undefined {
+  return typeof v === 'number' && v > 0 ? v : undefined
 }
 
 /** ArangoDB prints fullCount before executionTime, and the profile's nodes last. */

@@ -43,6 +43,15 @@ export interface QueryOptions {
   maxWarningCount?: number
   /** Count calls, items and runtime per plan node (`options.profile: 2` -> `extra.stats.nodes`). */
   profileNodes?: boolean
+  /** Bytes the blocking stages (SORT, COLLECT, DISTINCT, WINDOW) may hold; 0 or absent = no limit. */
+  memoryLimit?: number
+}
+
+/** A rough size of a row held by a blocking stage: the frame plus the shallow size of its values. */
+function rowBytes(f: Frame): number {
+  let n = 64 + f.length * 16
+  for (const v of f) if (typeof v === 'string') n += v.length * 2
+  return n
 }
 
 /** Per-node profile counters, as ArangoDB reports them in `extra.stats.nodes`. */
@@ -301,6 +310,16 @@ export class QueryContext implements FunctionContext {
     readonly db: string,
     readonly options: QueryOptions = {},
   ) {}
+  private memoryUsed = 0
+  /** Account memory held by a blocking stage; over `memoryLimit` -> ArangoDB's error 32. */
+  useMemory(bytes: number): void {
+    this.memoryUsed += bytes
+    if (this.stats.peakMemoryUsage < this.memoryUsed) this.stats.peakMemoryUsage = this.memoryUsed
+    const limit = this.options.memoryLimit
+    if (limit && this.memoryUsed > limit) {
+      throw new ArangoError(32, 500, 'AQL: query would use more memory than allowed (while executing)')
+    }
+  }
   warn(code: number, message: string): void {
     if (this.options.failOnWarning) throw new ArangoError(code, 400, message)
     if (this.warnings.length < (this.options.maxWarningCount ?? 10)) this.warnings.push({ code, message })
@@ -688,6 +707,7 @@ class Compiler {
             if (k <= 10_000) {
               for (const f of input) {
                 const row = { f, k: keys.map((x) => x.fn(f)), seq: seq++ }
+                if (rows.length < k) ctx.useMemory(rowBytes(f))
                 if (rows.length === k && cmp(row, rows[rows.length - 1]!) >= 0) continue
                 // binary search for the insertion point in the sorted window
                 let lo = 0
@@ -701,7 +721,10 @@ class Compiler {
                 if (rows.length > k) rows.pop()
               }
             } else {
-              for (const f of input) rows.push({ f, k: keys.map((x) => x.fn(f)), seq: seq++ })
+              for (const f of input) {
+                ctx.useMemory(rowBytes(f))
+                rows.push({ f, k: keys.map((x) => x.fn(f)), seq: seq++ })
+              }
               rows.sort(cmp)
             }
             for (const r of rows) yield r.f
@@ -747,6 +770,7 @@ class Compiler {
                 const v = fn(f)
                 const k = canonicalKey(v)
                 if (seen.has(k)) continue
+                ctx.useMemory(64 + k.length * 2)
                 seen.add(k)
                 yield v
               }
@@ -1127,6 +1151,7 @@ class Compiler {
       scope = scope.with(op.count, countSlot)
     }
     const into = intoFn
+    const ctx = this.ctx
     const stage: Stage = function* (input, base) {
       type G = { keys: AqlValue[]; aggs: Aggregator[]; into: AqlValue[]; count: number; base: Frame }
       const map = new Map<string, G>()
@@ -1135,12 +1160,16 @@ class Compiler {
         const k = groups.length === 0 ? '' : canonicalKey(keys)
         let g = map.get(k)
         if (!g) {
+          ctx.useMemory(rowBytes(f) + k.length * 2)
           g = { keys, aggs: aggs.map((a) => makeAggregator(a.name)!), into: [], count: 0, base: f }
           map.set(k, g)
         }
         g.count++
         for (let j = 0; j < aggs.length; j++) g.aggs[j]!.add(aggs[j]!.fn(f))
-        if (into) g.into.push(into(f))
+        if (into) {
+          ctx.useMemory(rowBytes(f))
+          g.into.push(into(f))
+        }
       }
       // COLLECT without groups yields one row even for empty input
       if (groups.length === 0 && map.size === 0) {

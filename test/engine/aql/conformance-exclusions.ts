@@ -16,5 +16,4 @@ export const EXCLUDED: Record<string, string> = {
   computedValuesCombine:
     'computed values (collection property computedValues) are not supported by the engine',
   aqlArrayUnionDistinct_1: "UNION_DISTINCT returns values in ArangoDB's internal hash-set order",
-  '02_workWithAQL_memoryLimit': 'the engine does not enforce memoryLimit (error 32)',
 }

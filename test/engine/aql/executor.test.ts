@@ -119,6 +119,17 @@ describe('AQL operations', () => {
     const r = await t.run('FOR i IN 1..200 SORT i % 3 DESC LIMIT 2, 3 RETURN i', {}, { fullCount: true })
     expect([r.result, r.stats.fullCount]).toEqual([[8, 11, 14], 200])
   })
+  it('fails with error 32 when a SORT would hold more than memoryLimit, streams freely otherwise', async () => {
+    await expect(
+      t.run('FOR i IN 1..100000 SORT i RETURN i', {}, { memoryLimit: 100000 }),
+    ).rejects.toMatchObject({
+      errorNum: 32,
+      code: 500,
+    })
+    expect((await t.run('FOR i IN 1..100000 RETURN i', {}, { memoryLimit: 100000 })).result).toHaveLength(
+      100000,
+    )
+  })
   it('keeps the first occurrence with RETURN DISTINCT', async () => {
     expect(await t.q('FOR x IN [3,1,3,{a:1},{a:1}] RETURN DISTINCT x')).toEqual([3, 1, { a: 1 }])
   })
