@@ -268,12 +268,19 @@ export async function runImport(
     try {
       for await (const parcel of parcels) {
         last = parcel
-        if (!collectionType && (parcel.names || parcel.json.length > 0)) await prepare(parcel.names ?? [])
+        const { docs, rejected, emptyLines } = parcel
+        const lines = docs.lines
+        if (!collectionType && (parcel.names || lines.length > 0)) await prepare(parcel.names ?? [])
         for (const c of parcel.fromCollections) shapes.from.add(c)
         for (const c of parcel.toCollections) shapes.to.add(c)
         const checks = dryRun && parcel.checks ? new Map(parcel.checks.map((c) => [c.index, c])) : undefined
-        const { lines, rejected, emptyLines } = parcel
         let di = 0
+        // consecutive documents go to the writer as one range of bytes
+        let run = 0
+        const sendRun = async (): Promise<void> => {
+          if (di > run && writer) await writer.add(docs, run, di)
+          run = di
+        }
         let ri = 0
         let ei = 0
         // rows in file order, so that --max-errors stops exactly after its N-th rejected row
@@ -283,6 +290,7 @@ export async function runImport(
           const el = ei < emptyLines.length ? emptyLines[ei] : Infinity
           counts.rows++
           if (rl <= dl && rl <= el) {
+            await sendRun()
             rejectRow(rl, rejected[ri++].reason)
           } else if (el <= dl) {
             counts.empty++
@@ -294,9 +302,10 @@ export async function runImport(
             else counts.created++
             di++
           } else {
-            await writer!.add(dl, parcel.json[di++])
+            di++
           }
         }
+        if (!dryRun) await sendRun()
         if (fileStopped) break
         const now = Date.now()
         if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
@@ -354,7 +363,7 @@ async function* produceInWorker(script: URL, spec: ProduceSpec): AsyncGenerator<
   // a small heap: the worker holds a few parcels at a time, and RSS is what the user sees
   const worker = new Worker(script, {
     workerData: spec,
-    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 },
+    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 },
   })
   type Msg =
     | { type: 'parcel'; parcel: Parcel }

@@ -24,7 +24,11 @@ if (port) {
   })
   try {
     for await (const parcel of produce(workerData as ProduceSpec)) {
-      port.postMessage({ type: 'parcel', parcel })
+      // the document bytes move to the main thread without a copy
+      port.postMessage(
+        { type: 'parcel', parcel },
+        parcel.docs.body.byteLength > 0 ? [parcel.docs.body.buffer as ArrayBuffer] : [],
+      )
       unacked++
       while (unacked >= MAX_AHEAD) await new Promise<void>((r) => (wake = r))
     }

@@ -8,12 +8,12 @@ import { parseMergeAttribute } from './convert.js'
 import { DelimitedReader, JsonArrayReader, JsonLinesReader, type Item, type Reader } from './readers.js'
 import { openInput } from './source.js'
 import type { ImportOptions, InputType } from './types.js'
+import type { DocBytes } from './writer.js'
 
 /** What a chunk of input became. Rows of a parcel are in file order: docs, rejects and empties interleave. */
 export interface Parcel {
-  /** Input lines of the documents, parallel to `json`; with `rejected` and `emptyLines` every row read. */
-  lines: number[]
-  json: string[]
+  /** The documents as UTF-8 JSON with their input lines; with `rejected` and `emptyLines` every row read. */
+  docs: DocBytes
   rejected: { line: number; reason: string }[]
   /** Lines that were empty (JSON lines), counted as `empty`. */
   emptyLines: number[]
@@ -22,7 +22,7 @@ export interface Parcel {
   toCollections: string[]
   /** Attribute names for edge detection (CSV/TSV header, or the first document's); in the first parcel that knows them. */
   names?: string[]
-  /** --dry-run only: what the server would reject, per document index in `json` (key problems; edge problems). */
+  /** --dry-run only: what the server would reject, per document index in `docs` (key problems; edge problems). */
   checks?: { index: number; key?: string; edge?: string }[]
   bytesRead: number
   totalBytes?: number
@@ -36,6 +36,8 @@ export interface ProduceSpec {
   opts: ImportOptions
 }
 
+const EMPTY = new Uint8Array(0)
+const encoder = new TextEncoder()
 const KEY_RE = /^[a-zA-Z0-9_\-:.@()+,=;$!*'%]{1,254}$/
 
 export function makeReader(spec: ProduceSpec): Reader {
@@ -73,9 +75,10 @@ export async function* produce(spec: ProduceSpec, stdin?: NodeJS.ReadableStream)
   const items: Item[] = []
 
   const pack = (): Parcel => {
+    const lines: number[] = []
+    const texts: string[] = []
     const p: Parcel = {
-      lines: [],
-      json: [],
+      docs: { lines, body: EMPTY, ends: [] },
       rejected: [],
       emptyLines: [],
       fromCollections: [],
@@ -107,12 +110,18 @@ export async function* produce(spec: ProduceSpec, stdin?: NodeJS.ReadableStream)
       if (opts.dryRun) {
         const key = keyProblem(doc)
         const edge = edgeProblem(doc)
-        if (key || edge) (p.checks ??= []).push({ index: p.json.length, key, edge })
+        if (key || edge) (p.checks ??= []).push({ index: texts.length, key, edge })
       }
-      p.lines.push(item.line)
-      p.json.push(JSON.stringify(doc))
+      lines.push(item.line)
+      texts.push(JSON.stringify(doc))
     }
     items.length = 0
+    if (texts.length > 0) {
+      let total = -1
+      for (const t of texts) p.docs.ends.push((total += Buffer.byteLength(t) + 1))
+      // its own ArrayBuffer (never a pooled slice), so that the worker can transfer it
+      p.docs.body = encoder.encode(texts.join('\n'))
+    }
     return p
   }
 

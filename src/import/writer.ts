@@ -1,7 +1,11 @@
 /**
  * Sends batches through arangojs `collection.import` (POST /_api/import, type=documents) with at
- * most `concurrency` requests in flight; `add` waits while that many are out, which is what keeps
+ * most `concurrency` requests in flight; adding waits while that many are out, which is what keeps
  * the reader (and memory) in step with the server.
+ *
+ * Documents arrive as UTF-8 bytes (JSON texts joined by '\n', with the end offset of each): the
+ * reading worker transfers them without copying, and the main thread never turns them back into
+ * strings, which keeps its heap small and its event loop free for the server's answers.
  */
 import type { DocumentCollection } from 'arangojs/collections'
 
@@ -24,9 +28,32 @@ export interface WriterOptions {
   onBatch(outcome: BatchOutcome): void
 }
 
+const NL = Buffer.from('\n')
+
+/** Serialized documents: `body` holds their JSON joined by '\n'; document i ends at `ends[i]`. */
+export interface DocBytes {
+  lines: number[]
+  body: Uint8Array
+  ends: number[]
+}
+
+/** Encode JSON texts as DocBytes (the in-process path and tests). */
+export function toDocBytes(lines: number[], texts: string[]): DocBytes {
+  const ends: number[] = []
+  let total = 0
+  for (let i = 0; i < texts.length; i++) {
+    total += Buffer.byteLength(texts[i]) + (i > 0 ? 1 : 0)
+    ends.push(total)
+  }
+  return { lines, body: Buffer.from(texts.join('\n')), ends }
+}
+
 export class BatchWriter {
   private lines: number[] = []
-  private texts: string[] = []
+  private parts: Uint8Array[] = []
+  /** End offsets of the queued documents within the batch body being built. */
+  private ends: number[] = []
+  private size = 0
   private readonly inFlight = new Set<Promise<void>>()
   private failure?: unknown
 
@@ -35,23 +62,43 @@ export class BatchWriter {
     private readonly opts: WriterOptions,
   ) {}
 
-  /** Queue one serialized document; resolves when the caller may read on. */
-  async add(line: number, json: string): Promise<void> {
-    this.lines.push(line)
-    this.texts.push(json)
-    if (this.texts.length >= this.opts.batchSize) await this.flush()
+  /** Queue documents [from, to) of `docs`; resolves when the caller may read on. */
+  async add(docs: DocBytes, from = 0, to = docs.lines.length): Promise<void> {
+    const start = (i: number) => (i === 0 ? 0 : docs.ends[i - 1] + 1)
+    while (from < to) {
+      const take = Math.min(to - from, this.opts.batchSize - this.lines.length)
+      const a = start(from)
+      const b = docs.ends[from + take - 1]
+      if (this.parts.length > 0) {
+        this.parts.push(NL)
+        this.size += 1
+      }
+      this.parts.push(docs.body.subarray(a, b))
+      for (let i = from; i < from + take; i++) {
+        this.lines.push(docs.lines[i])
+        this.ends.push(this.size + docs.ends[i] - a)
+      }
+      this.size += b - a
+      from += take
+      if (this.lines.length >= this.opts.batchSize) await this.flush()
+    }
   }
 
   async flush(): Promise<void> {
     if (this.failure) throw this.failure
-    if (this.texts.length === 0) return
-    const lines = this.lines
-    const texts = this.texts
+    if (this.lines.length === 0) return
+    const batch: DocBytes = {
+      lines: this.lines,
+      body: this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size),
+      ends: this.ends,
+    }
     this.lines = []
-    this.texts = []
+    this.parts = []
+    this.ends = []
+    this.size = 0
     while (this.inFlight.size >= this.opts.concurrency) await Promise.race(this.inFlight)
     if (this.failure) throw this.failure
-    const p: Promise<void> = this.send(lines, texts).then(
+    const p: Promise<void> = this.send(batch).then(
       () => {
         this.inFlight.delete(p)
       },
@@ -70,19 +117,25 @@ export class BatchWriter {
     if (this.failure) throw this.failure
   }
 
-  private async send(lines: number[], texts: string[]): Promise<void> {
-    const res = await this.collection.import(texts.join('\n'), {
-      type: 'documents',
-      details: true,
-      onDuplicate: this.opts.onDuplicate,
-    })
+  private async send(batch: DocBytes): Promise<void> {
+    const body = batch.body
+    const res = await this.collection.import(
+      Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      { type: 'documents', details: true, onDuplicate: this.opts.onDuplicate },
+    )
+    const textAt = (i: number): string | undefined =>
+      i < 0 || i >= batch.ends.length
+        ? undefined
+        : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+            .subarray(i === 0 ? 0 : batch.ends[i - 1] + 1, batch.ends[i])
+            .toString()
     this.opts.onBatch({
       created: res.created,
       updated: res.updated,
       ignored: res.ignored,
       empty: res.empty,
       errors: res.errors,
-      rejected: mapDetails(res.details ?? [], lines, texts, res.errors),
+      rejected: mapDetails(res.details ?? [], batch.lines, textAt, res.errors),
     })
   }
 }
@@ -98,7 +151,7 @@ const DETAIL = /^at position (\d+): ([\s\S]*?)(?:, offending document: ([\s\S]*)
 export function mapDetails(
   details: string[],
   lines: number[],
-  texts: string[],
+  textAt: (i: number) => string | undefined,
   errors: number,
 ): { line: number; reason: string }[] {
   const out: { line: number; reason: string }[] = []
@@ -112,7 +165,7 @@ export function mapDetails(
     const reason = m[2]
     const offending = m[3]
     let idx = pos
-    if (offending !== undefined && texts[pos] !== offending && texts[pos - 1] === offending) idx = pos - 1
+    if (offending !== undefined && textAt(pos) !== offending && textAt(pos - 1) === offending) idx = pos - 1
     if (idx >= lines.length) idx = lines.length - 1
     out.push({ line: lines[idx] ?? 0, reason })
   }

@@ -2,33 +2,67 @@ import { describe, expect, it } from 'vitest'
 
 import { fileSummary, progressLine, rejectedLines } from '../../src/import/render.js'
 import type { FileResult, ImportResult } from '../../src/import/types.js'
-import { mapDetails } from '../../src/import/writer.js'
+import { BatchWriter, mapDetails, toDocBytes, type BatchOutcome } from '../../src/import/writer.js'
+import type { DocumentCollection } from 'arangojs/collections'
 
 describe('mapping ArangoDB import details back to input lines', () => {
   const texts = ['{"_key":"a"}', '{"_key":"b"}', '{"_key":"c"}']
   const lines = [10, 12, 15]
+  const textAt = (i: number) => texts[i]
 
   it('reads "at position N" as the 0-based line of a type=documents body (conformance RestImportJsonUniqueContinue)', () => {
     const d = [
       `at position 1: creating document failed with error 'unique constraint violated', offending document: {"_key":"b"}`,
     ]
-    expect(mapDetails(d, lines, texts, 1)).toEqual([
+    expect(mapDetails(d, lines, textAt, 1)).toEqual([
       { line: 12, reason: "creating document failed with error 'unique constraint violated'" },
     ])
   })
 
   it('uses the quoted offending document to correct a server that counts from 1', () => {
     const d = [`at position 3: missing '_from' or '_to' attribute, offending document: {"_key":"c"}`]
-    expect(mapDetails(d, lines, texts, 1)).toEqual([
+    expect(mapDetails(d, lines, textAt, 1)).toEqual([
       { line: 15, reason: "missing '_from' or '_to' attribute" },
     ])
   })
 
   it('still gives one rejected row per error when the server sends fewer details', () => {
-    expect(mapDetails([], lines, texts, 2)).toEqual([
+    expect(mapDetails([], lines, textAt, 2)).toEqual([
       { line: 0, reason: 'rejected by the server (no details)' },
       { line: 0, reason: 'rejected by the server (no details)' },
     ])
+  })
+})
+
+describe('BatchWriter', () => {
+  it('cuts byte ranges of documents into batches of exactly batch-size documents, lines kept', async () => {
+    const sent: { body: string; lines: number[] }[] = []
+    // a stand-in for the server's import endpoint that records what it receives
+    const collection = {
+      import: async (body: Buffer) => {
+        const docs = body.toString().split('\n')
+        sent.push({ body: body.toString(), lines: [] })
+        return { error: false, created: docs.length, errors: 0, empty: 0, updated: 0, ignored: 0 }
+      },
+    } as unknown as DocumentCollection
+    const outcomes: BatchOutcome[] = []
+    const w = new BatchWriter(collection, {
+      batchSize: 3,
+      concurrency: 2,
+      onDuplicate: 'error',
+      onBatch: (o) => outcomes.push(o),
+    })
+    const texts = ['{"k":"ä"}', '{"k":2}', '{"k":"ü€"}', '{"k":4}', '{"k":5}']
+    const docs = toDocBytes([1, 2, 3, 4, 5], texts)
+    await w.add(docs, 0, 2)
+    await w.add(docs, 2, 5)
+    await w.add(toDocBytes([9], ['{"k":9}']))
+    await w.close()
+    expect(sent.map((s) => s.body)).toEqual([
+      texts.slice(0, 3).join('\n'),
+      [...texts.slice(3), '{"k":9}'].join('\n'),
+    ])
+    expect(outcomes.reduce((n, o) => n + o.created, 0)).toBe(6)
   })
 })
 
