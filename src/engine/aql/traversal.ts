@@ -187,41 +187,47 @@ export function* traverse(g: GraphAccess, spec: TraversalSpec, startId: string):
   }
 
   if (spec.order === 'dfs') {
-    // explicit stack of iterators keeps deep traversals off the JS call stack
-    const path: State = start
-    const visit = function* (s: State): Generator<TraversalRow> {
+    const s = start
+    // one path closure for the whole walk: each row is consumed before the walk moves on
+    const p = (): PathValue => ({ edges: s.edges.slice(), vertices: s.vertices.slice() })
+    const push = (step: Step, v: Doc | null) => {
+      s.vids.push(step.to)
+      s.vertices.push(v)
+      s.edges.push(step.edge)
+      s.vid = step.to
+      s.v = v
+      s.depth++
+    }
+    const pop = () => {
+      s.vids.pop()
+      s.vertices.pop()
+      s.edges.pop()
+      s.vid = s.vids[s.vids.length - 1]!
+      s.v = s.vertices[s.vertices.length - 1]!
+      s.depth--
+    }
+    const visit = function* (): Generator<TraversalRow> {
       const e = s.edges.length ? s.edges[s.edges.length - 1]! : null
-      const p = mkPath(s)
       const pruned = spec.prune ? spec.prune(s.v, e, p) : false
       if (s.depth >= spec.min) yield { v: s.v, e, p }
       if (pruned || s.depth >= spec.max) return
       const steps = neighbours(g, spec.sources, s.vid, true)
       cache.prefetch(steps)
+      // children at the maximum depth are emitted here, without a generator each
+      const leaves = s.depth + 1 >= spec.max
       for (const step of steps) {
         if (!admit(s, step)) continue
         const v = cache.get(step.to)
         if (spec.uniqueVertices === 'global') visited.add(step.to)
-        s.vids.push(step.to)
-        s.vertices.push(v)
-        s.edges.push(step.edge)
-        s.weights.push(s.weight + edgeWeight(spec, step.edge))
-        const saved = { vid: s.vid, v: s.v, depth: s.depth, weight: s.weight }
-        s.vid = step.to
-        s.v = v
-        s.depth++
-        s.weight = s.weights[s.weights.length - 1]!
-        yield* visit(s)
-        s.vid = saved.vid
-        s.v = saved.v
-        s.depth = saved.depth
-        s.weight = saved.weight
-        s.vids.pop()
-        s.vertices.pop()
-        s.edges.pop()
-        s.weights.pop()
+        push(step, v)
+        if (leaves) {
+          if (spec.prune) spec.prune(v, step.edge, p)
+          if (s.depth >= spec.min) yield { v, e: step.edge, p }
+        } else yield* visit()
+        pop()
       }
     }
-    yield* visit(path)
+    yield* visit()
     return
   }
 
