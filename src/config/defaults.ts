@@ -21,6 +21,8 @@ export const DEFAULTS = {
     requestTimeout: '30s',
     /** How long the Pub/Sub client extends leases of held messages (retries through an outage). */
     maxExtension: '60m',
+    /** First lease of a received message; also how soon a crashed consumer's messages return. */
+    minAckDeadline: '30s',
   },
   pubsub: {
     /** Project id used against the emulator when none is given (the emulator accepts any). */
