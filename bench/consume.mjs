@@ -28,8 +28,13 @@ const log = (m) => process.stderr.write(`${m}\n`)
 
 // Seed-shaped messages: two users each, one following one user, one following two.
 function messages(n) {
-  let s = 12345
-  const rand = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
+  let a = 12345 // mulberry32
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = Math.imul(a ^ (a >>> 15), a | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
   const pool = Math.max(100, Math.floor(n / 5))
   const u = () => `user${Math.floor(rand() * pool)}`
   const out = []

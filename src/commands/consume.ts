@@ -107,6 +107,11 @@ export default class Consume extends BaseCommand<typeof Consume> {
       default: d.requestTimeout,
       description: 'retry a write request the server has not answered in this time',
     }),
+    'min-ack-deadline': Flags.string({
+      helpGroup: G,
+      default: d.minAckDeadline,
+      description: "lease held messages at least this long (10s-600s); a crashed consumer's return after it",
+    }),
     'max-extension': Flags.string({
       helpGroup: G,
       default: d.maxExtension,
@@ -133,6 +138,7 @@ export default class Consume extends BaseCommand<typeof Consume> {
       deadLetterCollection: f['dead-letter-collection'],
       requestTimeout: f['request-timeout'],
       maxExtension: f['max-extension'],
+      minAckDeadline: f['min-ack-deadline'],
       metricsPort: f['metrics-port'],
       healthPort: f['health-port'],
     }

@@ -107,9 +107,13 @@ export function subscriberOptions(o: {
   maxBatch: number
   maxBatchBytes: number
   maxExtensionMs: number
+  minAckDeadlineMs: number
 }): SubscriberOptions {
   const extension = Duration.from({ milliseconds: o.maxExtensionMs })
   return {
+    // The client starts at 10 s and renews shortly before expiry; a backlog of two windows under
+    // load can outlast that and come back as redeliveries. A longer first lease avoids the churn.
+    minAckDeadline: Duration.from({ milliseconds: o.minAckDeadlineMs }),
     flowControl: { maxMessages: 2 * o.maxBatch, maxBytes: 2 * o.maxBatchBytes, allowExcessMessages: true },
     maxExtensionTime: extension,
     closeOptions: { behavior: 'WAIT', timeout: extension },

@@ -42,6 +42,7 @@ export interface ConsumeSettings {
   deadLetterCollection?: string
   requestTimeout?: string | number
   maxExtension?: string | number
+  minAckDeadline?: string | number
   metricsPort?: number
   healthPort?: number
 }
@@ -83,6 +84,7 @@ export function resolveSettings(s: ConsumeSettings) {
     maxBatchBytes: s.maxBatchBytes ?? d.maxBatchBytes,
     requestTimeoutMs: ms(s.requestTimeout, d.requestTimeout, '--request-timeout'),
     maxExtensionMs: ms(s.maxExtension, d.maxExtension, '--max-extension'),
+    minAckDeadlineMs: ms(s.minAckDeadline, d.minAckDeadline, '--min-ack-deadline'),
   }
 }
 

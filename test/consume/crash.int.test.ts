@@ -34,7 +34,7 @@ describe('crash safety', () => {
     // a short ack deadline brings what the killed consumers held back quickly
     const { topic, sub } = await cli.topicAndSub(10)
     const rand = prng(5)
-    const extra: string[] = []
+    const extra = ['--min-ack-deadline', '10s']
     let publishing = true
     const publisher = (async () => {
       const slice = Math.ceil(messages.length / 10)

@@ -80,7 +80,7 @@ describe('database outage', () => {
     const { url, run: srv } = await server()
     const { topic, sub } = await cli.topicAndSub()
     const env = { ARANGO_URL: url, ARANGO_DATABASE: '_system' }
-    const run = cli.consumer(sub, ['--request-timeout', '1s'], env)
+    const run = cli.consumer(sub, ['--request-timeout', '1s', '--min-ack-deadline', '10s'], env)
     await started(run)
     srv.child.kill('SIGSTOP')
     try {
