@@ -191,12 +191,3 @@ export async function buildPlan(
     sources,
   }
 }
-
-export function planCounts(plan: WritePlan): { vertices: number; edges: number } {
-  let vertices = 0
-  let edges = 0
-  for (const items of plan.vertices.values()) vertices += items.length
-  for (const items of plan.ensure.values()) vertices += items.length
-  for (const items of plan.edges.values()) edges += items.length
-  return { vertices, edges }
-}

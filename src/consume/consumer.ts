@@ -6,7 +6,7 @@
  */
 import { Duration, type SubscriberOptions } from '@google-cloud/pubsub'
 
-import { buildPlan, planCounts, type Inbound } from './batch.js'
+import { buildPlan, type Inbound } from './batch.js'
 import type { Mapper } from './mapping.js'
 import { Windower, type Bucket, type WindowOptions } from './windows.js'
 import type { GraphWriter } from './writer.js'
@@ -293,7 +293,6 @@ export class Consumer {
     if (this.fatal) return
     for (const h of b.items) h.message.ack()
     this.inflight = []
-    const counts = planCounts(plan)
     const s = this.stats
     s.acked += b.items.length
     s.windows += 1
@@ -307,7 +306,7 @@ export class Consumer {
       windowStart: new Date(b.start).toISOString(),
       windowEnd: new Date(b.end).toISOString(),
       messages: b.items.length,
-      vertices: Math.min(counts.vertices, result.vertices),
+      vertices: result.vertices,
       edges: result.edges,
       deadLetters: result.deadLetters,
       writeMs: result.writeMs,
