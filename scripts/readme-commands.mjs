@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates the "Command reference" section of README.md from the built CLI's own help
 // (`npm run readme:commands`), between the markers <!-- commands --> and <!-- commandsstop -->.
-// The test suite checks that the README is up to date (test/readme.test.ts).
+// `--check` only compares; the test suite runs it (test/readme.test.ts) so the README stays current.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -40,6 +40,14 @@ export function replaceSection(readme, body) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const path = join(root, 'README.md')
   const readme = readFileSync(path, 'utf8')
-  writeFileSync(path, replaceSection(readme, await commandReference()))
-  process.stderr.write('README.md command reference updated\n')
+  const updated = replaceSection(readme, await commandReference())
+  if (process.argv.includes('--check')) {
+    if (updated !== readme) {
+      process.stderr.write('README.md command reference is out of date: run `npm run readme:commands`\n')
+      process.exitCode = 1
+    }
+  } else {
+    writeFileSync(path, updated)
+    process.stderr.write('README.md command reference updated\n')
+  }
 }
