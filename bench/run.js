@@ -4,7 +4,7 @@
 // ({"figure","value","unit","ratio","goal","met"}), and writes a markdown table to
 // bench/RESULTS.md and stdout. `npm run bench` builds first; `node bench/run.js import aql` runs a subset.
 import { spawn } from 'node:child_process'
-import { readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -47,20 +47,30 @@ function runOne(file) {
 const fmt = (v) =>
   typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)) : String(v ?? '')
 
+const resultsPath = join(here, 'RESULTS.md')
+// A subset run keeps the rows of the benchmarks it did not run.
 const rows = []
+if (only.length > 0 && existsSync(resultsPath)) {
+  for (const line of readFileSync(resultsPath, 'utf8').split('\n')) {
+    const bench = /^\| ([\w-]+) \|/.exec(line)?.[1]
+    if (bench && bench !== 'bench' && !benches.includes(`${bench}.mjs`)) rows.push(line)
+  }
+}
 let failed = 0
 for (const file of benches) {
   process.stderr.write(`\n== ${file}\n`)
   const r = await runOne(file)
+  const name = basename(file, '.mjs')
   if (r.code !== 0 || r.figures.length === 0) {
     failed++
-    rows.push(`| ${basename(file, '.mjs')} | run failed (exit ${r.code}) | | | | no |`)
+    rows.push(`| ${name} | run failed (exit ${r.code}) | | | | no |`)
     continue
   }
   for (const f of r.figures) {
     const met = f.met === undefined ? '' : f.met ? 'yes' : '**no**'
+    const ratio = f.ratio === undefined ? '' : fmt(f.ratio)
     rows.push(
-      `| ${f.figure} | ${fmt(f.value)} ${f.unit ?? ''} | ${f.ratio === undefined ? '' : fmt(f.ratio)} | ${f.goal ?? ''} | ${met} |`,
+      `| ${name} | ${f.figure} | ${fmt(f.value)} ${f.unit ?? ''} | ${ratio} | ${f.goal ?? ''} | ${met} |`,
     )
   }
 }
@@ -69,13 +79,14 @@ const table = [
   `# Benchmark results`,
   '',
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ` +
-    `${(await import('node:os')).cpus().length} cores. Ratios compare against a limit or peer measured in the same run.`,
+    `${(await import('node:os')).cpus().length} cores. Ratios compare against a limit or peer measured in the same run ` +
+    '(`node bench/<name>.mjs` runs one; `node bench/run.js <name>...` re-runs some and keeps the other rows).',
   '',
-  '| figure | measured | ratio | goal | met |',
-  '| --- | --- | --- | --- | --- |',
+  '| bench | figure | measured | ratio | goal | met |',
+  '| --- | --- | --- | --- | --- | --- |',
   ...rows,
   '',
 ].join('\n')
-writeFileSync(join(here, 'RESULTS.md'), table)
+writeFileSync(resultsPath, table)
 process.stdout.write(`\n${table}`)
 process.exitCode = failed ? 1 : 0
