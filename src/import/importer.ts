@@ -377,9 +377,19 @@ async function* produceInWorker(script: URL, spec: ProduceSpec): AsyncGenerator<
     wake?.()
     wake = undefined
   }
-  worker.on('message', push)
+  let ended = false
+  worker.on('message', (m: Msg) => {
+    if (m.type !== 'parcel') ended = true
+    push(m)
+  })
   worker.on('error', (e) => {
     crashed = e
+    push({ type: 'done' })
+  })
+  // a worker that ends without saying done must not leave the import waiting forever
+  worker.on('exit', (code) => {
+    if (ended) return
+    crashed ??= new Error(`the reading worker stopped (exit code ${code}) before the end of ${spec.file}`)
     push({ type: 'done' })
   })
   try {

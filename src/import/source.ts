@@ -61,7 +61,7 @@ export async function openInput(
   stdin: NodeJS.ReadableStream = process.stdin,
 ): Promise<OpenedInput> {
   const totalBytes = await checkReadable(file)
-  const raw: NodeJS.ReadableStream = file === '-' ? stdin : createReadStream(file, { highWaterMark: 1 << 16 })
+  const raw: NodeJS.ReadableStream = file === '-' ? stdin : createReadStream(file, { highWaterMark: 1 << 18 })
   let bytes = 0
   const it = (raw as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]()
   const first = await it.next().catch((err: unknown) => {
@@ -88,7 +88,7 @@ export async function openInput(
 
   let chunks: AsyncIterable<Buffer> = replay()
   if (gzip) {
-    const gunzip = createGunzip({ chunkSize: 1 << 16 })
+    const gunzip = createGunzip({ chunkSize: 1 << 18 })
     const out = pipeline(Readable.from(replay(), { objectMode: false }), gunzip, () => {})
     chunks = wrapGzipErrors(out as unknown as AsyncIterable<Buffer>, file)
   }
