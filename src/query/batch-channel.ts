@@ -43,13 +43,12 @@ export class BatchChannel {
     url.pathname += suffix
     return new Promise((resolve, reject) => {
       const req = httpRequest(url, { method: 'POST', headers: this.headers, agent: this.agent }, (res) => {
-        // decoded as it arrives: the socket's buffers are released at once instead of being concatenated
-        res.setEncoding('utf8')
-        let text = ''
-        res.on('data', (c: string) => (text += c))
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
         res.on('error', reject)
         res.on('end', () => {
           clearTimeout(timer)
+          const text = Buffer.concat(chunks).toString('utf8')
           const status = res.statusCode ?? 0
           let body: unknown
           try {
