@@ -1,6 +1,5 @@
 import type { Database } from 'arangojs'
 
-import { BatchChannel } from './batch-channel.js'
 import { OutputClosedError } from './format/sink.js'
 import { QueryTimeoutError } from './errors.js'
 
@@ -91,13 +90,8 @@ export async function streamQuery(
     if (left <= 0) throw new QueryTimeoutError(timeoutMs!)
     return left
   }
-  let channel: BatchChannel | undefined
-  const request = async (
-    options: Parameters<Database['request']>[0],
-    suffix?: string,
-  ): Promise<CursorBody> => {
+  const request = async (options: Parameters<Database['request']>[0]): Promise<CursorBody> => {
     try {
-      if (channel && suffix !== undefined) return (await channel.post(suffix, remaining())) as CursorBody
       return (await db.request({ ...options, timeout: remaining() })) as CursorBody
     } catch (err) {
       // ours (the request timer) or the server's (maxRuntime: ArangoDB kills the query, error 1500)
@@ -114,27 +108,20 @@ export async function streamQuery(
   if (timeoutMs !== undefined) options.maxRuntime = timeoutMs / 1000
   const batchSize = maxRows !== undefined ? Math.max(1, Math.min(opts.batchSize, maxRows)) : opts.batchSize
 
-  let sent: Request | undefined
   let body = await request({
     method: 'POST',
     pathname: '/_api/cursor',
     body: { query, bindVars, batchSize, ttl: opts.ttl, options },
-    // the URL and headers arangojs chose, for fetching the following batches (see BatchChannel)
-    beforeRequest: (req) => {
-      sent = req
-    },
   })
   let extra: CursorExtra = body.extra ?? {}
   const id = body.id
   let open = Boolean(id && body.hasMore)
-  if (open) channel = BatchChannel.from(sent)
-  sent = undefined
   let rows = 0
   let truncated = false
   let stopped = false
   try {
     while (true) {
-      let batch: unknown[] | undefined = body.result ?? []
+      let batch = body.result ?? []
       if (maxRows !== undefined && rows + batch.length > maxRows) {
         batch = batch.slice(0, maxRows - rows)
         truncated = true
@@ -152,8 +139,6 @@ export async function streamQuery(
         }
       }
       rows += batch.length
-      // not held while the next batch is fetched: rows alive across a GC get promoted and linger
-      batch = undefined
       if (!open) break
       if (maxRows !== undefined && rows >= maxRows) {
         truncated = true
@@ -163,15 +148,14 @@ export async function streamQuery(
         stopped = true
         break
       }
-      const suffix = body.nextBatchId
-        ? `/${encodeURIComponent(id!)}/${encodeURIComponent(body.nextBatchId)}`
-        : `/${encodeURIComponent(id!)}`
-      body = await request({ method: 'POST', pathname: `/_api/cursor${suffix}` }, suffix)
+      const next: string = body.nextBatchId
+        ? `/_api/cursor/${encodeURIComponent(id!)}/${body.nextBatchId}`
+        : `/_api/cursor/${encodeURIComponent(id!)}`
+      body = await request({ method: 'POST', pathname: next })
       open = Boolean(body.hasMore)
       if (body.extra) extra = body.extra
     }
   } finally {
-    channel?.close()
     if (open && id) {
       // Free the server-side cursor we walked away from; failing to is harmless (it expires by ttl).
       await db
