@@ -52,7 +52,7 @@ const resultsPath = join(here, 'RESULTS.md')
 const rows = []
 if (only.length > 0 && existsSync(resultsPath)) {
   for (const line of readFileSync(resultsPath, 'utf8').split('\n')) {
-    const bench = /^\| ([\w-]+) \|/.exec(line)?.[1]
+    const bench = /^\| ([a-z][\w-]*) \|/.exec(line)?.[1]
     if (bench && bench !== 'bench' && !benches.includes(`${bench}.mjs`)) rows.push(line)
   }
 }
