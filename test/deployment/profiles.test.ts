@@ -1,8 +1,7 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import {
   getProfile,
@@ -12,25 +11,14 @@ import {
   removeProfile,
   saveProfile,
 } from '../../src/deployment/profiles.js'
+import { useTempConfigHome } from '../helpers/xdg.js'
 
-let saved: string | undefined
-let dir: string
-
-beforeEach(() => {
-  saved = process.env.XDG_CONFIG_HOME
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-xdg-'))
-  process.env.XDG_CONFIG_HOME = dir
-})
-afterEach(() => {
-  if (saved === undefined) delete process.env.XDG_CONFIG_HOME
-  else process.env.XDG_CONFIG_HOME = saved
-  fs.rmSync(dir, { recursive: true, force: true })
-})
+const xdg = useTempConfigHome()
 
 describe('deployment profiles', () => {
   it('live in $XDG_CONFIG_HOME/graphpipe/deployments.json with mode 0600', () => {
     saveProfile({ name: 'oasis', url: 'https://x.arangodb.cloud:8529', passwordEnv: 'OASIS_PASSWORD' })
-    expect(profilesPath()).toBe(path.join(dir, 'graphpipe', 'deployments.json'))
+    expect(profilesPath()).toBe(path.join(xdg.dir, 'graphpipe', 'deployments.json'))
     expect(fs.statSync(profilesPath()).mode & 0o777).toBe(0o600)
     const file = JSON.parse(fs.readFileSync(profilesPath(), 'utf8'))
     expect(file.deployments.oasis).toEqual({

@@ -1,25 +1,11 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { saveProfile } from '../../src/deployment/profiles.js'
 import { describeTarget, envForProfile, resolveDeployment } from '../../src/deployment/resolve.js'
+import { useTempConfigHome } from '../helpers/xdg.js'
 
-let saved: string | undefined
-let dir: string
-
-beforeEach(() => {
-  saved = process.env.XDG_CONFIG_HOME
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-xdg-'))
-  process.env.XDG_CONFIG_HOME = dir
-})
-afterEach(() => {
-  if (saved === undefined) delete process.env.XDG_CONFIG_HOME
-  else process.env.XDG_CONFIG_HOME = saved
-  fs.rmSync(dir, { recursive: true, force: true })
-})
+// profiles saved by these tests go to a temp XDG config dir
+useTempConfigHome()
 
 describe('resolveDeployment', () => {
   it('defaults to the embedded engine on the XDG data dir with _system', () => {

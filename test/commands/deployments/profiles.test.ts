@@ -3,7 +3,6 @@
  * redirected through XDG_CONFIG_HOME.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,21 +12,15 @@ import DeploymentsList from '../../../src/commands/deployments/list.js'
 import DeploymentsRemove from '../../../src/commands/deployments/remove.js'
 import { makeTlsFixture, type TlsFixture } from '../../deployment/tls-fixture.js'
 import { runCommand } from '../run-command.js'
+import { useTempConfigHome } from '../../helpers/xdg.js'
 
-let xdg: string
-let saved: string | undefined
+const xdg = useTempConfigHome({ scope: 'file' })
 let tls: TlsFixture
 
 beforeAll(() => {
-  saved = process.env.XDG_CONFIG_HOME
-  xdg = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-xdg-cmd-'))
-  process.env.XDG_CONFIG_HOME = xdg
   tls = makeTlsFixture()
 })
 afterAll(() => {
-  if (saved === undefined) delete process.env.XDG_CONFIG_HOME
-  else process.env.XDG_CONFIG_HOME = saved
-  fs.rmSync(xdg, { recursive: true, force: true })
   tls.cleanup()
 })
 
@@ -43,7 +36,7 @@ describe('deployments add / list / remove', () => {
     const r = await runCommand(DeploymentsList, [])
     expect(r.exitCode).toBe(0)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toContain(path.join(xdg, 'graphpipe', 'deployments.json'))
+    expect(r.stderr).toContain(path.join(xdg.dir, 'graphpipe', 'deployments.json'))
   })
 
   it('adds a profile with secrets as env-var names only, in a 0600 file, and lists it', async () => {
@@ -63,7 +56,7 @@ describe('deployments add / list / remove', () => {
       'OASIS_PASSWORD',
     ])
     expect(add.exitCode).toBe(0)
-    const file = path.join(xdg, 'graphpipe', 'deployments.json')
+    const file = path.join(xdg.dir, 'graphpipe', 'deployments.json')
     expect(add.stdout).toContain(`saved deployment 'oasis' (https://abc.arangodb.cloud:8529) in ${file}`)
     expect(fs.statSync(file).mode & 0o777).toBe(0o600)
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).deployments.oasis).toEqual({
