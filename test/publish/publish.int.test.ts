@@ -248,17 +248,13 @@ describe('publishFiles against the Pub/Sub emulator', () => {
 
   it('counts a publish Pub/Sub refuses as failed, with file and line', async () => {
     const topic = emu.unique('gone')
-    let deleted: Promise<unknown> | undefined
-    const r = await publish({
-      inputs: ['fixtures/users/batch-03.jsonl'],
-      topic,
-      progressIntervalMs: 0,
-      // the topic disappears between validation and publishing: NOT_FOUND is not retried
-      onProgress: (p) => {
-        if (p.phase === 'validating') deleted ??= client.topic(topic).delete()
-      },
-    })
-    await deleted
+    // stdin is validated in full before anything is sent, so the topic is deleted (and the deletion
+    // awaited) between validation and publishing: NOT_FOUND is not retried
+    async function* input(): AsyncGenerator<string> {
+      yield '{"a":1}\n{"a":2}\n{"a":3}\n'
+      await client.topic(topic).delete()
+    }
+    const r = await publish({ inputs: ['-'], topic, stdin: Readable.from(input()) })
     expect(r).toMatchObject({ published: 0, failed: 3, invalid: 0 })
     expect(r.errors).toEqual([1, 2, 3].map((line) => expect.objectContaining({ line, kind: 'failed' })))
     expect(r.errors[0].reason).toMatch(/NOT_FOUND/)
