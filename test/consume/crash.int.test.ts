@@ -68,6 +68,6 @@ describe('crash safety', () => {
       expect(await steady.exit, steady.stderr().slice(-2000)).toBe(0)
       expect(summaryOf(steady)?.reason).toBe('signal')
     },
-    { timeout: 120_000, retry: 1 },
-  ) // retry: failed once (user attributes missing) on 2026-11-25; open question, see the issue note
+    { timeout: 120_000 },
+  )
 })
