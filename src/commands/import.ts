@@ -2,6 +2,7 @@ import { Args } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base-command.js'
 import { EXIT } from '../cli/errors.js'
+import { DEFAULTS } from '../config/defaults.js'
 import { importFlags, optionsFromFlags } from '../import/flags.js'
 import { planImport, runImport } from '../import/importer.js'
 import { fileSummary, progressLine, rejectedLines, totalSummary } from '../import/render.js'
@@ -28,7 +29,10 @@ export default class Import extends BaseCommand<typeof Import> {
     const files = argv as string[]
     const opts = optionsFromFlags(f)
     await planImport(files, opts) // usage errors before connecting
-    const { db } = await this.connect({ verify: opts.createDatabase ? 'server' : 'database' })
+    const { db } = await this.connect({
+      verify: opts.createDatabase ? 'server' : 'database',
+      engineCacheMiB: DEFAULTS.engine.importCacheMiB,
+    })
     // ora loops forever clearing lines on a terminal that reports 0 columns (e.g. `script` without a size)
     const silent = this.silent || !(Number(process.stderr.columns) > 0)
     let progress: Progress | undefined

@@ -8,6 +8,20 @@ export const DEFAULTS = {
   serverPort: 8529,
   serverHost: '127.0.0.1',
   import: { batchSize: 1000, concurrency: 2, errorsShown: 20 },
+  engine: {
+    /**
+     * SQLite page cache of the embedded engine, MiB (SQLite's own default is 2). Index lookups on
+     * collections larger than the cache re-read pages from the OS on every lookup: 64 MiB measured
+     * 3-4x faster edge-index traversals on 300k edges (bench/aql.mjs).
+     */
+    cacheMiB: 64,
+    /**
+     * The same for the engine `graphpipe import` starts: bulk appends touch few pages (the key
+     * index's right edge, the edge indexes' hot spots), and a large cache only fills with pages
+     * written once. Measured on 1,000,000 flights (bench/import.mjs): no slower, 45 MB less RSS.
+     */
+    importCacheMiB: 16,
+  },
   cursor: { batchSize: 1000, ttlSeconds: 30 },
   consume: {
     window: '1m',

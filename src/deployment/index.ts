@@ -32,6 +32,8 @@ export interface ConnectOptions {
   prompt?: PasswordPrompt
   /** Milliseconds for the verification request (default 15 s). */
   timeoutMs?: number
+  /** For an embedded engine: its SQLite page cache, MiB (a bulk load needs less than queries). */
+  engineCacheMiB?: number
 }
 
 const VERIFY_TIMEOUT_MS = 15_000
@@ -56,7 +58,7 @@ export async function connectResolved(
   const timeout = opts.timeoutMs ?? VERIFY_TIMEOUT_MS
 
   if (resolved.kind === 'embedded') {
-    const engine = await startEmbeddedEngine({ dataDir: resolved.dataDir })
+    const engine = await startEmbeddedEngine({ dataDir: resolved.dataDir, cacheMiB: opts.engineCacheMiB })
     const db = new Database({ url: engine.url, databaseName: resolved.database })
     const conn = closable(db, async () => engine.close(), {
       kind: 'embedded',

@@ -13,6 +13,8 @@ export interface EngineOptions {
   rootPassword?: string
   /** Serve HTTPS with this PEM certificate and key. */
   tls?: { cert: string; key: string }
+  /** SQLite page cache, MiB (default DEFAULTS.engine.cacheMiB). */
+  cacheMiB?: number
 }
 
 export interface RunningEngine {

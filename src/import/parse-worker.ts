@@ -12,6 +12,9 @@ import { produce, type ProduceSpec } from './produce.js'
 
 const MAX_AHEAD = 8
 
+/** produce() gives every part of a parcel its own ArrayBuffer (see docBytes). */
+const ownBuffer = (a: ArrayLike<number>): ArrayBuffer => (a as Uint8Array).buffer as ArrayBuffer
+
 const port = parentPort
 if (port) {
   let unacked = 0
@@ -24,10 +27,11 @@ if (port) {
   })
   try {
     for await (const parcel of produce(workerData as ProduceSpec)) {
-      // the document bytes move to the main thread without a copy
+      // the document bytes and their offsets move to the main thread without a copy
+      const { docs } = parcel
       port.postMessage(
         { type: 'parcel', parcel },
-        parcel.docs.body.byteLength > 0 ? [parcel.docs.body.buffer as ArrayBuffer] : [],
+        docs.body.byteLength > 0 ? [docs.body, docs.lines, docs.ends].map(ownBuffer) : [],
       )
       unacked++
       while (unacked >= MAX_AHEAD) await new Promise<void>((r) => (wake = r))

@@ -4,7 +4,7 @@
  * it can run in a worker thread (parse-worker.ts) while the main thread only sends requests; or
  * in-process (stdin, --dry-run, tests running from source).
  */
-import { parseMergeAttribute } from './convert.js'
+import { parseMergeAttribute, prefixedHandle } from './convert.js'
 import { DelimitedReader, JsonArrayReader, JsonLinesReader, type Item, type Reader } from './readers.js'
 import { openInput } from './source.js'
 import type { ImportOptions, InputType } from './types.js'
@@ -37,6 +37,7 @@ export interface ProduceSpec {
 }
 
 const EMPTY = new Uint8Array(0)
+const NO_NUMBERS = new Float64Array(0)
 const encoder = new TextEncoder()
 const KEY_RE = /^[a-zA-Z0-9_\-:.@()+,=;$!*'%]{1,254}$/
 
@@ -57,6 +58,9 @@ export function makeReader(spec: ProduceSpec): Reader {
     removeAttributes: opts.removeAttributes ?? [],
     mergeAttributes: (opts.mergeAttributes ?? []).map(parseMergeAttribute),
     ignoreMissing: Boolean(opts.ignoreMissing),
+    prefixes: { from: opts.fromPrefix, to: opts.toPrefix, overwrite: Boolean(opts.overwritePrefix) },
+    // --dry-run checks documents as objects
+    json: !opts.dryRun,
   })
 }
 
@@ -78,7 +82,7 @@ export async function* produce(spec: ProduceSpec, stdin?: NodeJS.ReadableStream)
     const lines: number[] = []
     const texts: string[] = []
     const p: Parcel = {
-      docs: { lines, body: EMPTY, ends: [] },
+      docs: { lines: NO_NUMBERS, body: EMPTY, ends: NO_NUMBERS },
       rejected: [],
       emptyLines: [],
       fromCollections: [],
@@ -93,6 +97,13 @@ export async function* produce(spec: ProduceSpec, stdin?: NodeJS.ReadableStream)
     for (const item of items) {
       if (item.empty) {
         p.emptyLines.push(item.line)
+        continue
+      }
+      if (item.json !== undefined) {
+        noteCollection(item.from, seenFrom, p.fromCollections)
+        noteCollection(item.to, seenTo, p.toCollections)
+        lines.push(item.line)
+        texts.push(item.json)
         continue
       }
       if (item.reason !== undefined || !item.doc) {
@@ -116,12 +127,7 @@ export async function* produce(spec: ProduceSpec, stdin?: NodeJS.ReadableStream)
       texts.push(JSON.stringify(doc))
     }
     items.length = 0
-    if (texts.length > 0) {
-      let total = -1
-      for (const t of texts) p.docs.ends.push((total += Buffer.byteLength(t) + 1))
-      // its own ArrayBuffer (never a pooled slice), so that the worker can transfer it
-      p.docs.body = encoder.encode(texts.join('\n'))
-    }
+    if (texts.length > 0) p.docs = docBytes(lines, texts)
     return p
   }
 
@@ -133,6 +139,22 @@ export async function* produce(spec: ProduceSpec, stdin?: NodeJS.ReadableStream)
   if (tail) reader.push(tail, items)
   reader.end(items)
   yield pack()
+}
+
+/**
+ * JSON texts joined by '\n' as UTF-8, with each one's end offset. Every part has its own
+ * ArrayBuffer (never a pooled slice), so that the worker transfers them without a copy; plain
+ * ASCII (most data) takes its offsets from the string lengths, without measuring each text.
+ */
+function docBytes(lines: number[], texts: string[]): DocBytes {
+  const joined = texts.join('\n')
+  const body = encoder.encode(joined)
+  const ends = new Float64Array(texts.length)
+  let total = -1
+  if (body.byteLength === joined.length)
+    for (let i = 0; i < texts.length; i++) ends[i] = total += texts[i].length + 1
+  else for (let i = 0; i < texts.length; i++) ends[i] = total += Buffer.byteLength(texts[i]) + 1
+  return { lines: Float64Array.from(lines), body, ends }
 }
 
 /** --translate and --remove-attribute on a JSON document's top-level attributes (order kept). */
@@ -149,10 +171,8 @@ export function mapAttributes(doc: Record<string, unknown>, opts: ImportOptions)
 }
 
 /**
- * --from-prefix / --to-prefix: a value holding only a key gets `PREFIX/` in front, as ArangoDB's
- * import API does with fromPrefix/toPrefix; with --overwrite-prefix a value that already names a
- * collection gets the prefix's collection instead (arangoimport --overwrite-collection-prefix).
- * Done here rather than on the server so that --graph and --dry-run know the collections.
+ * --from-prefix / --to-prefix on a document (see prefixedHandle). Done here rather than on the
+ * server so that --graph and --dry-run know the collections.
  */
 export function applyPrefixes(doc: Record<string, unknown>, opts: ImportOptions): void {
   const overwrite = Boolean(opts.overwritePrefix)
@@ -163,9 +183,7 @@ export function applyPrefixes(doc: Record<string, unknown>, opts: ImportOptions)
 function prefixed(v: unknown, prefix: string, overwrite: boolean): unknown {
   if (typeof v === 'number') v = String(v)
   if (typeof v !== 'string') return v
-  const slash = v.indexOf('/')
-  if (slash < 0) return `${prefix}/${v}`
-  return overwrite ? `${prefix}/${v.slice(slash + 1)}` : v
+  return prefixedHandle(v, prefix, overwrite)
 }
 
 function noteCollection(v: unknown, seen: Set<string>, out: string[]): void {

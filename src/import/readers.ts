@@ -9,6 +9,10 @@ import { RowConverter, type LayoutOptions } from './convert.js'
 export interface Item {
   line: number
   doc?: Record<string, unknown>
+  /** The document as JSON text instead of `doc` (DelimitedReader with `json`), with its `_from`/`_to`. */
+  json?: string
+  from?: string
+  to?: string
   /** Set for a rejected row. */
   reason?: string
   /** Set for an empty row (counted as `empty`, never sent). */
@@ -28,6 +32,8 @@ export interface DelimitedReaderOptions extends LayoutOptions {
   skipLines: number
   /** Column names from --headers-file; then the data has no header line. */
   header?: string[]
+  /** Items carry JSON text rather than objects where the converter can write it (RowConverter.rowJson). */
+  json?: boolean
 }
 
 export class DelimitedReader implements Reader {
@@ -47,6 +53,11 @@ export class DelimitedReader implements Reader {
         }
         if (!this.converter) {
           this.converter = new RowConverter(fields.slice(), this.opts)
+          return
+        }
+        if (this.opts.json && this.converter.jsonReady) {
+          const r = this.converter.rowJson(fields, quoted)
+          this.out.push(r.ok ? { line, json: r.json, from: r.from, to: r.to } : { line, reason: r.reason })
           return
         }
         const r = this.converter.convertRow(fields, quoted)

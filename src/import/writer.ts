@@ -30,11 +30,14 @@ export interface WriterOptions {
 
 const NL = Buffer.from('\n')
 
-/** Serialized documents: `body` holds their JSON joined by '\n'; document i ends at `ends[i]`. */
+/**
+ * Serialized documents: `body` holds their JSON joined by '\n'; document i (from input line
+ * `lines[i]`) ends at `ends[i]`. Typed arrays from the reading worker (transferred, not cloned).
+ */
 export interface DocBytes {
-  lines: number[]
+  lines: ArrayLike<number>
   body: Uint8Array
-  ends: number[]
+  ends: ArrayLike<number>
 }
 
 /** Encode JSON texts as DocBytes (the in-process path and tests). */
@@ -150,7 +153,7 @@ const DETAIL = /^at position (\d+): ([\s\S]*?)(?:, offending document: ([\s\S]*)
  */
 export function mapDetails(
   details: string[],
-  lines: number[],
+  lines: ArrayLike<number>,
   textAt: (i: number) => string | undefined,
   errors: number,
 ): { line: number; reason: string }[] {

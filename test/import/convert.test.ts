@@ -166,3 +166,108 @@ describe('arangoimport CSV conversion', () => {
     expect(() => parseMergeAttribute('noequals')).toThrow(/exactly one/)
   })
 })
+
+describe('documents written straight as JSON (the import hot path, RowConverter.rowJson)', () => {
+  const both = (path: string, opts: Partial<LayoutOptions> & { separator?: string } = {}) => {
+    const objects = readCsv(path, opts)
+    const json = readCsv(path, { ...opts, json: true } as Partial<LayoutOptions>)
+    return { objects, json }
+  }
+
+  it.each([
+    ['fixtures/import/types.csv', {}],
+    ['fixtures/import/types.csv', { convert: false }],
+    ['fixtures/import/types.csv', { datatypes: { qnum: 'number', int: 'string', t: 'null', f: 'boolean' } }],
+    ['fixtures/import/types.csv', { translate: { int: 'count', str: 'name' }, removeAttributes: ['dec'] }],
+    ['fixtures/import/arangoimport-example.csv', {}],
+    ['fixtures/import/malformed.csv', {}],
+    ['fixtures/import/malformed.csv', { ignoreMissing: true }],
+    ['fixtures/airports.csv', {}],
+    ['fixtures/flights.csv', {}],
+  ] as [string, Partial<LayoutOptions>][])(
+    '%s %j: the same documents, rejections and lines as the object path',
+    (path, opts) => {
+      const { objects, json } = both(path, opts)
+      expect(json.length).toBe(objects.length)
+      for (let i = 0; i < json.length; i++) {
+        const o = objects[i]
+        const j = json[i]
+        expect(j.line).toBe(o.line)
+        expect(j.reason).toBe(o.reason)
+        if (o.doc) {
+          expect(j.doc).toBeUndefined()
+          expect(JSON.parse(j.json!), `line ${o.line}`).toEqual(o.doc)
+        }
+      }
+      expect(json.some((i) => i.json !== undefined)).toBe(true)
+    },
+  )
+
+  const rowJson = (
+    header: string[],
+    fields: string[],
+    quoted?: boolean[],
+    opts: Partial<LayoutOptions> = {},
+  ) => {
+    const r = new RowConverter(header, { ...base, ...opts }).rowJson(
+      fields,
+      quoted ?? fields.map(() => false),
+    )
+    if (!r.ok) throw new Error(r.reason)
+    return r
+  }
+
+  it('writes numbers as JSON.stringify would (no leading zeros, no -0, exponents expanded)', () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
+    const values = ['0', '-0', '007', '+5', '1e3', '123456789012345678', '-12', '2.50']
+    const { json } = rowJson(names, values)
+    expect(json).toBe('{"a":0,"b":0,"c":7,"d":5,"e":1000,"f":123456789012345680,"g":-12,"h":2.5}')
+    const doc = new RowConverter(names, base).convertRow(
+      values,
+      values.map(() => false),
+    )
+    expect(doc.ok && JSON.stringify(doc.doc)).toBe(json)
+  })
+
+  it('keeps the column order (an object would put integer-like names first) and __proto__ as an attribute', () => {
+    const { json } = rowJson(['name', '2008', '__proto__'], ['x', '1', 'p'])
+    expect(json).toBe('{"name":"x","2008":1,"__proto__":"p"}')
+  })
+
+  it('escapes strings and leaves empty cells and unquoted null out', () => {
+    const { json } = rowJson(
+      ['s', 'e', 'n', 'q'],
+      ['say "hi"\n\\', '', 'null', ''],
+      [true, false, false, true],
+    )
+    expect(JSON.parse(json)).toEqual({ s: 'say "hi"\n\\', q: '' })
+  })
+
+  it('applies --from-prefix/--to-prefix (and --overwrite-prefix) and reports the handles', () => {
+    const prefixes = { from: 'airports', to: 'cities', overwrite: false }
+    const r = rowJson(['_from', '_to'], ['LAX', 'x/SFO'], undefined, { prefixes })
+    expect(r).toMatchObject({
+      json: '{"_from":"airports/LAX","_to":"x/SFO"}',
+      from: 'airports/LAX',
+      to: 'x/SFO',
+    })
+    const o = rowJson(['_from', '_to'], ['LAX', 'x/SFO'], undefined, {
+      prefixes: { ...prefixes, overwrite: true },
+    })
+    expect(o.to).toBe('cities/SFO')
+  })
+
+  it('is not used where the last of two same-named columns or a merged value decides an attribute', () => {
+    expect(new RowConverter(['a', 'b'], { ...base, translate: { b: 'a' } }).jsonReady).toBe(false)
+    expect(
+      new RowConverter(['a', 'b'], { ...base, mergeAttributes: [parseMergeAttribute('c=[a][b]')] }).jsonReady,
+    ).toBe(false)
+    expect(new RowConverter(['a', 'b'], base).jsonReady).toBe(true)
+    const items = readCsv('fixtures/import/types.csv', {
+      json: true,
+      translate: { int: 'neg' },
+    } as Partial<LayoutOptions>)
+    expect(items[0].doc).toMatchObject({ neg: -7 })
+    expect(items[0].json).toBeUndefined()
+  })
+})

@@ -169,7 +169,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
       'ENGINE_UNSAFE_HOST',
     )
   }
-  const store = openStore(opts.dataDir)
+  const store = openStore(opts.dataDir, { cacheMiB: opts.cacheMiB })
   const engine: EngineContext = {
     store,
     authEnabled: !!opts.rootPassword,

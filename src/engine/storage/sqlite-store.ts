@@ -18,6 +18,7 @@ import path from 'node:path'
 import crypto from 'node:crypto'
 import Database from 'better-sqlite3'
 import type { Database as Db, Statement } from 'better-sqlite3'
+import { DEFAULTS } from '../../config/defaults.js'
 import { ArangoError, arangoError } from '../errors.js'
 import type {
   CollectionInfo,
@@ -41,6 +42,8 @@ import {
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's write lock before failing (ms). */
   busyTimeoutMs?: number
+  /** SQLite page cache, MiB (default DEFAULTS.engine.cacheMiB). */
+  cacheMiB?: number
 }
 
 interface IndexMeta {
@@ -232,10 +235,8 @@ export class SqliteStore implements Store {
     // written before COMMIT returns); only an OS crash can lose the last commits.
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = OFF')
-    // 64 MiB page cache (SQLite's default is 2 MiB): index lookups (traversals, _key/_id, persistent
-    // indexes) on collections larger than the cache otherwise re-read pages from the OS on every
-    // lookup; measured 3-4x faster edge-index traversals on 300k edges (AQL helper, bench/aql.mjs)
-    this.db.pragma('cache_size = -65536')
+    // negative: KiB rather than pages (https://sqlite.org/pragma.html#pragma_cache_size)
+    this.db.pragma(`cache_size = -${Math.round((opts.cacheMiB ?? DEFAULTS.engine.cacheMiB) * 1024)}`)
     this.txStmts = {
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),

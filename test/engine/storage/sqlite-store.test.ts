@@ -29,6 +29,16 @@ describe('SqliteStore', () => {
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
+  it('sizes the SQLite page cache: 64 MiB by default, as asked otherwise (the import engine)', () => {
+    expect(store.db.pragma('cache_size', { simple: true })).toBe(-64 * 1024)
+    const other = new SqliteStore(dir, { cacheMiB: 16 })
+    try {
+      expect(other.db.pragma('cache_size', { simple: true })).toBe(-16 * 1024)
+    } finally {
+      other.close()
+    }
+  })
+
   it('creates _system with a _graphs system collection', () => {
     expect(store.listDatabases()).toEqual(['_system'])
     expect(store.getCollection('_system', '_graphs')?.isSystem).toBe(true)
