@@ -2,6 +2,7 @@ import type { Database } from 'arangojs'
 
 import { OutputClosedError } from './format/sink.js'
 import { QueryTimeoutError } from './errors.js'
+import { tightenHeapGrowth } from './heap.js'
 
 /** ArangoDB's ERROR_QUERY_KILLED, also what a query past its `maxRuntime` fails with. */
 const ERROR_QUERY_KILLED = 1500
@@ -42,6 +43,11 @@ export interface StreamOptions {
   ttl?: number
   /** Stop early (e.g. Ctrl-C in the shell). */
   signal?: AbortSignal
+  /**
+   * Rows are dropped once `onBatch` is done with them: have V8 collect their garbage as it goes
+   * (see heap.ts), so the process stays at the same size however long the result.
+   */
+  flatHeap?: boolean
 }
 
 export interface StreamResult {
@@ -66,8 +72,23 @@ interface CursorBody {
 }
 
 /**
+ * arangojs leaves the parsed body on the fetch Response it returns (`res.parsedBody`), and undici
+ * registers every Response in a FinalizationRegistry (lib/web/fetch/response.js,
+ * fromInnerResponse), whose targets V8's scavenger keeps alive with everything they reference until a
+ * mark-compact. So each batch's rows were promoted to old space with their Response: 77 MB
+ * of old-space garbage per million rows in a heap sampling profile, against 33 MB (the
+ * internalized strings) once the body is taken off the Response here.
+ */
+function takeBody(res: { parsedBody?: unknown }): unknown {
+  const body = res.parsedBody
+  res.parsedBody = undefined
+  return body
+}
+
+/**
  * Runs an AQL query as a streaming cursor and hands each batch to `onBatch` as it arrives; at most
- * one batch is held at a time, so memory stays flat however long the result.
+ * one batch is held at a time, so memory stays flat however long the result (with `flatHeap`, the
+ * garbage too).
  *
  * The cursor is driven with `db.request` rather than arangojs' `Cursor`, because arangojs 10's
  * BatchCursor keeps only the first response's `extra` while a streaming query reports its stats
@@ -75,6 +96,21 @@ interface CursorBody {
  * then `POST /_api/cursor/{id}/{nextBatchId}` (ArangoDB 3.12) or `/_api/cursor/{id}` (older).
  */
 export async function streamQuery(
+  db: Database,
+  query: string,
+  bindVars: Record<string, unknown>,
+  opts: StreamOptions,
+  onBatch: (rows: unknown[]) => Promise<void>,
+): Promise<StreamResult> {
+  const release = opts.flatHeap ? tightenHeapGrowth() : undefined
+  try {
+    return await walkCursor(db, query, bindVars, opts, onBatch)
+  } finally {
+    release?.()
+  }
+}
+
+async function walkCursor(
   db: Database,
   query: string,
   bindVars: Record<string, unknown>,
@@ -92,7 +128,7 @@ export async function streamQuery(
   }
   const request = async (options: Parameters<Database['request']>[0]): Promise<CursorBody> => {
     try {
-      return (await db.request({ ...options, timeout: remaining() })) as CursorBody
+      return (await db.request({ ...options, timeout: remaining() }, takeBody)) as CursorBody
     } catch (err) {
       // ours (the request timer) or the server's (maxRuntime: ArangoDB kills the query, error 1500)
       const killed = (err as { errorNum?: number }).errorNum === ERROR_QUERY_KILLED

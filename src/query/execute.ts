@@ -74,6 +74,9 @@ export async function executeQuery(db: Database, o: ExecuteOptions): Promise<Exe
         timeoutMs: o.timeoutMs,
         profile: o.profile,
         signal: o.signal,
+        // rows that are written and dropped: keep the heap to its live size. Not when they are kept
+        // (--json, dot, mermaid): collecting early would then re-mark a growing heap for nothing.
+        flatHeap: renderer !== undefined && !renderer.holdsResult,
       },
       async (rows) => {
         if (collect) for (const r of rows) collect.push(r)

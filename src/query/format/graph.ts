@@ -141,6 +141,7 @@ export function toMermaid(g: GraphCollector): string {
 /** Draws the results as a graph once they are all in (the graph is held, deduplicated). */
 export class GraphRenderer implements Renderer {
   readonly graph = new GraphCollector()
+  readonly holdsResult = true
 
   constructor(
     private readonly sink: Sink,

@@ -9,6 +9,8 @@ export interface Renderer {
   push(rows: readonly unknown[]): Promise<void>
   /** Flush what is held back and close the document (`]`, `}`, …). */
   end(): Promise<void>
+  /** True when it keeps (a digest of) every row until `end` instead of writing rows as they come. */
+  readonly holdsResult?: boolean
 }
 
 export interface RendererOptions {
