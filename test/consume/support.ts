@@ -252,7 +252,6 @@ export function useCli(emu: {
   }
 }
 
-/** Polls until the database holds as many users and edges as expected, then checks it exactly. */
 /**
  * Polls until the graph is exactly the expected one, then asserts it (the assertion's message on
  * timeout). Counts alone are no signal of the end: with a small user pool every user and most edges
