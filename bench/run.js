@@ -78,7 +78,7 @@ for (const file of benches) {
 const table = [
   `# Benchmark results`,
   '',
-  `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ` +
+  `${only.length ? `Rows of ${only.join(', ')} measured` : 'Measured'} by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}${only.length ? ' (the other rows are from earlier runs)' : ''}, Node ${process.version}, ` +
     `${(await import('node:os')).cpus().length} cores. Ratios compare against a limit or peer measured in the same run ` +
     '(`node bench/<name>.mjs` runs one; `node bench/run.js <name>...` re-runs some and keeps the other rows).',
   '',
