@@ -231,6 +231,21 @@ describe('POST /_api/explain and /_api/query', () => {
     })
   })
 
+  it('iterates over an expression through a CalculationNode and its variable, as ArangoDB plans it', async () => {
+    const r = await api(t, 'POST', '/_api/explain', { query: 'FOR i IN 1..3 RETURN i' })
+    const nodes = (r.body.plan as { nodes: Record<string, any>[] }).nodes
+    expect(nodes.map((n) => n.type)).toEqual([
+      'SingletonNode',
+      'CalculationNode',
+      'EnumerateListNode',
+      'ReturnNode',
+    ])
+    const calc = nodes[1]
+    expect(calc.expression).toMatchObject({ type: 'range' })
+    expect(nodes[2].inVariable.name).toBe(calc.outVariable.name)
+    expect(nodes[2].outVariable.name).toBe('i')
+  })
+
   it('parses a query into collections, bind parameters and an AST', async () => {
     const r = await api(t, 'POST', '/_api/query', { query: 'FOR p IN people FILTER p.age > @min RETURN p' })
     expect(r.status).toBe(200)
