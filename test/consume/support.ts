@@ -8,11 +8,12 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import { PubSub, type Topic } from '@google-cloud/pubsub'
+import type { PubSub, Topic } from '@google-cloud/pubsub'
 import type { Database } from 'arangojs'
 import { afterAll, expect } from 'vitest'
 
 import { edgeKey } from '../../src/consume/batch.js'
+import { createPubSubClient } from '../../src/pubsub/client.js'
 
 export const ROOT = path.resolve(__dirname, '../..')
 export const FIXTURES = path.join(ROOT, 'fixtures/consume')
@@ -125,8 +126,9 @@ export async function expectExactGraph(db: Database, expected: ExpectedGraph): P
   ).toBe(expected.edges.size)
 }
 
+/** The tests' own client, configured as graphpipe's (no credentials lookup, no MetadataLookupWarning). */
 export function pubsubClient(host: string, projectId: string): PubSub {
-  return new PubSub({ apiEndpoint: host, projectId, emulatorMode: true })
+  return createPubSubClient({ mode: 'emulator', host, projectId, label: host })
 }
 
 /** Publishes every message (JSON, or raw text for strings) and waits until all are accepted. */

@@ -5,7 +5,7 @@
  * emulator never see each other's topics or subscriptions.
  *
  *   const emu = usePubSubEmulator()
- *   it('...', async () => { const ps = new PubSub({ apiEndpoint: emu.host, projectId: emu.projectId }) })
+ *   it('...', async () => { const ps = pubsubClient(emu.host, emu.projectId) }) // test/consume/support.ts
  */
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll } from 'vitest'
