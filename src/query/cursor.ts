@@ -2,7 +2,7 @@ import type { Database } from 'arangojs'
 
 import { OutputClosedError } from './format/sink.js'
 import { QueryTimeoutError } from './errors.js'
-import { tightenHeapGrowth } from './heap.js'
+import { tightenHeapGrowth } from '../runtime/heap.js'
 
 /** ArangoDB's ERROR_QUERY_KILLED, also what a query past its `maxRuntime` fails with. */
 const ERROR_QUERY_KILLED = 1500

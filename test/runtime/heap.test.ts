@@ -3,7 +3,7 @@ import v8 from 'node:v8'
 
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
-import { tightenHeapGrowth } from '../../src/query/heap.js'
+import { tightenHeapGrowth } from '../../src/runtime/heap.js'
 
 describe('tight V8 heap growth while a result streams', () => {
   afterEach(() => {
