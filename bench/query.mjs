@@ -87,7 +87,7 @@ try {
     results.push(r)
   }
   // The same large run with V8's own heap growth: graphpipe leaves a --heap-growing-percent given
-  // on the node command line alone (src/query/heap.ts), and 0 is V8's default (dynamic, up to 4x).
+  // on the node command line alone (src/runtime/heap.ts), and 0 is V8's default (dynamic, up to 4x).
   const dflt = await runQuery(server.url, large, ['--heap-growing-percent=0'])
   if (dflt.lines !== large) throw new Error(`expected ${large} rows, got ${dflt.lines}`)
   process.stderr.write(
