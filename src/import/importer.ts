@@ -12,7 +12,6 @@ import type { DocumentCollection } from 'arangojs/collections'
 
 import { DEFAULTS } from '../config/defaults.js'
 import { EXIT, GraphpipeError } from '../cli/errors.js'
-import { tightenHeapGrowth } from '../runtime/heap.js'
 import { parseMergeAttribute } from './convert.js'
 import { DelimitedSplitter } from './delimited.js'
 import { ensureGraph } from './graph.js'
@@ -98,20 +97,6 @@ export async function runImport(
   cb: ImportCallbacks = {},
 ): Promise<ImportResult> {
   const plans = await planImport(files, opts)
-  const releaseHeap = tightenHeapGrowth()
-  try {
-    return await importPlans(db, plans, opts, cb)
-  } finally {
-    releaseHeap()
-  }
-}
-
-async function importPlans(
-  db: Database,
-  plans: Plan[],
-  opts: ImportOptions,
-  cb: ImportCallbacks,
-): Promise<ImportResult> {
   const started = Date.now()
   const dryRun = Boolean(opts.dryRun)
   // malformed --merge-attributes are usage errors before anything is read

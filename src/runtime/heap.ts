@@ -2,7 +2,7 @@ import v8 from 'node:v8'
 
 /**
  * How far V8 may let the old generation grow past what survived the last full GC while a result
- * streams (graphpipe query) or a file imports (graphpipe import): 50 %, and at least V8's minimum step of 8 MB (MinimumAllocationLimitGrowingStep), which
+ * streams: 50 %, and at least V8's minimum step of 8 MB (MinimumAllocationLimitGrowingStep), which
  * is what applies to a client with ~15 MB live. 20 % measured the same here; 50 % costs fewer full
  * GCs when rows are big and the live heap with them.
  *
@@ -27,10 +27,11 @@ import v8 from 'node:v8'
  * A hard cap (a worker with resourceLimits, --max-old-space-size) would flatten it as well but fail
  * a result whose rows really need the memory; this only makes V8 collect sooner.
  *
- * An import is the same shape: every batch is garbage once the server has answered, in the main
- * thread, the reading worker and the embedded engine's worker alike (the flag is process-wide).
- * Measured on 1,000,000 flights rows (bench/import.mjs child import): peak RSS 250-257 -> 230-232
- * MB on Node 20, 287 -> 265 MB on Node 22, no slower.
+ * Not used for `graphpipe import`: there it saves 20-30 MB of peak RSS (1,000,000 flights rows,
+ * bench/import.mjs child import: 244-258 -> 222-230 MB on Node 20) but the flag is process-wide,
+ * and the embedded engine's thread, the import's limit, then spends 8-10 % longer (three
+ * interleaved pairs: 14.9/16.7, 15.0/16.4, 12.8/13.9 s); the import is within its memory goal
+ * without it.
  */
 const STREAMING_HEAP_GROWING_PERCENT = 50
 

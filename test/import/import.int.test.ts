@@ -1,10 +1,9 @@
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
-import v8 from 'node:v8'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { Database } from 'arangojs'
-import { afterAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 
 import { runImport } from '../../src/import/importer.js'
 import type { ImportOptions, ImportResult } from '../../src/import/types.js'
@@ -33,24 +32,6 @@ function addsUp(r: ImportResult): void {
 
 describe('import into a live target (graph-course fixtures)', () => {
   const target = useTestTarget()
-
-  it('lets V8 collect sooner while it imports and restores the default after, also on failure', async () => {
-    const flags = vi.spyOn(v8, 'setFlagsFromString')
-    try {
-      await runImport(target.db, ['fixtures/airports.csv'], { collection: 'heap_airports' })
-      expect(flags.mock.calls).toEqual([['--heap-growing-percent=50'], ['--heap-growing-percent=0']])
-      flags.mockClear()
-      await expect(
-        runImport(target.db, ['fixtures/airports.csv'], {
-          collection: 'heap_missing',
-          createCollection: false,
-        }),
-      ).rejects.toThrow(/does not exist/)
-      expect(flags.mock.calls).toEqual([['--heap-growing-percent=50'], ['--heap-growing-percent=0']])
-    } finally {
-      flags.mockRestore()
-    }
-  })
 
   it('imports airports and flights as arangoimport would: typed values, keys intact, flights an edge collection', async () => {
     const res = await runImport(target.db, ['fixtures/airports.csv', 'fixtures/flights.csv'], {})
