@@ -12,7 +12,7 @@ import { produce, type ProduceSpec } from './produce.js'
 
 const MAX_AHEAD = 8
 
-/** produce() gives every part of a parcel its own ArrayBuffer (see docBytes). */
+/** produce() gives every part of a parcel its own ArrayBuffer (see toDocBytes). */
 const ownBuffer = (a: ArrayLike<number>): ArrayBuffer => (a as Uint8Array).buffer as ArrayBuffer
 
 const port = parentPort

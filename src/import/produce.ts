@@ -8,7 +8,7 @@ import { parseMergeAttribute, prefixedHandle } from './convert.js'
 import { DelimitedReader, JsonArrayReader, JsonLinesReader, type Item, type Reader } from './readers.js'
 import { openInput } from './source.js'
 import type { ImportOptions, InputType } from './types.js'
-import type { DocBytes } from './writer.js'
+import { toDocBytes, type DocBytes } from './writer.js'
 
 /** What a chunk of input became. Rows of a parcel are in file order: docs, rejects and empties interleave. */
 export interface Parcel {
@@ -38,7 +38,6 @@ export interface ProduceSpec {
 
 const EMPTY = new Uint8Array(0)
 const NO_NUMBERS = new Float64Array(0)
-const encoder = new TextEncoder()
 const KEY_RE = /^[a-zA-Z0-9_\-:.@()+,=;$!*'%]{1,254}$/
 
 export function makeReader(spec: ProduceSpec): Reader {
@@ -127,7 +126,7 @@ export async function* produce(spec: ProduceSpec, stdin?: NodeJS.ReadableStream)
       texts.push(JSON.stringify(doc))
     }
     items.length = 0
-    if (texts.length > 0) p.docs = docBytes(lines, texts)
+    if (texts.length > 0) p.docs = toDocBytes(lines, texts)
     return p
   }
 
@@ -139,22 +138,6 @@ export async function* produce(spec: ProduceSpec, stdin?: NodeJS.ReadableStream)
   if (tail) reader.push(tail, items)
   reader.end(items)
   yield pack()
-}
-
-/**
- * JSON texts joined by '\n' as UTF-8, with each one's end offset. Every part has its own
- * ArrayBuffer (never a pooled slice), so that the worker transfers them without a copy; plain
- * ASCII (most data) takes its offsets from the string lengths, without measuring each text.
- */
-function docBytes(lines: number[], texts: string[]): DocBytes {
-  const joined = texts.join('\n')
-  const body = encoder.encode(joined)
-  const ends = new Float64Array(texts.length)
-  let total = -1
-  if (body.byteLength === joined.length)
-    for (let i = 0; i < texts.length; i++) ends[i] = total += texts[i].length + 1
-  else for (let i = 0; i < texts.length; i++) ends[i] = total += Buffer.byteLength(texts[i]) + 1
-  return { lines: Float64Array.from(lines), body, ends }
 }
 
 /** --translate and --remove-attribute on a JSON document's top-level attributes (order kept). */

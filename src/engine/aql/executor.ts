@@ -891,10 +891,9 @@ class Compiler {
     // as in ArangoDB's plans, an expression to iterate over is computed by a CalculationNode
     // into a temporary variable (`LET #2 = 1 .. 3`, then `FOR i IN #2`): 3.12.10 names the
     // EnumerateListNode of `FOR i IN 1..100000 SORT i` node #3 (conformance RestCursorMemoryLimit)
-    let listVar = e.type === 'name' ? e.name : `#${this.nodeId + 1}`
-    if (e.type !== 'name') {
+    const listVar = e.type === 'name' ? e.name : `#${this.nodeId + 1}`
+    if (e.type !== 'name')
       this.node('CalculationNode', { expression: exprNode(e), outVariable: { name: listVar } })
-    } else listVar = e.name
     this.node('EnumerateListNode', { outVariable: { name: op.var }, inVariable: { name: listVar } })
     if (e.type === 'range') {
       const from = this.expr(e.from, sc)
