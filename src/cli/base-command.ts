@@ -4,7 +4,7 @@ import { DEFAULTS } from '../config/defaults.js'
 import type { Connection } from '../deployment/types.js'
 import { connect, type ConnectOptions } from '../deployment/index.js'
 import { type Progress, startProgress } from '../ui/progress.js'
-import { describeError } from './errors.js'
+import { describeError } from '../errors.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 import { pubsubFlags } from '../cli/pubsub-flags.js'
 import { DEFAULTS } from '../config/defaults.js'
 import {

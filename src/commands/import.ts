@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { EXIT } from '../cli/errors.js'
+import { EXIT } from '../errors.js'
 import { DEFAULTS } from '../config/defaults.js'
 import { importFlags, optionsFromFlags } from '../import/flags.js'
 import { planImport, runImport } from '../import/importer.js'

@@ -1,6 +1,6 @@
 import { Args, Command, Flags } from '@oclif/core'
 
-import { EXIT, describeError } from '../cli/errors.js'
+import { EXIT, describeError } from '../errors.js'
 import { pubsubFlags } from '../cli/pubsub-flags.js'
 import { checkReachable } from '../pubsub/admin.js'
 import { createPubSubClient, resolvePubSubTarget } from '../pubsub/client.js'

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import { Flags } from '@oclif/core'
 
 import { GraphpipeCommand } from '../cli/base-command.js'
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 import { DEFAULTS, defaultDataDir } from '../config/defaults.js'
 import { startEngineServer } from '../engine/index.js'
 

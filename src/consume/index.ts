@@ -5,7 +5,7 @@
 import type { SubscriberOptions } from '@google-cloud/pubsub'
 import type { Database } from 'arangojs'
 
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 import { DEFAULTS } from '../config/defaults.js'
 import type { DeadLetterDoc } from './batch.js'
 import {

@@ -3,7 +3,7 @@
  * code 3 (EXIT.CONNECTION). arangojs wraps Node's fetch errors (FetchFailedError -> TypeError
  * "fetch failed" -> the system or TLS error), so the useful code sits somewhere down the cause chain.
  */
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 
 const TLS_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',

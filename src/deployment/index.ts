@@ -5,7 +5,7 @@
  */
 import { Database } from 'arangojs'
 
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 import { startEmbeddedEngine } from '../engine/index.js'
 import { connectionError } from './connection-errors.js'
 import { type PasswordPrompt, promptPassword } from './prompt.js'

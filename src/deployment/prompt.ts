@@ -2,7 +2,7 @@
  * A password prompt on the terminal with no echo. Only used when stdin is a TTY: passwords never
  * come from argv, and a non-interactive run must fail instead of hanging on a read.
  */
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 
 export type PasswordPrompt = (question: string) => Promise<string>
 

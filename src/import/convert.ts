@@ -16,7 +16,7 @@
  * One deliberate difference: `_from`/`_to` values are kept as strings too (a numeric handle can
  * only ever fail in ArangoDB, and `--from-prefix` needs the text).
  */
-import { GraphpipeError, EXIT } from '../cli/errors.js'
+import { GraphpipeError, EXIT } from '../errors.js'
 import type { Datatype } from './types.js'
 
 export interface LayoutOptions {

@@ -1,7 +1,7 @@
 /** The `graphpipe import` flags (the names are the contract of issue 3) and their mapping to ImportOptions. */
 import { Flags, type Interfaces } from '@oclif/core'
 
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 import { DEFAULTS } from '../config/defaults.js'
 import type { Datatype, ImportOptions } from './types.js'
 

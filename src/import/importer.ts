@@ -11,7 +11,7 @@ import type { Database } from 'arangojs'
 import type { DocumentCollection } from 'arangojs/collections'
 
 import { DEFAULTS } from '../config/defaults.js'
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 import { parseMergeAttribute } from './convert.js'
 import { DelimitedSplitter } from './delimited.js'
 import { ensureGraph } from './graph.js'

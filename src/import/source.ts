@@ -5,7 +5,7 @@ import path from 'node:path'
 import { Readable, pipeline } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 import type { InputType } from './types.js'
 
 export interface OpenedInput {

@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer'
 
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 
 export const LIMITS = {
   messageBytes: 10 * 1000 * 1000,

@@ -1,5 +1,5 @@
 /** From `graphpipe publish` flag values to PublishOptions; every mistake is a usage error (exit 2). */
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 import { parsePath } from './message.js'
 import type { PublishOptions } from './publish.js'
 

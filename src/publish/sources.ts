@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { addAbortSignal, Readable, type Writable } from 'node:stream'
 
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 import { LIMITS } from './message.js'
 import { JsonSplitter, LineSplitter, type Piece } from './split.js'
 

@@ -6,7 +6,7 @@ import net from 'node:net'
 
 import type { PubSub, Subscription, SubscriptionOptions, Topic } from '@google-cloud/pubsub'
 
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 import { DEFAULTS } from '../config/defaults.js'
 import type { PubSubTarget } from './client.js'
 import { shortName, subscriptionPath, topicPath } from './names.js'

@@ -8,7 +8,7 @@ import fs from 'node:fs'
 
 import { PubSub, type ClientConfig } from '@google-cloud/pubsub'
 
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 import { DEFAULTS } from '../config/defaults.js'
 
 /** The Pub/Sub flags every command shares (see src/cli/pubsub-flags.ts). */

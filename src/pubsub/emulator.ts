@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 
-import { GraphpipeError } from '../cli/errors.js'
+import { GraphpipeError } from '../errors.js'
 
 export const EMULATOR_BINARY = '/usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator'
 

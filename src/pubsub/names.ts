@@ -4,7 +4,7 @@
  * Rules from https://cloud.google.com/pubsub/docs/pubsub-basics#resource_names: 3-255 characters,
  * starting with a letter, of letters, digits and `-_.~+%`, never starting with `goog`.
  */
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 
 const SHORT_NAME = /^[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/
 

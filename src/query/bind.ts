@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 
 export type BindVars = Record<string, unknown>
 

@@ -1,4 +1,4 @@
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 import { connectionError } from '../deployment/connection-errors.js'
 import { OutputClosedError } from './format/sink.js'
 

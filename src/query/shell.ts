@@ -4,7 +4,7 @@ import readline from 'node:readline'
 
 import type { Database } from 'arangojs'
 
-import { describeError } from '../cli/errors.js'
+import { describeError } from '../errors.js'
 import { DEFAULTS } from '../config/defaults.js'
 import { parseBindArg, type BindVars } from './bind.js'
 import { executeQuery, type ExecuteOptions } from './execute.js'

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 
-import { EXIT, GraphpipeError } from '../cli/errors.js'
+import { EXIT, GraphpipeError } from '../errors.js'
 
 export type QuerySource = { kind: 'text'; query: string; origin: string } | { kind: 'shell' }
 

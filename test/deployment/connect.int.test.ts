@@ -10,7 +10,7 @@ import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { EXIT, GraphpipeError } from '../../src/cli/errors.js'
+import { EXIT, GraphpipeError } from '../../src/errors.js'
 import { startEngineServer, type EngineServer } from '../../src/engine/http/server.js'
 import { checkConnection, connect } from '../../src/deployment/index.js'
 import { useTestTarget } from '../helpers/target.js'

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { EXIT } from '../../src/cli/errors.js'
+import { EXIT } from '../../src/errors.js'
 import { parseBindArg, parseBindValue, resolveBindVars } from '../../src/query/bind.js'
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'gp-bind-'))

@@ -4,7 +4,7 @@ import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 
-import { EXIT, GraphpipeError } from '../../src/cli/errors.js'
+import { EXIT, GraphpipeError } from '../../src/errors.js'
 import { parsePosition, renderCaret, toQueryError } from '../../src/query/errors.js'
 
 const arangoError = (errorNum: number, errorMessage: string, code = 400): ArangoError =>

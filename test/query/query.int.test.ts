@@ -5,7 +5,7 @@ import { Readable, Writable } from 'node:stream'
 
 import { beforeAll, describe, expect, it } from 'vitest'
 
-import { EXIT } from '../../src/cli/errors.js'
+import { EXIT } from '../../src/errors.js'
 import { resolveBindVars } from '../../src/query/bind.js'
 import { streamQuery } from '../../src/query/cursor.js'
 import { executeQuery, type ExecuteOptions } from '../../src/query/execute.js'

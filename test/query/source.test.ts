@@ -5,7 +5,7 @@ import { Readable } from 'node:stream'
 
 import { describe, expect, it } from 'vitest'
 
-import { EXIT } from '../../src/cli/errors.js'
+import { EXIT } from '../../src/errors.js'
 import { resolveQuerySource } from '../../src/query/source.js'
 
 const stdin = (text: string, isTTY = false) => Object.assign(Readable.from([text]), { isTTY })

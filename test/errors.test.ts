@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
-import { oneLine } from '../../src/cli/base-command.js'
-import { describeError, EXIT, GraphpipeError } from '../../src/cli/errors.js'
+import { oneLine } from '../src/cli/base-command.js'
+import { describeError, EXIT, GraphpipeError } from '../src/errors.js'
 
 describe('describeError', () => {
   it('keeps a GraphpipeError message and exit code', () => {
