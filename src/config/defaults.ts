@@ -21,6 +21,10 @@ export const DEFAULTS = {
      * written once. Measured on 1,000,000 flights (bench/import.mjs): no slower, 45 MB less RSS.
      */
     importCacheMiB: 16,
+    /** Stream transactions idle this long are aborted (ArangoDB's --transaction.streaming-idle-timeout). */
+    streamingIdleTimeoutSeconds: 60,
+    /** A stream transaction's default lockTimeout (arangod transaction::Options::defaultLockTimeout). */
+    lockTimeoutSeconds: 900,
   },
   cursor: { batchSize: 1000, ttlSeconds: 30 },
   consume: {

@@ -6,6 +6,7 @@
 export const ERRORS = {
   NOT_IMPLEMENTED: { num: 9, http: 501, message: 'not implemented' },
   FORBIDDEN: { num: 11, http: 401, message: 'not authorized to execute this request' },
+  LOCK_TIMEOUT: { num: 18, http: 500, message: 'lock timeout' },
   HTTP_BAD_PARAMETER: { num: 400, http: 400, message: 'bad parameter' },
   HTTP_UNAUTHORIZED: { num: 401, http: 401, message: 'Wrong credentials' },
   HTTP_NOT_FOUND: { num: 404, http: 404, message: 'not found' },
@@ -105,6 +106,19 @@ export const ERRORS = {
   QUERY_NOT_FOUND: { num: 1591, http: 404, message: 'query ID not found' },
   CURSOR_NOT_FOUND: { num: 1600, http: 404, message: 'cursor not found' },
   CURSOR_BUSY: { num: 1601, http: 400, message: 'cursor is busy' },
+  // stream transactions (arangod transaction/Manager.cpp; HTTP from GeneralResponse::responseCode)
+  TRANSACTION_UNREGISTERED_COLLECTION: {
+    num: 1652,
+    http: 400,
+    message: 'unregistered collection used in transaction',
+  },
+  TRANSACTION_DISALLOWED_OPERATION: {
+    num: 1653,
+    http: 400,
+    message: 'disallowed operation inside transaction',
+  },
+  TRANSACTION_ABORTED: { num: 1654, http: 410, message: 'transaction aborted' },
+  TRANSACTION_NOT_FOUND: { num: 1655, http: 404, message: 'transaction not found' },
   GRAPH_INVALID_GRAPH: { num: 1901, http: 400, message: 'invalid graph' },
   GRAPH_INVALID_EDGE: { num: 1906, http: 400, message: 'invalid edge' },
   GRAPH_TOO_MANY_ITERATIONS: {

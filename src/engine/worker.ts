@@ -4,7 +4,7 @@
  * and on {type:'close'} stops the server and answers {type:'closed'}.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import type { EngineOptions } from './index.js'
+import type { EngineOptions } from './types.js'
 import { startEngineServer } from './http/server.js'
 
 const port = parentPort

@@ -10,6 +10,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { ArangoError, arangoError } from '../errors.js'
 import type { SqliteStore } from '../storage/sqlite-store.js'
+import type { TransactionManager } from '../storage/stream-transactions.js'
 
 export interface RouteResponse {
   status: number
@@ -22,6 +23,7 @@ export interface RouteResponse {
 
 export interface EngineContext {
   store: SqliteStore
+  transactions: TransactionManager
   /** True when a root password is set (auth required). */
   authEnabled: boolean
   rootPassword?: string
@@ -33,6 +35,7 @@ export class RequestContext {
   params: Record<string, string> = {}
   private parsed: unknown
   private parsedOk = false
+  private trxStore?: SqliteStore
 
   constructor(
     readonly engine: EngineContext,
@@ -47,8 +50,24 @@ export class RequestContext {
     readonly rawBody: Buffer,
   ) {}
 
+  /**
+   * The store this request works on: with an `x-arango-trx-id` header, on an API that honours it,
+   * the stream transaction's own (its writes visible, nobody else's uncommitted ones); else the
+   * engine's.
+   */
   get store(): SqliteStore {
-    return this.engine.store
+    const id = this.trxId
+    if (id === undefined) return this.engine.store
+    this.trxStore ??= this.engine.transactions.lease(this.db, id)
+    return this.trxStore
+  }
+
+  /** The stream transaction id of this request, when its API takes part in transactions. */
+  get trxId(): string | undefined {
+    const h = this.headers['x-arango-trx-id']
+    const id = Array.isArray(h) ? h[0] : h
+    if (id === undefined || id === '' || !honoursTransaction(this.segments)) return undefined
+    return id
   }
 
   /** A query parameter; arangojs sends unset options as the string "undefined" (treated as unset). */
@@ -92,6 +111,28 @@ export class RequestContext {
     if (typeof b !== 'object' || b === null || Array.isArray(b))
       throw arangoError('HTTP_BAD_PARAMETER', message)
     return b as Record<string, unknown>
+  }
+}
+
+/**
+ * The APIs ArangoDB runs inside a stream transaction (3.12 manual, "Supported transactional API
+ * operations"): documents, imports, creating cursors, a collection's count/properties/truncate,
+ * and the vertices and edges of named graphs. Others ignore the header.
+ */
+function honoursTransaction(seg: string[]): boolean {
+  if (seg[0] !== '_api') return false
+  switch (seg[1]) {
+    case 'document':
+    case 'import':
+      return true
+    case 'cursor':
+      return seg.length === 2
+    case 'collection':
+      return seg.length === 4 && ['count', 'properties', 'truncate'].includes(seg[3]!)
+    case 'gharial':
+      return seg.length >= 5 && (seg[3] === 'vertex' || seg[3] === 'edge')
+    default:
+      return false
   }
 }
 

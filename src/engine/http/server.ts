@@ -10,8 +10,12 @@ import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { ArangoError, arangoError } from '../errors.js'
-import type { EngineOptions, RunningEngine } from '../index.js'
-import { openStore, type SqliteStore } from '../storage/sqlite-store.js'
+import { DEFAULTS } from '../../config/defaults.js'
+import type { EngineOptions, RunningEngine } from '../types.js'
+import { RevisionClock } from '../storage/keys.js'
+import { LocalLockBusy, SqliteStore } from '../storage/sqlite-store.js'
+import { TransactionManager, WriteGate } from '../storage/stream-transactions.js'
+import { requiresPassword } from './loopback.js'
 import { isAuthorized } from './auth.js'
 import { RequestContext, Router, type EngineContext, type RouteResponse } from './router.js'
 import { registerAqlRoutes } from './routes/aql.js'
@@ -22,6 +26,7 @@ import { registerDocumentRoutes } from './routes/document.js'
 import { registerGharialRoutes } from './routes/gharial.js'
 import { registerImportRoutes } from './routes/import.js'
 import { registerIndexRoutes } from './routes/indexes.js'
+import { registerTransactionRoutes } from './routes/transaction.js'
 import { registerUnsupportedRoutes } from './routes/unsupported.js'
 import { registerVersionRoutes } from './routes/version.js'
 
@@ -39,14 +44,15 @@ export function buildRouter(): Router {
   registerIndexRoutes(router)
   registerAqlRoutes(router)
   registerGharialRoutes(router)
+  registerTransactionRoutes(router)
   registerUnsupportedRoutes(router)
   return router
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
-  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
-}
+export { isLoopbackHost } from './loopback.js'
+
+/** How long a write outside any transaction waits for a stream transaction's write lock. */
+const WRITE_WAIT_MS = 30_000
 
 /** Thrown when the engine is asked to do something unsafe or impossible at start. */
 export class EngineStartError extends Error {
@@ -152,7 +158,20 @@ async function handle(
     body,
   )
   ctx.params = m.params
-  return await m.handler(ctx)
+  // a write that meets a stream transaction's write lock waits for it without blocking the
+  // event loop (the transaction's own requests must get through), then runs again from the start:
+  // LocalLockBusy is thrown before its first statement, so nothing of it has happened yet
+  const deadline = Date.now() + WRITE_WAIT_MS
+  for (;;) {
+    try {
+      return await m.handler(ctx)
+    } catch (e) {
+      if (!(e instanceof LocalLockBusy)) throw e
+      const left = deadline - Date.now()
+      if (left <= 0) throw arangoError('LOCK_TIMEOUT')
+      await engine.transactions.gate.waitFree(left)
+    }
+  }
 }
 
 export interface EngineServer extends RunningEngine {
@@ -163,15 +182,29 @@ export interface EngineServer extends RunningEngine {
 /** Serve the engine in this thread. Refuses a non-loopback host without a root password. */
 export async function startEngineServer(opts: EngineOptions): Promise<EngineServer> {
   const host = opts.host ?? '127.0.0.1'
-  if (!isLoopbackHost(host) && !opts.rootPassword) {
+  if (requiresPassword(host) && !opts.rootPassword) {
     throw new EngineStartError(
       `refusing to serve on non-loopback host ${host} without a root password (set ARANGO_ROOT_PASSWORD)`,
       'ENGINE_UNSAFE_HOST',
     )
   }
-  const store = openStore(opts.dataDir, { cacheMiB: opts.cacheMiB })
+  const clock = new RevisionClock()
+  const gate = new WriteGate()
+  const store = new SqliteStore(opts.dataDir, {
+    cacheMiB: opts.cacheMiB,
+    clock,
+    lockHeldElsewhere: () => gate.held,
+  })
+  const transactions = new TransactionManager(store, {
+    dataDir: opts.dataDir,
+    clock,
+    gate,
+    cacheMiB: opts.cacheMiB,
+    idleTimeoutMs: (opts.streamingIdleTimeoutSeconds ?? DEFAULTS.engine.streamingIdleTimeoutSeconds) * 1000,
+  })
   const engine: EngineContext = {
     store,
+    transactions,
     authEnabled: !!opts.rootPassword,
     rootPassword: opts.rootPassword,
     jwtSecret: store.jwtSecret(),
@@ -237,6 +270,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
         server.close(() => resolve())
         server.closeAllConnections()
       })
+      transactions.closeAll()
       store.close()
     },
   }

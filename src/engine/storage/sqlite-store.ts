@@ -44,7 +44,32 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number
   /** SQLite page cache, MiB (default DEFAULTS.engine.cacheMiB). */
   cacheMiB?: number
+  /**
+   * Open an already initialized data dir without writing to it (no schema setup): a stream
+   * transaction's own connection, opened while another connection may hold the write lock.
+   */
+  attach?: boolean
+  /** Share the revision clock of the engine's main store (revisions stay unique and ordered). */
+  clock?: RevisionClock
+  /**
+   * True while a stream transaction of this process holds the SQLite write lock on another
+   * connection: a write here would then wait synchronously (busy timeout) on the event loop that
+   * has to finish that transaction, so it fails at once with `LocalLockBusy` and the server
+   * retries the request when the lock is free.
+   */
+  lockHeldElsewhere?: () => boolean
 }
+
+/** Thrown by a write while a stream transaction of this process holds the write lock. */
+export class LocalLockBusy extends Error {
+  constructor() {
+    super('the write lock is held by a stream transaction')
+    this.name = 'LocalLockBusy'
+  }
+}
+
+/** Checks a stream transaction's declared collections; throws 1652 for an unregistered one. */
+export type CollectionGuard = (name: string, write: boolean) => void
 
 interface IndexMeta {
   iid: number
@@ -203,7 +228,10 @@ function uniqueViolation(index: string, type: string, fields: string[], key: str
 export class SqliteStore implements Store {
   readonly db: Db
   readonly dataDir: string
-  private readonly clock = new RevisionClock()
+  private readonly clock: RevisionClock
+  private readonly lockHeldElsewhere?: () => boolean
+  /** Set on a stream transaction's store: which collections it may read and write. */
+  guard?: CollectionGuard
   private colls = new Map<string, CollMeta>()
   private dbNames = new Set<string>()
   private dbIds = new Map<string, string>()
@@ -225,6 +253,8 @@ export class SqliteStore implements Store {
 
   constructor(dataDir: string, opts: SqliteStoreOptions = {}) {
     this.dataDir = dataDir
+    this.clock = opts.clock ?? new RevisionClock()
+    this.lockHeldElsewhere = opts.lockHeldElsewhere
     fs.mkdirSync(dataDir, { recursive: true })
     this.db = new Database(path.join(dataDir, DB_FILE), { timeout: opts.busyTimeoutMs ?? 30_000 })
     // 16 KiB pages for a new file (ignored for an existing one): a 1,000-document import commit
@@ -245,6 +275,21 @@ export class SqliteStore implements Store {
     // checkpoint every ~40 MB of WAL instead of 4 MB: a bulk import commits every 1,000 documents
     // and each checkpoint syncs the database file (measured: ~20% of import time at the default)
     this.db.pragma('wal_autocheckpoint = 10000')
+    if (!opts.attach) this.initSchema()
+    this.s = {
+      dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
+      schemaVersion: this.db.prepare(`SELECT v FROM meta WHERE k = 'schema_version'`).pluck(),
+      bumpSchema: this.db.prepare(`UPDATE meta SET v = CAST(v AS INTEGER) + 1 WHERE k = 'schema_version'`),
+      tick: this.db
+        .prepare(`UPDATE meta SET v = CAST(v AS INTEGER) + 1 WHERE k = 'tick' RETURNING v`)
+        .pluck(),
+      getLastKey: this.db.prepare('SELECT last_key FROM collections WHERE id = ?').pluck(),
+      setLastKey: this.db.prepare('UPDATE collections SET last_key = ? WHERE id = ?'),
+    }
+    if (!opts.attach) this.ensureSystemDatabase()
+  }
+
+  private initSchema(): void {
     this.writeTxn(() => {
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);
@@ -265,16 +310,9 @@ export class SqliteStore implements Store {
         .prepare(`INSERT OR IGNORE INTO meta VALUES ('server_id', ?)`)
         .run(crypto.randomBytes(6).toString('hex').toUpperCase())
     })
-    this.s = {
-      dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
-      schemaVersion: this.db.prepare(`SELECT v FROM meta WHERE k = 'schema_version'`).pluck(),
-      bumpSchema: this.db.prepare(`UPDATE meta SET v = CAST(v AS INTEGER) + 1 WHERE k = 'schema_version'`),
-      tick: this.db
-        .prepare(`UPDATE meta SET v = CAST(v AS INTEGER) + 1 WHERE k = 'tick' RETURNING v`)
-        .pluck(),
-      getLastKey: this.db.prepare('SELECT last_key FROM collections WHERE id = ?').pluck(),
-      setLastKey: this.db.prepare('UPDATE collections SET last_key = ? WHERE id = ?'),
-    }
+  }
+
+  private ensureSystemDatabase(): void {
     if (!this.hasDatabase('_system')) {
       try {
         this.createDatabase('_system')
@@ -321,12 +359,13 @@ export class SqliteStore implements Store {
         this.depth--
       }
     }
+    if (this.lockHeldElsewhere?.()) throw new LocalLockBusy()
     this.txStmts.begin.run()
     this.depth = 1
     try {
       if (this.s) this.refresh()
       const r = fn()
-      for (const [id, st] of this.keyState) if (st.dirty) this.s.setLastKey.run(st.value, id)
+      this.flushKeys()
       this.txStmts.commit.run()
       return r
     } catch (e) {
@@ -338,6 +377,58 @@ export class SqliteStore implements Store {
       this.depth = 0
       this.keyState.clear()
     }
+  }
+
+  private flushKeys(): void {
+    for (const [id, st] of this.keyState) if (st.dirty) this.s.setLastKey.run(st.value, id)
+  }
+
+  /**
+   * Start a stream transaction on this (dedicated) connection and keep it open across calls:
+   * `write` takes SQLite's write lock now (BEGIN IMMEDIATE, waiting up to `lockTimeoutMs`, then
+   * SQLITE_BUSY); a read-only one pins a snapshot with its first read. Every later write of this
+   * store runs as a savepoint inside it, so a failing operation undoes only itself.
+   */
+  beginStream(write: boolean, lockTimeoutMs?: number): void {
+    if (this.depth > 0) throw new Error('a transaction is already open on this connection')
+    if (lockTimeoutMs !== undefined)
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.round(lockTimeoutMs))}`)
+    this.db.exec(write ? 'BEGIN IMMEDIATE' : 'BEGIN')
+    this.depth = 1
+    try {
+      this.loaded = false
+      this.refresh() // the first read: fixes the snapshot of a read-only transaction
+    } catch (e) {
+      this.db.exec('ROLLBACK')
+      this.depth = 0
+      throw e
+    }
+  }
+
+  /** Commit the stream transaction (`sync`: fsynced before this returns, ArangoDB's waitForSync). */
+  commitStream(sync = false): void {
+    if (this.depth === 0) return
+    if (sync) this.db.pragma('synchronous = FULL')
+    try {
+      this.flushKeys()
+      this.db.exec('COMMIT')
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      throw e
+    } finally {
+      this.depth = 0
+      this.keyState.clear()
+      this.loaded = false
+    }
+  }
+
+  /** Roll the stream transaction back: nothing of it remains. */
+  abortStream(): void {
+    if (this.depth === 0) return
+    if (this.db.inTransaction) this.db.exec('ROLLBACK')
+    this.depth = 0
+    this.keyState.clear()
+    this.loaded = false
   }
 
   /**
@@ -599,6 +690,7 @@ export class SqliteStore implements Store {
   }
 
   truncateCollection(db: string, name: string): void {
+    this.guard?.(name, true)
     this.writeTxn(() => {
       const c = this.meta(db, name)
       this.db.exec(`DELETE FROM ${c.table}`)
@@ -641,6 +733,7 @@ export class SqliteStore implements Store {
   }
 
   count(db: string, coll: string): number {
+    this.guard?.(coll, false)
     const c = this.meta(db, coll)
     return this.stmts(c).count.get() as number
   }
@@ -704,6 +797,7 @@ export class SqliteStore implements Store {
   // ---------------------------------------------------------------- reads
 
   get(db: string, coll: string, key: string): Doc | undefined {
+    this.guard?.(coll, false)
     const c = this.meta(db, coll)
     if (typeof key !== 'string') return undefined
     const row = this.stmts(c).getDoc.get(key) as Row | undefined
@@ -712,6 +806,7 @@ export class SqliteStore implements Store {
 
   /** The stored JSON text of a document (no parse), for REST reads. */
   getRaw(db: string, coll: string, key: string): { rev: string; json: string } | undefined {
+    this.guard?.(coll, false)
     const c = this.meta(db, coll)
     if (typeof key !== 'string') return undefined
     const row = this.stmts(c).getDoc.get(key) as Row | undefined
@@ -719,6 +814,7 @@ export class SqliteStore implements Store {
   }
 
   *scan(db: string, coll: string, chunkSize = 1000): Iterable<Doc> {
+    this.guard?.(coll, false)
     const c = this.meta(db, coll)
     const st = this.stmts(c)
     let rows = st.scanFirst.all(chunkSize) as Row[]
@@ -731,6 +827,7 @@ export class SqliteStore implements Store {
   }
 
   edges(db: string, edgeColl: string, direction: 'out' | 'in', vertexId: string): Doc[] {
+    this.guard?.(edgeColl, false)
     const c = this.meta(db, edgeColl)
     if (!c.isEdge) return []
     const st = this.stmts(c)
@@ -774,6 +871,7 @@ export class SqliteStore implements Store {
   }
 
   indexLookup(db: string, coll: string, indexId: string, cond: IndexCondition): Doc[] {
+    this.guard?.(coll, false)
     const c = this.meta(db, coll)
     const idx = this.findIndex(c, indexId)
     if (!idx) throw arangoError('ARANGO_INDEX_NOT_FOUND')
@@ -887,6 +985,7 @@ export class SqliteStore implements Store {
     rawJson?: string,
   ): WriteResult {
     if (this.depth === 0) return this.writeTxn(() => this.insert(db, coll, doc, opts, rawJson))
+    this.guard?.(coll, true)
     const c = this.meta(db, coll)
     if (!isPlainObject(doc)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
     let key = doc._key as string | undefined
@@ -1031,6 +1130,7 @@ export class SqliteStore implements Store {
     opts: WriteOptions = {},
   ): WriteResult {
     if (this.depth === 0) return this.writeTxn(() => this.update(db, coll, key, patch, opts))
+    this.guard?.(coll, true)
     const c = this.meta(db, coll)
     if (!isPlainObject(patch)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
     const old = this.loadOld(c, key, opts, null)
@@ -1045,6 +1145,7 @@ export class SqliteStore implements Store {
     opts: WriteOptions = {},
   ): WriteResult {
     if (this.depth === 0) return this.writeTxn(() => this.replace(db, coll, key, doc, opts))
+    this.guard?.(coll, true)
     const c = this.meta(db, coll)
     if (!isPlainObject(doc)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
     const old = this.loadOld(c, key, opts, null)
@@ -1053,6 +1154,7 @@ export class SqliteStore implements Store {
 
   remove(db: string, coll: string, key: string, opts: WriteOptions & { rev?: string } = {}): WriteResult {
     if (this.depth === 0) return this.writeTxn(() => this.remove(db, coll, key, opts))
+    this.guard?.(coll, true)
     const c = this.meta(db, coll)
     const old = this.loadOld(c, key, opts, opts.rev !== undefined ? { _rev: opts.rev } : null)
     this.stmts(c).remove.run(key)

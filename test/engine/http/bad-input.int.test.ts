@@ -103,11 +103,15 @@ describe('bad input', () => {
     expectError(u, 404, 404)
     expect(u.body.errorMessage).toBe("unknown path '/_api/x'")
     expectError(await call('PUT', '/_api/version'), 405, 405)
-    for (const p of ['/_api/transaction/begin', '/_api/view', '/_api/analyzer', '/_api/user', '/_api/foxx']) {
-      const a = await call(p.endsWith('begin') ? 'POST' : 'GET', p)
+    for (const p of ['/_api/transaction', '/_api/view', '/_api/analyzer', '/_api/user', '/_api/foxx']) {
+      // POST /_api/transaction is a JavaScript transaction
+      const a = await call(p.endsWith('transaction') ? 'POST' : 'GET', p)
       expectError(a, 501, 9)
       expect(a.body.errorMessage).toMatch(/not implemented/)
     }
+    // a stream transaction without a body, or without collections
+    expectError(await call('POST', '/_api/transaction/begin'), 400, 400)
+    expectError(await call('POST', '/_api/transaction/begin', '{"collections": 3}'), 400, 400)
     expectError(await call('GET', '/_api/version', undefined, 'no_such_db'), 404, 1228)
     expectError(await call('GET', '/_api/document/c/%E0%A4%A'), 400, 400)
     expectError(await call('GET', '/_api/collection/nope'), 404, 1203)

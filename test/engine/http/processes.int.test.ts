@@ -3,6 +3,7 @@
  * are properties of the data directory, so they do not run against TEST_ARANGODB_URL):
  * - a write acknowledged over HTTP survives `kill -9` of the server process;
  * - an import request killed mid-way leaves nothing of itself behind (one transaction);
+ * - a stream transaction open when its server is killed leaves nothing behind;
  * - several processes, each with its own engine on one data dir, write at once without losing
  *   anything, without duplicate generated keys and without SQLITE_BUSY failures.
  */
@@ -143,6 +144,34 @@ describe.skipIf(!!process.env.TEST_ARANGODB_URL)('engine data dir across process
     const store = new SqliteStore(dir)
     try {
       expect(store.count('_system', 'atomic')).toBe(0)
+    } finally {
+      store.close()
+    }
+  })
+
+  it('leaves nothing of a stream transaction after kill -9 of the server mid-transaction', async () => {
+    const { child, url } = await serve()
+    await fetch(`${url}/_api/collection`, { method: 'POST', body: JSON.stringify({ name: 'trx' }) })
+    await fetch(`${url}/_api/document/trx`, { method: 'POST', body: JSON.stringify({ _key: 'before' }) })
+    const begin = await fetch(`${url}/_api/transaction/begin`, {
+      method: 'POST',
+      body: JSON.stringify({ collections: { write: ['trx'] } }),
+    })
+    const id = ((await begin.json()) as { result: { id: string } }).result.id
+    for (let i = 0; i < 50; i++) {
+      const r = await fetch(`${url}/_api/document/trx`, {
+        method: 'POST',
+        headers: { 'x-arango-trx-id': id },
+        body: JSON.stringify({ i }),
+      })
+      expect(r.status).toBe(202)
+    }
+    await killHard(child)
+
+    const store = new SqliteStore(dir)
+    try {
+      expect(store.count('_system', 'trx')).toBe(1)
+      expect(store.get('_system', 'trx', 'before')).toBeDefined()
     } finally {
       store.close()
     }

@@ -18,6 +18,11 @@ function cursors(store: Store): CursorManager {
   return m
 }
 
+/** The store a cursor lives in: its stream transaction's, when it was created in one. */
+function cursorStore(ctx: RequestContext): Store {
+  return ctx.engine.transactions.storeOfCursor(ctx.params.id!) ?? ctx.store
+}
+
 function body(ctx: RequestContext): unknown {
   return ctx.json()
 }
@@ -25,6 +30,9 @@ function body(ctx: RequestContext): unknown {
 export function registerAqlRoutes(router: Router): void {
   router.add('POST', '/_api/cursor', async (ctx) => {
     const out = await cursors(ctx.store).create(ctx.db, body(ctx))
+    // a cursor created inside a stream transaction reads its later batches there too
+    const trx = ctx.trxId
+    if (trx !== undefined && typeof out.id === 'string') ctx.engine.transactions.noteCursor(trx, out.id)
     return { status: 201, body: out }
   })
   router.add('PUT', '/_api/cursor', () => {
@@ -32,15 +40,15 @@ export function registerAqlRoutes(router: Router): void {
   })
   router.add(['POST', 'PUT'], '/_api/cursor/:id', (ctx) => ({
     status: 200,
-    body: cursors(ctx.store).next(ctx.db, ctx.params.id!),
+    body: cursors(cursorStore(ctx)).next(ctx.db, ctx.params.id!),
   }))
   router.add('POST', '/_api/cursor/:id/:batchId', (ctx) => ({
     status: 200,
-    body: cursors(ctx.store).next(ctx.db, ctx.params.id!, ctx.params.batchId),
+    body: cursors(cursorStore(ctx)).next(ctx.db, ctx.params.id!, ctx.params.batchId),
   }))
   router.add('DELETE', '/_api/cursor/:id', (ctx) => ({
     status: 202,
-    body: cursors(ctx.store).remove(ctx.db, ctx.params.id!),
+    body: cursors(cursorStore(ctx)).remove(ctx.db, ctx.params.id!),
   }))
   router.add('POST', '/_api/explain', async (ctx) =>
     ok(200, await explainQuery(ctx.store, ctx.db, body(ctx))),

@@ -2,7 +2,6 @@ import { unsupported, type Router } from '../router.js'
 
 /** Features outside the engine's subset: 501 / errorNum 9 naming the feature (not a 404). */
 const FEATURES: [string, string][] = [
-  ['/_api/transaction', 'stream and JavaScript transactions (/_api/transaction)'],
   ['/_api/view', 'views (/_api/view)'],
   ['/_api/analyzer', 'analyzers (/_api/analyzer)'],
   ['/_api/user', 'users (/_api/user)'],

@@ -1,0 +1,354 @@
+/**
+ * Stream transactions as ArangoDB 3.12 has them (docs.arangodb.com 3.12: develop/http-api/
+ * transactions/stream-transactions; states and messages from arangod transaction/Manager.cpp).
+ *
+ * Each transaction owns a dedicated SQLite connection (an attached `SqliteStore`) with a
+ * transaction open across requests: a transaction that writes (write or exclusive collections)
+ * holds SQLite's single write lock from begin to commit/abort (BEGIN IMMEDIATE), a read-only one
+ * a WAL snapshot. Readers on other connections keep seeing the last committed state, so a
+ * transaction never blocks readers; other writers wait for the lock, in this process
+ * asynchronously through `WriteGate` (the event loop must stay free to finish the transaction),
+ * in other processes through SQLite's busy timeout. That serializes writers across transactions
+ * where ArangoDB's RocksDB engine locks single documents (docs/server.md says so).
+ */
+import { DEFAULTS } from '../../config/defaults.js'
+import { ArangoError, arangoError } from '../errors.js'
+import type { RevisionClock } from './keys.js'
+import { SqliteStore } from './sqlite-store.js'
+
+export type TransactionStatus = 'running' | 'committed' | 'aborted'
+
+interface Waiter {
+  resolve: () => void
+  reject: (e: unknown) => void
+  timer?: NodeJS.Timeout
+}
+
+function lockTimeout(): ArangoError {
+  return arangoError('LOCK_TIMEOUT', 'lock timeout: the write lock is held by a stream transaction')
+}
+
+/**
+ * The one write lock of this process's connections, held by the stream transaction that writes.
+ * `acquire` queues transactions (FIFO, with their lockTimeout); `waitFree` lets a request outside
+ * any transaction wait until no transaction holds it. A release wakes those requests first and
+ * grants the next transaction a turn later, so single writes are not starved by a queue of
+ * transactions.
+ */
+export class WriteGate {
+  private holder: string | null = null
+  private queue: (Waiter & { owner: string })[] = []
+  private free: Waiter[] = []
+
+  get held(): boolean {
+    return this.holder !== null
+  }
+
+  /** `timeoutMs` 0 waits forever (ArangoDB's lockTimeout 0). Rejects with error 18 on expiry. */
+  acquire(owner: string, timeoutMs: number): Promise<void> {
+    if (this.holder === null && this.queue.length === 0) {
+      this.holder = owner
+      return Promise.resolve()
+    }
+    return this.enqueue(this.queue, timeoutMs, { owner })
+  }
+
+  release(owner: string): void {
+    if (this.holder !== owner) return
+    this.holder = null
+    for (const w of this.free.splice(0)) {
+      clearTimeout(w.timer)
+      w.resolve()
+    }
+    setImmediate(() => this.grant())
+  }
+
+  /** Resolves when no transaction holds the lock (at once when none does). */
+  waitFree(timeoutMs: number): Promise<void> {
+    if (this.holder === null) return Promise.resolve()
+    return this.enqueue(this.free, timeoutMs, {})
+  }
+
+  private grant(): void {
+    if (this.holder !== null) return
+    const next = this.queue.shift()
+    if (!next) return
+    clearTimeout(next.timer)
+    this.holder = next.owner
+    next.resolve()
+  }
+
+  private enqueue<E extends object>(list: (Waiter & E)[], timeoutMs: number, extra: E): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const w = { ...extra, resolve, reject } as Waiter & E
+      if (timeoutMs > 0) {
+        w.timer = setTimeout(() => {
+          const i = list.indexOf(w)
+          if (i >= 0) list.splice(i, 1)
+          reject(lockTimeout())
+        }, timeoutMs)
+      }
+      list.push(w)
+    })
+  }
+}
+
+export interface BeginOptions {
+  read: string[]
+  write: string[]
+  exclusive: string[]
+  allowImplicit: boolean
+  /** ms; 0 = wait forever */
+  lockTimeoutMs: number
+  waitForSync: boolean
+  maxTransactionSize?: number
+}
+
+export class StreamTransaction {
+  status: TransactionStatus = 'running'
+  /** Aborted by the idle timeout (a later commit says "expired", as arangod does). */
+  expired = false
+  /** Cursors created inside the transaction (their later batches come without the header). */
+  readonly cursorIds = new Set<string>()
+  timer?: NodeJS.Timeout
+  finishedAt = 0
+
+  constructor(
+    readonly id: string,
+    readonly db: string,
+    readonly opts: BeginOptions,
+    public store: SqliteStore | null,
+  ) {}
+
+  get writes(): boolean {
+    return this.opts.write.length + this.opts.exclusive.length > 0
+  }
+}
+
+export interface TransactionManagerOptions {
+  dataDir: string
+  clock: RevisionClock
+  /** The write lock the main store checks (`lockHeldElsewhere`). */
+  gate: WriteGate
+  cacheMiB?: number
+  /** `--transaction.streaming-idle-timeout` (ArangoDB default 60 s). */
+  idleTimeoutMs?: number
+}
+
+/** How long finished transactions still answer their status (arangod keeps tombstones too). */
+const TOMBSTONE_MS = 10 * 60_000
+const MAX_TOMBSTONES = 10_000
+
+let lastId = Date.now() * 10
+
+function names(v: unknown, what: string): string[] {
+  if (v === undefined || v === null) return []
+  if (typeof v === 'string') return [v]
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[]
+  throw arangoError(
+    'HTTP_BAD_PARAMETER',
+    `invalid value for 'collections.${what}': expecting string or array of strings`,
+  )
+}
+
+/** Parse the body of POST /_api/transaction/begin. */
+export function parseBeginBody(body: unknown): BeginOptions {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw arangoError('HTTP_BAD_PARAMETER', 'expecting a JSON object in the request body')
+  const b = body as Record<string, unknown>
+  const c = b.collections
+  if (typeof c !== 'object' || c === null || Array.isArray(c))
+    throw arangoError('HTTP_BAD_PARAMETER', "missing or invalid 'collections' attribute")
+  const coll = c as Record<string, unknown>
+  const num = (k: string): number | undefined => {
+    const v = b[k]
+    if (v === undefined || v === null) return undefined
+    if (typeof v !== 'number' || !(v >= 0))
+      throw arangoError('HTTP_BAD_PARAMETER', `invalid value for '${k}'`)
+    return v
+  }
+  const lock = num('lockTimeout')
+  return {
+    read: names(coll.read, 'read'),
+    write: names(coll.write, 'write'),
+    exclusive: names(coll.exclusive, 'exclusive'),
+    allowImplicit: (b.allowImplicit ?? coll.allowImplicit) !== false,
+    lockTimeoutMs: (lock ?? DEFAULTS.engine.lockTimeoutSeconds) * 1000,
+    waitForSync: b.waitForSync === true,
+    maxTransactionSize: num('maxTransactionSize'),
+  }
+}
+
+export class TransactionManager {
+  readonly gate: WriteGate
+  private readonly trx = new Map<string, StreamTransaction>()
+  private readonly idleMs: number
+
+  constructor(
+    private readonly main: SqliteStore,
+    private readonly opts: TransactionManagerOptions,
+  ) {
+    this.gate = opts.gate
+    this.idleMs = opts.idleTimeoutMs ?? DEFAULTS.engine.streamingIdleTimeoutSeconds * 1000
+  }
+
+  /** Open transactions (for metrics). */
+  get running(): number {
+    let n = 0
+    for (const t of this.trx.values()) if (t.status === 'running') n++
+    return n
+  }
+
+  async begin(db: string, opts: BeginOptions): Promise<StreamTransaction> {
+    // unknown collections fail before any lock is taken (1203, as ArangoDB's lockCollections)
+    for (const n of [...opts.read, ...opts.write, ...opts.exclusive]) this.main.requireCollection(db, n)
+    const id = String(++lastId)
+    const t = new StreamTransaction(id, db, opts, null)
+    if (t.writes) await this.gate.acquire(id, opts.lockTimeoutMs)
+    let store: SqliteStore | undefined
+    try {
+      store = new SqliteStore(this.opts.dataDir, {
+        attach: true,
+        clock: this.opts.clock,
+        cacheMiB: this.opts.cacheMiB,
+      })
+      try {
+        store.beginStream(t.writes, opts.lockTimeoutMs === 0 ? 2_147_483_647 : opts.lockTimeoutMs)
+      } catch (e) {
+        if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw lockTimeout()
+        throw e
+      }
+    } catch (e) {
+      store?.close()
+      if (t.writes) this.gate.release(id)
+      throw e
+    }
+    store.guard = (name, write) => this.check(t, name, write)
+    t.store = store
+    this.trx.set(id, t)
+    this.touch(t)
+    this.sweep()
+    return t
+  }
+
+  private check(t: StreamTransaction, name: string, write: boolean): void {
+    const o = t.opts
+    if (o.write.includes(name) || o.exclusive.includes(name)) return
+    if (!write && (o.read.includes(name) || o.allowImplicit)) return
+    throw arangoError(
+      'TRANSACTION_UNREGISTERED_COLLECTION',
+      `unregistered collection used in transaction: ${name} [${write ? 'write' : 'read'}]`,
+    )
+  }
+
+  private touch(t: StreamTransaction): void {
+    clearTimeout(t.timer)
+    if (this.idleMs <= 0) return
+    t.timer = setTimeout(() => {
+      t.expired = true
+      this.finish(t, 'aborted')
+    }, this.idleMs)
+    t.timer.unref()
+  }
+
+  private find(db: string, id: string): StreamTransaction | undefined {
+    const t = this.trx.get(id)
+    return t && t.db === db ? t : undefined
+  }
+
+  /** GET /_api/transaction/{id} */
+  status(db: string, id: string): TransactionStatus {
+    const t = this.find(db, id)
+    if (!t) throw arangoError('TRANSACTION_NOT_FOUND')
+    return t.status
+  }
+
+  /** The store of a running transaction for one request (x-arango-trx-id); resets its idle timer. */
+  lease(db: string, id: string): SqliteStore {
+    const t = this.find(db, id)
+    if (!t) throw arangoError('TRANSACTION_NOT_FOUND', `transaction ${id} not found`)
+    if (t.status === 'aborted')
+      throw arangoError('TRANSACTION_ABORTED', `transaction ${id} has already been aborted`)
+    if (t.status !== 'running' || !t.store)
+      throw arangoError('TRANSACTION_NOT_FOUND', `transaction ${id} not found`)
+    this.touch(t)
+    return t.store
+  }
+
+  noteCursor(trxId: string, cursorId: string): void {
+    this.trx.get(trxId)?.cursorIds.add(cursorId)
+  }
+
+  /** The transaction store a cursor was created in, if any. */
+  storeOfCursor(cursorId: string): SqliteStore | undefined {
+    for (const t of this.trx.values()) if (t.cursorIds.has(cursorId) && t.store) return t.store
+    return undefined
+  }
+
+  /** PUT (commit) / DELETE (abort) /_api/transaction/{id}: the final status. */
+  end(db: string, id: string, want: 'committed' | 'aborted'): TransactionStatus {
+    const t = this.find(db, id)
+    const op = want === 'committed' ? 'commit' : 'abort'
+    if (!t) throw arangoError('TRANSACTION_NOT_FOUND', `transaction ${id} not found on ${op} operation`)
+    if (t.status !== 'running') {
+      if (t.status === want) return want // committing a committed transaction is no error
+      throw arangoError(
+        'TRANSACTION_DISALLOWED_OPERATION',
+        `transaction was already ${t.expired ? 'expired' : t.status}`,
+      )
+    }
+    return this.finish(t, want)
+  }
+
+  private finish(t: StreamTransaction, want: 'committed' | 'aborted'): TransactionStatus {
+    clearTimeout(t.timer)
+    const store = t.store
+    t.store = null
+    t.finishedAt = Date.now()
+    try {
+      if (want === 'committed') {
+        try {
+          store?.commitStream(t.opts.waitForSync)
+          t.status = 'committed'
+        } catch (e) {
+          t.status = 'aborted'
+          throw e
+        }
+      } else {
+        store?.abortStream()
+        t.status = 'aborted'
+      }
+    } finally {
+      store?.close()
+      if (t.writes) this.gate.release(t.id)
+    }
+    return t.status
+  }
+
+  /** GET /_api/transaction: the running transactions of a database. */
+  list(db: string): { id: string; state: TransactionStatus }[] {
+    this.sweep()
+    const out: { id: string; state: TransactionStatus }[] = []
+    for (const t of this.trx.values())
+      if (t.db === db && t.status === 'running') out.push({ id: t.id, state: t.status })
+    return out
+  }
+
+  private sweep(): void {
+    const now = Date.now()
+    let tombstones = 0
+    for (const t of this.trx.values()) if (t.status !== 'running') tombstones++
+    for (const [id, t] of this.trx) {
+      if (t.status === 'running') continue
+      if (now - t.finishedAt > TOMBSTONE_MS || tombstones > MAX_TOMBSTONES) {
+        this.trx.delete(id)
+        tombstones--
+      }
+    }
+  }
+
+  /** Abort every running transaction (engine shutdown). */
+  closeAll(): void {
+    for (const t of this.trx.values()) if (t.status === 'running') this.finish(t, 'aborted')
+  }
+}
