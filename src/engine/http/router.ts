@@ -9,7 +9,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { ArangoError, arangoError } from '../errors.js'
-import type { SqliteStore } from '../storage/sqlite-store.js'
+import type { Store } from '../storage/types.js'
 import type { TransactionManager } from '../storage/stream-transactions.js'
 
 export interface RouteResponse {
@@ -22,7 +22,7 @@ export interface RouteResponse {
 }
 
 export interface EngineContext {
-  store: SqliteStore
+  store: Store
   transactions: TransactionManager
   /** True when a root password is set (auth required). */
   authEnabled: boolean
@@ -35,7 +35,7 @@ export class RequestContext {
   params: Record<string, string> = {}
   private parsed: unknown
   private parsedOk = false
-  private trxStore?: SqliteStore
+  private trxStore?: Store
 
   constructor(
     readonly engine: EngineContext,
@@ -55,7 +55,7 @@ export class RequestContext {
    * the stream transaction's own (its writes visible, nobody else's uncommitted ones); else the
    * engine's.
    */
-  get store(): SqliteStore {
+  get store(): Store {
     const id = this.trxId
     if (id === undefined) return this.engine.store
     this.trxStore ??= this.engine.transactions.lease(this.db, id)

@@ -77,17 +77,23 @@ export interface IndexCondition {
 export interface Store {
   /** Close the SQLite handle (after a checkpoint). */
   close(): void
+  /** Secret for signing JWTs, shared by every server on this data dir. */
+  jwtSecret(): string
 
   // --- databases (names only; `_system` always exists)
   listDatabases(): string[]
   hasDatabase(name: string): boolean
   createDatabase(name: string): void // 1229 bad name, 1207 duplicate
   dropDatabase(name: string): void // 1228 unknown, 1230 `_system`
+  /** Numeric id of a database (for `/_api/database/current`). */
+  databaseId(name: string): string | undefined
 
   // --- collections
   getCollection(db: string, name: string): CollectionInfo | undefined
   /** Like getCollection but throws 1203 "collection or view not found: <name>". */
   requireCollection(db: string, name: string): CollectionInfo
+  /** Resolve a collection by name or by its numeric id (the REST API accepts both). */
+  getCollectionByNameOrId(db: string, nameOrId: string): CollectionInfo | undefined
   listCollections(db: string): CollectionInfo[]
   createCollection(
     db: string,
@@ -97,7 +103,14 @@ export interface Store {
       waitForSync?: boolean
       keyOptions?: Partial<CollectionInfo['keyOptions']>
       schema?: unknown
+      isSystem?: boolean
     },
+  ): CollectionInfo
+  /** Change waitForSync / schema (PUT /_api/collection/{c}/properties). */
+  setCollectionProperties(
+    db: string,
+    name: string,
+    props: { waitForSync?: boolean; schema?: unknown },
   ): CollectionInfo
   dropCollection(db: string, name: string): void
   truncateCollection(db: string, name: string): void
@@ -105,9 +118,13 @@ export interface Store {
   count(db: string, coll: string): number
   /** The last generated key (`keyOptions.lastValue`). */
   lastKeyValue(db: string, coll: string): number
+  /** The collection's revision: its newest document revision ('0' when empty). */
+  revision(db: string, coll: string): string
 
   // --- reads
   get(db: string, coll: string, key: string): Doc | undefined
+  /** The document as JSON text (REST reads send it without re-serializing). */
+  getRaw(db: string, coll: string, key: string): { rev: string; json: string } | undefined
   /**
    * Full scan in primary-key order, in chunks (no SQLite statement stays open between chunks,
    * so callers may run other statements while iterating).
@@ -120,7 +137,14 @@ export interface Store {
   indexLookup(db: string, coll: string, indexId: string, cond: IndexCondition): Doc[]
 
   // --- writes (each validates keys, `_from`/`_to`, unique indexes, and generates `_rev`)
-  insert(db: string, coll: string, doc: Record<string, unknown>, opts?: WriteOptions): WriteResult
+  /** `rawJson`: the text `doc` was parsed from, stored as is when possible (imports). */
+  insert(
+    db: string,
+    coll: string,
+    doc: Record<string, unknown>,
+    opts?: WriteOptions,
+    rawJson?: string,
+  ): WriteResult
   update(
     db: string,
     coll: string,
@@ -135,7 +159,8 @@ export interface Store {
     doc: Record<string, unknown>,
     opts?: WriteOptions,
   ): WriteResult
-  remove(db: string, coll: string, key: string, opts?: WriteOptions): WriteResult
+  /** `rev`: a revision the document must have (ignoreRevs false), as from a `_rev` in the body. */
+  remove(db: string, coll: string, key: string, opts?: WriteOptions & { rev?: string }): WriteResult
 
   // --- indexes
   ensureIndex(
@@ -147,9 +172,13 @@ export interface Store {
 
   /**
    * Run `fn` atomically (all or nothing), serialized against other processes on the same data
-   * dir (BEGIN IMMEDIATE with a busy timeout). Nested calls become savepoints.
+   * dir (BEGIN IMMEDIATE with a busy timeout). Nested calls become savepoints. `sync`: the
+   * commit is fsynced before this returns (ArangoDB's waitForSync).
    */
-  transaction<T>(fn: () => T): T
+  transaction<T>(fn: () => T, opts?: { sync?: boolean }): T
+
+  /** Run reads on one consistent snapshot without taking the write lock. */
+  readSnapshot<T>(fn: () => T): T
 }
 
 /**

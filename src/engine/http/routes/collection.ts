@@ -59,11 +59,7 @@ function location(ctx: RequestContext, c: string, tail: string): Record<string, 
 }
 
 function revisionOf(ctx: RequestContext, c: CollectionInfo): string {
-  const row = ctx.store.db
-    .prepare(`SELECT max(rev) FROM c${Number(c.id)}`)
-    .pluck()
-    .get() as string | null
-  return row ?? '0'
+  return ctx.store.revision(ctx.db, c.name)
 }
 
 export function registerCollectionRoutes(router: Router): void {

@@ -1,0 +1,373 @@
+/** Documents of the SQLite store: key generation, reads, and the writes with ArangoDB's checks. */
+import crypto from 'node:crypto'
+import { arangoError } from '../../errors.js'
+import { isPlainObject, mergePatch, setAttr } from '../../documents/merge.js'
+import { checkKey, isValidDocumentId } from '../keys.js'
+import type { Doc, WriteOptions, WriteResult } from '../types.js'
+import { CatalogStore } from './catalog.js'
+import {
+  COLS,
+  SYSTEM_ATTRS,
+  conflictRev,
+  deepEqual,
+  getPath,
+  toSqlValue,
+  uniqueViolation,
+  type CollMeta,
+  type CollStmts,
+  type Row,
+} from './rows.js'
+
+export abstract class DocumentStore extends CatalogStore {
+  // ---------------------------------------------------------------- keys
+
+  protected keyCounter(c: CollMeta): { value: number; dirty: boolean } {
+    const id = Number(c.info.id)
+    let st = this.keyState.get(id)
+    if (!st) {
+      st = { value: Number(this.s.getLastKey.get(id) ?? 0), dirty: false }
+      this.keyState.set(id, st)
+    }
+    return st
+  }
+
+  protected generateKey(c: CollMeta): string {
+    const ko = c.info.keyOptions
+    if (ko.type === 'uuid') return crypto.randomUUID()
+    const st = this.keyCounter(c)
+    if (ko.type === 'autoincrement') {
+      const inc = ko.increment ?? 1
+      const off = ko.offset ?? 0
+      st.value = st.value < off ? off : off + (Math.floor((st.value - off) / inc) + 1) * inc
+    } else {
+      st.value++
+    }
+    st.dirty = true
+    if (ko.type === 'padded') return st.value.toString(16).padStart(16, '0')
+    return String(st.value)
+  }
+
+  /** Like ArangoDB's traditional generator: a numeric user key above the counter moves it. */
+  protected trackKey(c: CollMeta, key: string): void {
+    const ko = c.info.keyOptions.type
+    if (ko === 'uuid') return
+    const c0 = key.charCodeAt(0)
+    if (c0 < 48 || c0 > 57 || key.length > 15) return
+    let n: number
+    if (ko === 'padded') {
+      if (!/^[0-9a-f]{16}$/.test(key)) return
+      n = parseInt(key, 16)
+    } else {
+      if (!/^\d+$/.test(key)) return
+      n = Number(key)
+    }
+    const st = this.keyCounter(c)
+    if (n > st.value) {
+      st.value = n
+      st.dirty = true
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  get(db: string, coll: string, key: string): Doc | undefined {
+    this.guard?.(coll, false)
+    const c = this.meta(db, coll)
+    if (typeof key !== 'string') return undefined
+    const row = this.stmts(c).getDoc.get(key) as Row | undefined
+    return row === undefined ? undefined : this.toDoc(c, row)
+  }
+
+  /** The collection's revision: its newest document revision ('0' when empty). */
+  revision(db: string, coll: string): string {
+    this.guard?.(coll, false)
+    const c = this.meta(db, coll)
+    const r = this.db.prepare(`SELECT max(rev) FROM ${c.table}`).pluck().get() as string | null
+    return r ?? '0'
+  }
+
+  /** The stored JSON text of a document (no parse), for REST reads. */
+  getRaw(db: string, coll: string, key: string): { rev: string; json: string } | undefined {
+    this.guard?.(coll, false)
+    const c = this.meta(db, coll)
+    if (typeof key !== 'string') return undefined
+    const row = this.stmts(c).getDoc.get(key) as Row | undefined
+    return row && { rev: row[1], json: JSON.stringify(this.toDoc(c, row)) }
+  }
+
+  *scan(db: string, coll: string, chunkSize = 1000): Iterable<Doc> {
+    this.guard?.(coll, false)
+    const c = this.meta(db, coll)
+    const st = this.stmts(c)
+    let rows = st.scanFirst.all(chunkSize) as Row[]
+    while (rows.length > 0) {
+      const last = rows[rows.length - 1][0]
+      for (const r of rows) yield this.toDoc(c, r)
+      if (rows.length < chunkSize) return
+      rows = this.stmts(this.meta(db, coll)).scan.all(last, chunkSize) as Row[]
+    }
+  }
+
+  edges(db: string, edgeColl: string, direction: 'out' | 'in', vertexId: string): Doc[] {
+    this.guard?.(edgeColl, false)
+    const c = this.meta(db, edgeColl)
+    if (!c.isEdge) return []
+    const st = this.stmts(c)
+    const rows = (direction === 'out' ? st.edgesOut : st.edgesIn).all(vertexId) as Row[]
+    return rows.map((r) => this.toDoc(c, r))
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  protected checkUnique(c: CollMeta, doc: Record<string, unknown>, ownKey: string | null): void {
+    for (const idx of c.indexes) {
+      if (!idx.unique) continue
+      const values = idx.fields.map((f) => getPath(doc, f))
+      if (idx.sparse && values.some((v) => v === undefined || v === null)) continue
+      idx.uniqueStmt ??= this.db
+        .prepare(`SELECT ${COLS} FROM ${c.table} WHERE ${idx.exprs.map((e) => `${e} IS ?`).join(' AND ')}`)
+        .raw()
+      for (const row of idx.uniqueStmt.all(...values.map(toSqlValue)) as Row[]) {
+        const k = row[0]
+        if (k === ownKey) continue
+        const other = this.toDoc(c, row)
+        if (idx.fields.every((f, i) => deepEqual(getPath(other, f) ?? null, values[i] ?? null))) {
+          throw uniqueViolation(idx.name, 'persistent', idx.fields, k)
+        }
+      }
+    }
+  }
+
+  protected edgeEnds(c: CollMeta, doc: Record<string, unknown>): [string | null, string | null] {
+    if (!c.isEdge) return [null, null]
+    const f = doc._from
+    const t = doc._to
+    if (!isValidDocumentId(f) || !isValidDocumentId(t)) throw arangoError('ARANGO_INVALID_EDGE_ATTRIBUTE')
+    return [f, t]
+  }
+
+  /** A stored row as the document ArangoDB returns: system attributes from the columns, first. */
+  protected toDoc(c: CollMeta, row: Row): Doc {
+    const body = JSON.parse(row[4]) as Record<string, unknown>
+    const out: Record<string, unknown> = { _key: row[0], _id: c.idPrefix + row[0] }
+    if (c.isEdge) {
+      out._from = row[2]
+      out._to = row[3]
+    }
+    out._rev = row[1]
+    for (const k in body) if (!SYSTEM_ATTRS.has(k)) setAttr(out, k, body[k])
+    return out as Doc
+  }
+
+  /** Assemble a stored document: system attributes first, in ArangoDB's order. */
+  protected assemble(
+    c: CollMeta,
+    key: string,
+    rev: string,
+    from: string | null,
+    to: string | null,
+    body: Record<string, unknown>,
+  ): Doc {
+    const out: Record<string, unknown> = { _key: key, _id: c.idPrefix + key }
+    if (c.isEdge) {
+      out._from = from
+      out._to = to
+    }
+    out._rev = rev
+    for (const k in body) if (!SYSTEM_ATTRS.has(k)) setAttr(out, k, body[k])
+    return out as Doc
+  }
+
+  /**
+   * `rawJson`, when given, is the JSON text `doc` was parsed from: it is stored as is (imports
+   * skip re-serializing every document).
+   */
+  insert(
+    db: string,
+    coll: string,
+    doc: Record<string, unknown>,
+    opts: WriteOptions = {},
+    rawJson?: string,
+  ): WriteResult {
+    if (this.depth === 0) return this.writeTxn(() => this.insert(db, coll, doc, opts, rawJson))
+    this.guard?.(coll, true)
+    const c = this.meta(db, coll)
+    if (!isPlainObject(doc)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
+    let key = doc._key as string | undefined
+    if (key === undefined) {
+      key = this.generateKey(c)
+    } else {
+      checkKey(key)
+      if (!c.info.keyOptions.allowUserKeys) throw arangoError('ARANGO_DOCUMENT_KEY_UNEXPECTED')
+      this.trackKey(c, key)
+    }
+    const mode = opts.overwriteMode ?? 'conflict'
+    const st = this.stmts(c)
+    if (mode !== 'conflict') {
+      const old = st.getDoc.get(key) as Row | undefined
+      if (old) {
+        const oldDoc = this.toDoc(c, old)
+        if (mode === 'ignore') {
+          return { _id: c.idPrefix + key, _key: key, _rev: old[1], new: null, old: oldDoc, ignored: true }
+        }
+        return mode === 'update'
+          ? this.doUpdate(c, key, oldDoc, doc, opts, false)
+          : this.doReplace(c, key, oldDoc, doc, opts, false)
+      }
+    }
+    const [from, to] = this.edgeEnds(c, doc)
+    const rev = this.clock.next()
+    if (rawJson !== undefined && opts.keepNull !== false && c.indexes.length === 0) {
+      // bulk import: store the received text; build the new document only if someone asks
+      this.insertRow(st, key, rev, rawJson, from, to)
+      const assemble = () => this.assemble(c, key, rev, from, to, doc)
+      return {
+        _id: c.idPrefix + key,
+        _key: key,
+        _rev: rev,
+        get new() {
+          return assemble()
+        },
+        old: null,
+      }
+    }
+    let newDoc = this.assemble(c, key, rev, from, to, doc)
+    let text = rawJson
+    if (opts.keepNull === false) {
+      const cleaned: Record<string, unknown> = {}
+      mergePatch(cleaned, newDoc, false, true)
+      newDoc = cleaned as Doc
+      text = undefined
+    }
+    if (c.indexes.length > 0) this.checkUnique(c, newDoc, null)
+    this.insertRow(st, key, rev, text ?? JSON.stringify(newDoc), from, to)
+    return { _id: newDoc._id, _key: key, _rev: rev, new: newDoc, old: null }
+  }
+
+  protected insertRow(
+    st: CollStmts,
+    key: string,
+    rev: string,
+    text: string,
+    from: string | null,
+    to: string | null,
+  ): void {
+    try {
+      st.insert.run(key, rev, text, from, to)
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw uniqueViolation('primary', 'primary', ['_key'], key)
+      }
+      throw e
+    }
+  }
+
+  protected loadOld(
+    c: CollMeta,
+    key: string,
+    opts: WriteOptions,
+    input: Record<string, unknown> | null,
+  ): Doc {
+    if (typeof key !== 'string') throw arangoError('ARANGO_DOCUMENT_HANDLE_BAD')
+    const row = this.stmts(c).getDoc.get(key) as Row | undefined
+    if (!row) throw arangoError('ARANGO_DOCUMENT_NOT_FOUND')
+    const rev = row[1]
+    if (opts.ifMatch !== undefined && opts.ifMatch !== rev) throw conflictRev(c, key, rev, 412)
+    if (opts.ignoreRevs === false && input && input._rev !== undefined && input._rev !== rev) {
+      throw conflictRev(c, key, rev, 409)
+    }
+    return this.toDoc(c, row)
+  }
+
+  protected doUpdate(
+    c: CollMeta,
+    key: string,
+    old: Doc,
+    patch: Record<string, unknown>,
+    opts: WriteOptions,
+    check = true,
+  ): WriteResult {
+    if (check && opts.ignoreRevs === false && patch._rev !== undefined && patch._rev !== old._rev) {
+      throw conflictRev(c, key, old._rev, 409)
+    }
+    const merged: Record<string, unknown> = { ...old }
+    const body: Record<string, unknown> = {}
+    for (const k in patch) if (!SYSTEM_ATTRS.has(k)) setAttr(body, k, patch[k])
+    mergePatch(merged, body, opts.keepNull !== false, opts.mergeObjects !== false)
+    if (c.isEdge) {
+      if (patch._from !== undefined) merged._from = patch._from
+      if (patch._to !== undefined) merged._to = patch._to
+    }
+    const [from, to] = this.edgeEnds(c, merged)
+    this.clock.witness(old._rev)
+    const rev = this.clock.next()
+    const newDoc = this.assemble(c, key, rev, from, to, merged)
+    if (c.indexes.length > 0) this.checkUnique(c, newDoc, key)
+    this.stmts(c).update.run(rev, JSON.stringify(newDoc), from, to, key)
+    return { _id: newDoc._id, _key: key, _rev: rev, _oldRev: old._rev, new: newDoc, old }
+  }
+
+  protected doReplace(
+    c: CollMeta,
+    key: string,
+    old: Doc,
+    doc: Record<string, unknown>,
+    opts: WriteOptions,
+    check = true,
+  ): WriteResult {
+    if (check && opts.ignoreRevs === false && doc._rev !== undefined && doc._rev !== old._rev) {
+      throw conflictRev(c, key, old._rev, 409)
+    }
+    const [from, to] = this.edgeEnds(c, doc)
+    this.clock.witness(old._rev)
+    const rev = this.clock.next()
+    let newDoc = this.assemble(c, key, rev, from, to, doc)
+    if (opts.keepNull === false && opts.overwriteMode === 'replace') {
+      const cleaned: Record<string, unknown> = {}
+      mergePatch(cleaned, newDoc, false, true)
+      newDoc = cleaned as Doc
+    }
+    if (c.indexes.length > 0) this.checkUnique(c, newDoc, key)
+    this.stmts(c).update.run(rev, JSON.stringify(newDoc), from, to, key)
+    return { _id: newDoc._id, _key: key, _rev: rev, _oldRev: old._rev, new: newDoc, old }
+  }
+
+  update(
+    db: string,
+    coll: string,
+    key: string,
+    patch: Record<string, unknown>,
+    opts: WriteOptions = {},
+  ): WriteResult {
+    if (this.depth === 0) return this.writeTxn(() => this.update(db, coll, key, patch, opts))
+    this.guard?.(coll, true)
+    const c = this.meta(db, coll)
+    if (!isPlainObject(patch)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
+    const old = this.loadOld(c, key, opts, null)
+    return this.doUpdate(c, key, old, patch, opts)
+  }
+
+  replace(
+    db: string,
+    coll: string,
+    key: string,
+    doc: Record<string, unknown>,
+    opts: WriteOptions = {},
+  ): WriteResult {
+    if (this.depth === 0) return this.writeTxn(() => this.replace(db, coll, key, doc, opts))
+    this.guard?.(coll, true)
+    const c = this.meta(db, coll)
+    if (!isPlainObject(doc)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
+    const old = this.loadOld(c, key, opts, null)
+    return this.doReplace(c, key, old, doc, opts)
+  }
+
+  remove(db: string, coll: string, key: string, opts: WriteOptions & { rev?: string } = {}): WriteResult {
+    if (this.depth === 0) return this.writeTxn(() => this.remove(db, coll, key, opts))
+    this.guard?.(coll, true)
+    const c = this.meta(db, coll)
+    const old = this.loadOld(c, key, opts, opts.rev !== undefined ? { _rev: opts.rev } : null)
+    this.stmts(c).remove.run(key)
+    return { _id: old._id, _key: key, _rev: old._rev, new: null, old }
+  }
+}

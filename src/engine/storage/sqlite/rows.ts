@@ -1,0 +1,126 @@
+/**
+ * The SQLite layout's building blocks shared by the store's modules: per-collection metadata and
+ * prepared statements, the row shape, and the SQL expressions of attribute paths.
+ */
+import type { Statement } from 'better-sqlite3'
+import { arangoError, type ArangoError } from '../../errors.js'
+import { isPlainObject } from '../../documents/merge.js'
+import type { CollectionInfo } from '../types.js'
+
+export interface IndexMeta {
+  iid: number
+  name: string
+  type: 'persistent'
+  fields: string[]
+  unique: boolean
+  sparse: boolean
+  /** SQL expressions (json_extract over doc) for each field, as used in the SQLite index. */
+  exprs: string[]
+  uniqueStmt?: Statement
+}
+
+/** A stored row: k, rev, f, t, doc. */
+export type Row = [string, string, string | null, string | null, string]
+
+export interface CollStmts {
+  insert: Statement
+  getDoc: Statement
+  update: Statement
+  remove: Statement
+  count: Statement
+  scan: Statement
+  scanFirst: Statement
+  edgesOut: Statement
+  edgesIn: Statement
+}
+
+export interface CollMeta {
+  info: CollectionInfo
+  db: string
+  table: string
+  idPrefix: string
+  isEdge: boolean
+  indexes: IndexMeta[]
+  stmts?: CollStmts
+}
+
+export interface CollRow {
+  db: string
+  name: string
+  id: number
+  type: number
+  is_system: number
+  wait_for_sync: number
+  key_options: string
+  schema: string | null
+}
+
+export const DB_FILE = 'engine.sqlite'
+export const SYSTEM_ATTRS = new Set(['_key', '_id', '_rev', '_from', '_to'])
+export const COLS = 'k, rev, f, t, doc'
+/** System attributes live in columns; index expressions use them directly. */
+export const COLUMN_OF: Record<string, string> = { _key: 'k', _rev: 'rev', _from: 'f', _to: 't' }
+
+export function indexExpr(field: string): string {
+  return COLUMN_OF[field] ?? `json_extract(doc, ${sqlString(jsonPath(field))})`
+}
+
+/** `a.b` -> `$."a"."b"` (quoted so any attribute name works). */
+export function jsonPath(field: string): string {
+  return (
+    '$' +
+    field
+      .split('.')
+      .map((p) => '."' + p.replace(/"/g, '""') + '"')
+      .join('')
+  )
+}
+
+export function sqlString(s: string): string {
+  return "'" + s.replace(/'/g, "''") + "'"
+}
+
+export function getPath(doc: Record<string, unknown>, field: string): unknown {
+  let cur: unknown = doc
+  for (const part of field.split('.')) {
+    if (!isPlainObject(cur)) return undefined
+    cur = cur[part]
+  }
+  return cur
+}
+
+/** A JS value as SQLite's json_extract yields it, for binding against index expressions. */
+export function toSqlValue(v: unknown): unknown {
+  if (v === undefined || v === null) return null
+  if (typeof v === 'boolean') return v ? 1 : 0
+  if (typeof v === 'number' || typeof v === 'string') return v
+  return JSON.stringify(v)
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  if (Array.isArray(a)) {
+    const bb = b as unknown[]
+    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]))
+  }
+  const ka = Object.keys(a as object)
+  const kb = Object.keys(b as object)
+  if (ka.length !== kb.length) return false
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+}
+
+export function conflictRev(c: CollMeta, key: string, rev: string, http: number): ArangoError {
+  return arangoError('ARANGO_CONFLICT', 'conflict, _rev values do not match', {
+    http,
+    extra: { _id: c.idPrefix + key, _key: key, _rev: rev },
+  })
+}
+
+export function uniqueViolation(index: string, type: string, fields: string[], key: string): ArangoError {
+  return arangoError(
+    'ARANGO_UNIQUE_CONSTRAINT_VIOLATED',
+    `unique constraint violated - in index ${index} of type ${type} over '${fields.join(', ')}'; conflicting key: ${key}`,
+  )
+}
