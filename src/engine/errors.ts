@@ -188,6 +188,7 @@ export const ERRORS = {
     message: 'referenced vertex collection is not part of the graph',
   },
   GRAPH_NEGATIVE_EDGE_WEIGHT: { num: 1948, http: 400, message: 'negative edge weight found' },
+  QUEUE_TIME_REQUIREMENT_VIOLATED: { num: 21004, http: 412, message: 'queue time violated' },
 } as const
 
 export type ErrorName = keyof typeof ERRORS

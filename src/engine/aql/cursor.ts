@@ -59,6 +59,11 @@ export class CursorManager {
 
   constructor(private readonly store: Store) {}
 
+  /** Cursors still open (arangodb_aql_cursors_active). */
+  get active(): number {
+    return this.cursors.size
+  }
+
   close(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = null

@@ -11,6 +11,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { ArangoError, arangoError } from '../errors.js'
 import type { Store } from '../storage/types.js'
 import type { TransactionManager } from '../storage/stream-transactions.js'
+import type { Metrics } from './metrics.js'
 
 export interface RouteResponse {
   status: number
@@ -24,6 +25,8 @@ export interface RouteResponse {
 export interface EngineContext {
   store: Store
   transactions: TransactionManager
+  /** Request statistics and the registry of gauges/counters (GET /_admin/metrics/v2). */
+  metrics: Metrics
   /** True when a root password is set (auth required). */
   authEnabled: boolean
   rootPassword?: string

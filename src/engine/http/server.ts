@@ -16,6 +16,8 @@ import { RevisionClock } from '../storage/keys.js'
 import { LocalLockBusy, SqliteStore } from '../storage/sqlite-store.js'
 import { TransactionManager, WriteGate } from '../storage/stream-transactions.js'
 import { requiresPassword } from './loopback.js'
+import { Metrics } from './metrics.js'
+import { registerEngineMetrics } from './routes/metrics.js'
 import { isAuthorized } from './auth.js'
 import { RequestContext, Router, type EngineContext, type RouteResponse } from './router.js'
 import { registerAqlRoutes } from './routes/aql.js'
@@ -27,6 +29,7 @@ import { registerGharialRoutes } from './routes/gharial.js'
 import { registerImportRoutes } from './routes/import.js'
 import { registerIndexRoutes } from './routes/indexes.js'
 import { registerTransactionRoutes } from './routes/transaction.js'
+import { registerMetricsRoutes } from './routes/metrics.js'
 import { registerUnsupportedRoutes } from './routes/unsupported.js'
 import { registerVersionRoutes } from './routes/version.js'
 
@@ -45,6 +48,7 @@ export function buildRouter(): Router {
   registerAqlRoutes(router)
   registerGharialRoutes(router)
   registerTransactionRoutes(router)
+  registerMetricsRoutes(router)
   registerUnsupportedRoutes(router)
   return router
 }
@@ -94,8 +98,14 @@ function errorResponse(e: unknown): RouteResponse {
   }
 }
 
-function send(res: http.ServerResponse, method: string, r: RouteResponse): void {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', ...r.headers }
+function send(res: http.ServerResponse, method: string, r: RouteResponse, metrics: Metrics): void {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    // what drivers read from every answer (arangojs' queueTime metrics; ArangoDB sends the
+    // latest dequeue time of its scheduler)
+    'x-arango-queue-time-seconds': metrics.latestQueueTime.toFixed(6),
+    ...r.headers,
+  }
   let payload: string | undefined
   if (r.status !== 304 && method !== 'HEAD') {
     payload = r.raw ?? (r.body === undefined ? '' : JSON.stringify(r.body))
@@ -133,6 +143,7 @@ async function handle(
     throw arangoError('HTTP_BAD_PARAMETER', `invalid URL encoding in '${rawPath}'`)
   }
   const { db, sub, segments } = split
+  checkQueueTime(req.headers, engine.metrics)
   const isOpen = segments[0] === '_open'
   if (
     engine.authEnabled &&
@@ -174,6 +185,18 @@ async function handle(
   }
 }
 
+/**
+ * A request may bound the queue time it accepts with `x-arango-queue-time-seconds` (ArangoDB's
+ * overload control): when the current queue time is above it, 412 with error 21004. 0 or a
+ * non-number is ignored, as ArangoDB does.
+ */
+function checkQueueTime(headers: http.IncomingHttpHeaders, metrics: Metrics): void {
+  const h = headers['x-arango-queue-time-seconds']
+  const max = Number(Array.isArray(h) ? h[0] : h)
+  if (!(max > 0)) return
+  if (metrics.latestQueueTime > max) throw arangoError('QUEUE_TIME_REQUIREMENT_VIOLATED')
+}
+
 export interface EngineServer extends RunningEngine {
   port: number
   store: SqliteStore
@@ -202,15 +225,19 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     cacheMiB: opts.cacheMiB,
     idleTimeoutMs: (opts.streamingIdleTimeoutSeconds ?? DEFAULTS.engine.streamingIdleTimeoutSeconds) * 1000,
   })
+  const metrics = new Metrics()
+  registerEngineMetrics(metrics, store, transactions)
   const engine: EngineContext = {
     store,
     transactions,
+    metrics,
     authEnabled: !!opts.rootPassword,
     rootPassword: opts.rootPassword,
     jwtSecret: store.jwtSecret(),
   }
   const router = buildRouter()
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const arrived = performance.now()
     const chunks: Buffer[] = []
     let size = 0
     let tooLarge = false
@@ -222,21 +249,30 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     req.on('error', () => res.destroy())
     req.on('end', () => {
       const method = (req.method ?? 'GET').toUpperCase()
+      const read = performance.now()
+      const answer = (r: RouteResponse) => {
+        const now = performance.now()
+        metrics.observeRequest(method, (now - arrived) / 1000, (now - read) / 1000)
+        send(res, method, r, metrics)
+      }
       if (tooLarge) {
-        send(res, method, errorResponse(arangoError('ARANGO_DOCUMENT_TOO_LARGE', 'request body too large')))
+        answer(errorResponse(arangoError('ARANGO_DOCUMENT_TOO_LARGE', 'request body too large')))
         return
       }
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
-      handle(engine, router, req, body).then(
-        (r) => send(res, method, r),
-        (e: unknown) => send(res, method, errorResponse(e)),
-      )
+      // requests are worked on as soon as they are read (no queue in this thread)
+      metrics.noteQueueTime((performance.now() - read) / 1000)
+      handle(engine, router, req, body).then(answer, (e: unknown) => answer(errorResponse(e)))
     })
   }
   const server = opts.tls
     ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, listener)
     : http.createServer(listener)
   // arangojs keeps connections alive; closing idle sockets before the client does causes resets
+  server.on('connection', (socket) => {
+    metrics.connections++
+    socket.once('close', () => metrics.connections--)
+  })
   server.keepAliveTimeout = 65_000
   server.headersTimeout = 66_000
   try {

@@ -181,6 +181,8 @@ export function parseBeginBody(body: unknown): BeginOptions {
 
 export class TransactionManager {
   readonly gate: WriteGate
+  /** Totals since start (arangodb_transactions_*_total). */
+  readonly counts = { started: 0, committed: 0, aborted: 0, expired: 0 }
   private readonly trx = new Map<string, StreamTransaction>()
   private readonly idleMs: number
 
@@ -226,6 +228,7 @@ export class TransactionManager {
     store.guard = (name, write) => this.check(t, name, write)
     t.store = store
     this.trx.set(id, t)
+    this.counts.started++
     this.touch(t)
     this.sweep()
     return t
@@ -246,6 +249,7 @@ export class TransactionManager {
     if (this.idleMs <= 0) return
     t.timer = setTimeout(() => {
       t.expired = true
+      this.counts.expired++
       this.finish(t, 'aborted')
     }, this.idleMs)
     t.timer.unref()
@@ -319,6 +323,7 @@ export class TransactionManager {
         t.status = 'aborted'
       }
     } finally {
+      this.counts[t.status === 'committed' ? 'committed' : 'aborted']++
       store?.close()
       if (t.writes) this.gate.release(t.id)
     }

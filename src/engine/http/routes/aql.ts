@@ -23,6 +23,11 @@ function cursorStore(ctx: RequestContext): Store {
   return ctx.engine.transactions.storeOfCursor(ctx.params.id!) ?? ctx.store
 }
 
+/** Open cursors of a store (the metrics' arangodb_aql_cursors_active). */
+export function activeCursors(store: Store): number {
+  return managers.get(store)?.active ?? 0
+}
+
 function body(ctx: RequestContext): unknown {
   return ctx.json()
 }
