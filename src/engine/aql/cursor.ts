@@ -86,7 +86,8 @@ export class CursorManager {
   }
 
   /** POST /_api/cursor: 201 with the first batch. */
-  async create(db: string, body: unknown): Promise<Record<string, unknown>> {
+  /** `user`: the authenticated user, for CURRENT_USER(). */
+  async create(db: string, body: unknown, user?: string): Promise<Record<string, unknown>> {
     this.sweep()
     if (body === undefined || body === null) throw arangoError('QUERY_EMPTY')
     if (!isObj(body)) throw arangoError('HTTP_BAD_PARAMETER', 'expecting a JSON object in the request body')
@@ -111,6 +112,7 @@ export class CursorManager {
       maxWarningCount: typeof options.maxWarningCount === 'number' ? options.maxWarningCount : undefined,
       profileNodes: typeof options.profile === 'number' && options.profile >= 2,
       memoryLimit: memoryLimitOf(req.memoryLimit ?? options.memoryLimit),
+      user,
     }
     const lib = await loadFunctionLibrary()
     const started = performance.now()

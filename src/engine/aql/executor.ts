@@ -45,6 +45,8 @@ export interface QueryOptions {
   profileNodes?: boolean
   /** Bytes the blocking stages (SORT, COLLECT, DISTINCT, WINDOW) may hold; 0 or absent = no limit. */
   memoryLimit?: number
+  /** The authenticated user of the request (CURRENT_USER()); absent without authentication. */
+  user?: string
 }
 
 /** A rough size of a row held by a blocking stage: the frame plus the shallow size of its values. */
@@ -305,6 +307,9 @@ export class QueryContext implements FunctionContext {
   warnings: Warning[] = []
   stats = newStats()
   readonly now = Date.now()
+  get user(): string | undefined {
+    return this.options.user
+  }
   constructor(
     readonly store: Store,
     readonly db: string,

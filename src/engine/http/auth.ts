@@ -51,20 +51,27 @@ export function checkPassword(rootPassword: string, username: unknown, password:
   return username === 'root' && typeof password === 'string' && safeEqual(password, rootPassword)
 }
 
-/** True when the request carries valid credentials (Basic root:password or a valid bearer JWT). */
-export function isAuthorized(headers: IncomingHttpHeaders, rootPassword: string, secret: string): boolean {
+/**
+ * The user a request authenticates as (Basic root:password or a valid bearer JWT), else undefined.
+ */
+export function authenticatedUser(
+  headers: IncomingHttpHeaders,
+  rootPassword: string,
+  secret: string,
+): string | undefined {
   const h = headers.authorization
-  if (typeof h !== 'string') return false
+  if (typeof h !== 'string') return undefined
   const sp = h.indexOf(' ')
-  if (sp < 0) return false
+  if (sp < 0) return undefined
   const scheme = h.slice(0, sp).toLowerCase()
   const value = h.slice(sp + 1).trim()
   if (scheme === 'basic') {
     const decoded = Buffer.from(value, 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
-    if (colon < 0) return false
-    return checkPassword(rootPassword, decoded.slice(0, colon), decoded.slice(colon + 1))
+    if (colon < 0) return undefined
+    const user = decoded.slice(0, colon)
+    return checkPassword(rootPassword, user, decoded.slice(colon + 1)) ? user : undefined
   }
-  if (scheme === 'bearer') return verifyJwt(secret, value) !== undefined
-  return false
+  if (scheme === 'bearer') return verifyJwt(secret, value)
+  return undefined
 }

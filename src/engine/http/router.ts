@@ -36,6 +36,8 @@ export interface EngineContext {
 export class RequestContext {
   /** Decoded path segments below the database prefix, e.g. ['_api', 'document', 'c', 'k']. */
   params: Record<string, string> = {}
+  /** The authenticated user (undefined when authentication is off). */
+  user?: string
   private parsed: unknown
   private parsedOk = false
   private trxStore?: Store

@@ -18,7 +18,7 @@ import { TransactionManager, WriteGate } from '../storage/stream-transactions.js
 import { requiresPassword } from './loopback.js'
 import { Metrics } from './metrics.js'
 import { registerEngineMetrics } from './routes/metrics.js'
-import { isAuthorized } from './auth.js'
+import { authenticatedUser } from './auth.js'
 import { RequestContext, Router, type EngineContext, type RouteResponse } from './router.js'
 import { registerAqlRoutes } from './routes/aql.js'
 import { registerAuthRoutes } from './routes/auth.js'
@@ -145,13 +145,11 @@ async function handle(
   const { db, sub, segments } = split
   checkQueueTime(req.headers, engine.metrics)
   const isOpen = segments[0] === '_open'
-  if (
-    engine.authEnabled &&
-    !isOpen &&
-    !isAuthorized(req.headers, engine.rootPassword ?? '', engine.jwtSecret)
-  ) {
-    throw arangoError('FORBIDDEN')
-  }
+  // who is asking: only with authentication on (CURRENT_USER() is null without it, as in ArangoDB)
+  const user = engine.authEnabled
+    ? authenticatedUser(req.headers, engine.rootPassword ?? '', engine.jwtSecret)
+    : undefined
+  if (engine.authEnabled && !isOpen && user === undefined) throw arangoError('FORBIDDEN')
   if (!engine.store.hasDatabase(db)) throw arangoError('ARANGO_DATABASE_NOT_FOUND')
   const m = router.match(method, segments)
   if (!m.handler) {
@@ -169,6 +167,7 @@ async function handle(
     body,
   )
   ctx.params = m.params
+  ctx.user = user
   // a write that meets a stream transaction's write lock waits for it without blocking the
   // event loop (the transaction's own requests must get through), then runs again from the start:
   // LocalLockBusy is thrown before its first statement, so nothing of it has happened yet

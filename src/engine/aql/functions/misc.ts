@@ -119,7 +119,7 @@ export const MISC_FUNCTIONS: FnTable = {
     false,
   ),
   CURRENT_DATABASE: def(0, 0, (ctx) => ctx.db, false),
-  // the function context carries no user; ArangoDB answers null when authentication is off
-  CURRENT_USER: def(0, 0, () => null, false),
+  // the user of the Authorization header; null when authentication is off (ArangoDB's manual)
+  CURRENT_USER: def(0, 0, (ctx) => ctx.user ?? null, false),
   VERSION: def(0, 0, () => COMPAT_VERSION, false),
 }

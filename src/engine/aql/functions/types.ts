@@ -16,6 +16,8 @@ export interface FunctionContext {
   db: string
   /** Wall-clock "now" fixed once per query (DATE_NOW and friends). */
   now: number
+  /** The authenticated user (CURRENT_USER()); undefined when authentication is off. */
+  user?: string
 }
 
 export interface AqlFunctionDef {

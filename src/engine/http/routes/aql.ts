@@ -34,7 +34,7 @@ function body(ctx: RequestContext): unknown {
 
 export function registerAqlRoutes(router: Router): void {
   router.add('POST', '/_api/cursor', async (ctx) => {
-    const out = await cursors(ctx.store).create(ctx.db, body(ctx))
+    const out = await cursors(ctx.store).create(ctx.db, body(ctx), ctx.user)
     // a cursor created inside a stream transaction reads its later batches there too
     const trx = ctx.trxId
     if (trx !== undefined && typeof out.id === 'string') ctx.engine.transactions.noteCursor(trx, out.id)
