@@ -160,6 +160,19 @@ describe('stream transactions through arangojs', () => {
     await (await t3).commit()
   })
 
+  it('runs batch document requests (saveAll, updateAll, removeAll, documents) inside the transaction', async () => {
+    const col = await target.db.createCollection('c')
+    const trx = await target.db.beginTransaction({ write: ['c'] })
+    await trx.step(() => col.saveAll([{ _key: 'a' }, { _key: 'b' }, { _key: 'c' }]))
+    await trx.step(() => col.updateAll([{ _key: 'a', v: 1 }, { _key: 'b', v: 2 }]))
+    await trx.step(() => col.removeAll(['c']))
+    const inside = await trx.step(() => col.documents(['a', 'b']))
+    expect(inside.map((d) => d.v)).toEqual([1, 2])
+    expect((await other().collection('c').count()).count).toBe(0)
+    await trx.commit()
+    expect((await col.count()).count).toBe(2)
+  })
+
   it('keeps a cursor created in a transaction on the transaction for later batches', async () => {
     const col = await target.db.createCollection('c')
     const trx = await target.db.beginTransaction({ write: 'c' })

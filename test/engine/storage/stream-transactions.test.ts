@@ -1,0 +1,138 @@
+/**
+ * The storage side of stream transactions: a connection holding a transaction across calls, the
+ * in-process write gate, and the manager's states and errors (arangod transaction/Manager.cpp).
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ArangoError } from '../../../src/engine/errors.js'
+import { RevisionClock } from '../../../src/engine/storage/keys.js'
+import { LocalLockBusy, SqliteStore } from '../../../src/engine/storage/sqlite-store.js'
+import {
+  TransactionManager,
+  WriteGate,
+  parseBeginBody,
+} from '../../../src/engine/storage/stream-transactions.js'
+
+function errNum(fn: () => unknown): number | undefined {
+  try {
+    fn()
+  } catch (e) {
+    if (e instanceof ArangoError) return e.errorNum
+    throw e
+  }
+  return undefined
+}
+
+describe('WriteGate', () => {
+  it('grants the lock in order and times out a waiter with error 18', async () => {
+    const gate = new WriteGate()
+    await gate.acquire('a', 0)
+    expect(gate.held).toBe(true)
+    const order: string[] = []
+    const b = gate.acquire('b', 0).then(() => order.push('b'))
+    const late = gate.acquire('c', 50)
+    await expect(late).rejects.toMatchObject({ errorNum: 18 })
+    const free = gate.waitFree(0).then(() => order.push('free'))
+    gate.release('a')
+    await Promise.all([b, free])
+    // requests outside transactions run before the next transaction takes the lock
+    expect(order).toEqual(['free', 'b'])
+    expect(gate.held).toBe(true)
+    gate.release('b')
+    expect(gate.held).toBe(false)
+  })
+})
+
+describe('stream transactions in storage', () => {
+  let dir: string
+  let gate: WriteGate
+  let main: SqliteStore
+  let trx: TransactionManager
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-strx-'))
+    gate = new WriteGate()
+    const clock = new RevisionClock()
+    main = new SqliteStore(dir, { clock, lockHeldElsewhere: () => gate.held })
+    main.createCollection('_system', 'c')
+    trx = new TransactionManager(main, { dataDir: dir, clock, gate, idleTimeoutMs: 0 })
+  })
+  afterEach(() => {
+    trx.closeAll()
+    main.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('parses begin bodies as ArangoDB accepts them (string or array; allowImplicit default true)', () => {
+    const o = parseBeginBody({ collections: { write: 'c', read: ['a', 'b'] }, lockTimeout: 2 })
+    expect(o).toMatchObject({
+      write: ['c'],
+      read: ['a', 'b'],
+      exclusive: [],
+      allowImplicit: true,
+      lockTimeoutMs: 2000,
+    })
+    expect(parseBeginBody({ collections: {}, allowImplicit: false }).allowImplicit).toBe(false)
+    expect(() => parseBeginBody({})).toThrow(ArangoError)
+    expect(() => parseBeginBody({ collections: { write: [1] } })).toThrow(/collections.write/)
+    expect(() => parseBeginBody({ collections: {}, lockTimeout: -1 })).toThrow(/lockTimeout/)
+  })
+
+  it('keeps writes on the transaction connection until commit; other writes fail fast with LocalLockBusy', async () => {
+    const t = await trx.begin('_system', parseBeginBody({ collections: { write: 'c' } }))
+    const s = trx.lease('_system', t.id)
+    s.insert('_system', 'c', { _key: 'a' })
+    expect(s.get('_system', 'c', 'a')).toBeDefined()
+    expect(main.get('_system', 'c', 'a')).toBeUndefined()
+    expect(() => main.insert('_system', 'c', { _key: 'b' })).toThrow(LocalLockBusy)
+    expect(main.count('_system', 'c')).toBe(0)
+    expect(trx.end('_system', t.id, 'committed')).toBe('committed')
+    expect(main.get('_system', 'c', 'a')).toBeDefined()
+    main.insert('_system', 'c', { _key: 'b' })
+    expect(main.count('_system', 'c')).toBe(2)
+  })
+
+  it('undoes a failing operation alone (savepoint), the rest of the transaction stays', async () => {
+    const t = await trx.begin('_system', parseBeginBody({ collections: { write: 'c' } }))
+    const s = trx.lease('_system', t.id)
+    s.insert('_system', 'c', { _key: 'a' })
+    expect(errNum(() => s.insert('_system', 'c', { _key: 'a' }))).toBe(1210)
+    s.insert('_system', 'c', { _key: 'b' })
+    trx.end('_system', t.id, 'committed')
+    expect(main.count('_system', 'c')).toBe(2)
+  })
+
+  it('continues generated keys across the transaction and later writes', async () => {
+    main.insert('_system', 'c', {})
+    const t = await trx.begin('_system', parseBeginBody({ collections: { write: 'c' } }))
+    const k = trx.lease('_system', t.id).insert('_system', 'c', {})._key
+    trx.end('_system', t.id, 'committed')
+    const after = main.insert('_system', 'c', {})._key
+    expect(Number(after)).toBeGreaterThan(Number(k))
+  })
+
+  it('gives a read-only transaction a snapshot: later commits stay invisible to it', async () => {
+    main.insert('_system', 'c', { _key: 'a' })
+    const t = await trx.begin('_system', parseBeginBody({ collections: { read: 'c' } }))
+    const s = trx.lease('_system', t.id)
+    main.insert('_system', 'c', { _key: 'b' }) // a read-only transaction takes no write lock
+    expect(s.count('_system', 'c')).toBe(1)
+    expect(errNum(() => s.insert('_system', 'c', {}))).toBe(1652)
+    trx.end('_system', t.id, 'aborted')
+  })
+
+  it('answers states and errors as arangod: 1655, 1654, 1653, idempotent commit/abort', async () => {
+    expect(errNum(() => trx.status('_system', '1'))).toBe(1655)
+    const t = await trx.begin('_system', parseBeginBody({ collections: { write: 'c' } }))
+    expect(errNum(() => trx.status('other', t.id))).toBe(1655)
+    trx.end('_system', t.id, 'aborted')
+    expect(trx.status('_system', t.id)).toBe('aborted')
+    expect(errNum(() => trx.lease('_system', t.id))).toBe(1654)
+    expect(errNum(() => trx.end('_system', t.id, 'committed'))).toBe(1653)
+    expect(trx.end('_system', t.id, 'aborted')).toBe('aborted')
+    expect(gate.held).toBe(false)
+    expect(trx.counts).toMatchObject({ started: 1, aborted: 1, committed: 0 })
+  })
+})
