@@ -164,7 +164,12 @@ describe('stream transactions through arangojs', () => {
     const col = await target.db.createCollection('c')
     const trx = await target.db.beginTransaction({ write: ['c'] })
     await trx.step(() => col.saveAll([{ _key: 'a' }, { _key: 'b' }, { _key: 'c' }]))
-    await trx.step(() => col.updateAll([{ _key: 'a', v: 1 }, { _key: 'b', v: 2 }]))
+    await trx.step(() =>
+      col.updateAll([
+        { _key: 'a', v: 1 },
+        { _key: 'b', v: 2 },
+      ]),
+    )
     await trx.step(() => col.removeAll(['c']))
     const inside = await trx.step(() => col.documents(['a', 'b']))
     expect(inside.map((d) => d.v)).toEqual([1, 2])
