@@ -135,6 +135,9 @@ export interface TransactionManagerOptions {
   idleTimeoutMs?: number
 }
 
+/** A transaction waits for another process's write lock in slices this long (ms). */
+const BUSY_SLICE_MS = 50
+
 /** How long finished transactions still answer their status (arangod keeps tombstones too). */
 const TOMBSTONE_MS = 10 * 60_000
 const MAX_TOMBSTONES = 10_000
@@ -214,11 +217,18 @@ export class TransactionManager {
         clock: this.opts.clock,
         cacheMiB: this.opts.cacheMiB,
       })
-      try {
-        store.beginStream(t.writes, opts.lockTimeoutMs === 0 ? 2_147_483_647 : opts.lockTimeoutMs)
-      } catch (e) {
-        if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw lockTimeout()
-        throw e
+      // another process may hold SQLite's write lock: wait for it in short synchronous slices
+      // (busy timeout) with the event loop free in between, up to lockTimeout
+      const deadline = opts.lockTimeoutMs === 0 ? Infinity : Date.now() + opts.lockTimeoutMs
+      for (;;) {
+        try {
+          store.beginStream(t.writes, BUSY_SLICE_MS)
+          break
+        } catch (e) {
+          if (!(e as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw e
+          if (Date.now() >= deadline) throw lockTimeout()
+          await new Promise((r) => setTimeout(r, BUSY_SLICE_MS))
+        }
       }
     } catch (e) {
       store?.close()

@@ -94,6 +94,26 @@ describe('stream transactions in storage', () => {
     expect(main.count('_system', 'c')).toBe(2)
   })
 
+  it('waits for another process’s write lock without blocking the event loop, then 18', async () => {
+    // a second connection holding the write lock stands for another process on the data dir
+    const otherProcess = new SqliteStore(dir, { attach: true })
+    otherProcess.beginStream(true)
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 10)
+    try {
+      const begin = trx.begin('_system', parseBeginBody({ collections: { write: 'c' }, lockTimeout: 0.3 }))
+      await expect(begin).rejects.toMatchObject({ errorNum: 18 })
+      expect(ticks).toBeGreaterThan(5)
+      expect(gate.held).toBe(false)
+    } finally {
+      clearInterval(timer)
+      otherProcess.abortStream()
+      otherProcess.close()
+    }
+    const t = await trx.begin('_system', parseBeginBody({ collections: { write: 'c' } }))
+    trx.end('_system', t.id, 'committed')
+  })
+
   it('undoes a failing operation alone (savepoint), the rest of the transaction stays', async () => {
     const t = await trx.begin('_system', parseBeginBody({ collections: { write: 'c' } }))
     const s = trx.lease('_system', t.id)
