@@ -6,6 +6,7 @@
  *                                               implement (executor answers 501 / errorNum 9 naming it)
  * A name in neither gives 1540 "usage of unknown function '<name>()'" from the executor.
  */
+import type { Cancellation } from '../cancel.js'
 import type { Store } from '../../storage/types.js'
 import type { AqlValue } from '../values.js'
 
@@ -16,6 +17,9 @@ export interface FunctionContext {
   db: string
   /** Wall-clock "now" fixed once per query (DATE_NOW and friends). */
   now: number
+  /** The query's cancellation: SLEEP waits through it, so killing the query wakes it (the
+   *  executor always sets it; absent only in contexts made for calling a function directly). */
+  cancel?: Cancellation
 }
 
 export interface AqlFunctionDef {
