@@ -156,7 +156,7 @@ describe('the explain of every known query is a well-formed plan', () => {
 
   it('nests a subquery and names every dependency (FOR i IN 1..3 INSERT {v: i} INTO c)', () => {
     const p = new Planner({}).plan(parseQuery('FOR i IN 1..3 INSERT {v: i} INTO c').query)
-    const plan = explainPlan(p, t.store, '_system', [], true)
+    const plan: Json = explainPlan(p, t.store, '_system', [], true)
     expect(plan.nodes.map((n: Json) => `${n.id}:${n.type}<-[${n.dependencies}]`)).toEqual([
       '1:SingletonNode<-[]',
       '2:CalculationNode<-[1]',
@@ -164,7 +164,7 @@ describe('the explain of every known query is a well-formed plan', () => {
       '4:CalculationNode<-[3]',
       '5:InsertNode<-[4]',
     ])
-    const sub = explainPlan(
+    const sub: Json = explainPlan(
       new Planner({}).plan(parseQuery('LET x = (FOR j IN 1..2 RETURN j) RETURN x').query),
       t.store,
       '_system',
