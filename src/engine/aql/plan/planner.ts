@@ -6,6 +6,7 @@
  */
 import type { CollRef, Expr, Pattern, Query } from '../ast.js'
 import type { ExecutionPlan, ModificationNode, PlanNode, Pipeline } from './nodes.js'
+import { hasSubquery, pullSubqueries } from './subqueries.js'
 
 const MODIFICATION_NODE = {
   insert: 'InsertNode',
@@ -59,11 +60,19 @@ export class Planner {
     let lastLimit = -1
     if (top && this.fullCount) q.ops.forEach((op, i) => op.type === 'limit' && (lastLimit = i))
     /** A CalculationNode (or, for a whole subquery, a SubqueryNode) into a temporary variable. */
-    const calc = (e: Expr): string => {
+    /** A subquery pulled out of an expression: a SubqueryNode into a temporary variable. */
+    const pull = (sq: Query): string => {
       const v = temp()
-      if (e.type === 'subquery')
-        add({ type: 'SubqueryNode', outVariable: v, subquery: this.sub(e.query, names) })
-      else add({ type: 'CalculationNode', outVariable: v, expr: e })
+      add({ type: 'SubqueryNode', outVariable: v, subquery: this.sub(sq, names) })
+      return v
+    }
+    const pulled = (e: Expr): Expr => (hasSubquery(e) ? pullSubqueries(e, pull) : e)
+    /** The CalculationNode of an expression a node reads, into a temporary variable. */
+    const calc = (e: Expr): string => {
+      if (e.type === 'subquery') return pull(e.query)
+      const expr = pulled(e)
+      const v = temp()
+      add({ type: 'CalculationNode', outVariable: v, expr })
       return v
     }
     q.ops.forEach((op, i) => {
@@ -96,14 +105,15 @@ export class Planner {
           if (op.expr.type === 'subquery') {
             const subquery = this.sub(op.expr.query, names)
             add({ type: 'SubqueryNode', outVariable: op.var, subquery, destructure: op.destructure })
-          } else
-            add({ type: 'CalculationNode', outVariable: op.var, expr: op.expr, destructure: op.destructure })
+          } else {
+            const expr = pulled(op.expr)
+            add({ type: 'CalculationNode', outVariable: op.var, expr, destructure: op.destructure })
+          }
           names = new Set([...names, op.var, ...patternNames(op.destructure, [])])
           break
         }
         case 'filter': {
-          const v = temp()
-          add({ type: 'CalculationNode', outVariable: v, expr: op.expr })
+          const v = calc(op.expr)
           add({ type: 'FilterNode', inVariable: v })
           break
         }

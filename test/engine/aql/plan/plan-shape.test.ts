@@ -179,4 +179,24 @@ describe('the explain of every known query is a well-formed plan', () => {
       'ReturnNode',
     ])
   })
+
+  it('pulls a subquery out of an expression into a SubqueryNode ahead of it, unless it is lazy', () => {
+    const plan = (q: string): Json =>
+      explainPlan(new Planner({}).plan(parseQuery(q).query), t.store, '_system', [], false)
+    const eager = plan('FOR i IN 1..2 RETURN {i, sq: (FOR j IN 1..i RETURN j)}')
+    expect(eager.nodes.map((n: Json) => n.type)).toEqual([
+      'SingletonNode',
+      'CalculationNode',
+      'EnumerateListNode',
+      'SubqueryNode',
+      'CalculationNode',
+      'ReturnNode',
+    ])
+    const sq = eager.nodes[3]
+    expect(eager.nodes[4].expression).toMatchObject({ type: 'object' })
+    expect(JSON.stringify(eager.nodes[4].expression)).toContain(sq.outVariable.name)
+    // a ternary branch runs only when chosen: its subquery stays inside the expression
+    const lazy = plan('FOR i IN 1..2 RETURN i > 1 ? (FOR j IN 1..i RETURN j) : []')
+    expect(lazy.nodes.map((n: Json) => n.type)).not.toContain('SubqueryNode')
+  })
 })

@@ -58,6 +58,21 @@ describe('use-indexes', () => {
     }
   })
 
+  it('still sees a FILTER whose expression had a subquery pulled out of it', () => {
+    const p = pipeline(
+      'FOR p IN people FILTER LENGTH((FOR i IN 1..2 RETURN i)) > 0 AND p._key == "a" RETURN p',
+    )
+    expect(useIndexes.apply(p, env())).toBe(true)
+    expect(types(p)).toEqual([
+      'SingletonNode',
+      'IndexNode',
+      'SubqueryNode',
+      'CalculationNode',
+      'FilterNode',
+      'ReturnNode',
+    ])
+  })
+
   it('may read variables bound before the loop', () => {
     const p = pipeline('FOR k IN ["a", "b"] FOR p IN people FILTER p._key == k RETURN p')
     expect(useIndexes.apply(p, env())).toBe(true)

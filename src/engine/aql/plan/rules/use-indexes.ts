@@ -8,7 +8,15 @@
  */
 import type { BinaryOp, Expr } from '../../ast.js'
 import { attrPath, conjuncts, FLIP, freeNames } from '../../expr/util.js'
-import type { EnumerateCollectionNode, IndexAccess, IndexCondition, IndexNode, Pipeline } from '../nodes.js'
+import {
+  isTemporary,
+  type EnumerateCollectionNode,
+  type IndexAccess,
+  type IndexCondition,
+  type IndexNode,
+  type Pipeline,
+  type SubqueryNode,
+} from '../nodes.js'
 import type { OptimizerRule, RuleEnv } from './types.js'
 
 const INDEXABLE = new Set<BinaryOp>(['==', '<', '<=', '>', '>=', 'IN'])
@@ -20,9 +28,11 @@ function conditions(p: Pipeline, at: number, n: EnumerateCollectionNode): IndexC
   const inScope = new Set(n.inScope)
   const conds: IndexCondition[] = []
   for (let j = at + 1; j + 1 < p.nodes.length; j += 2) {
-    const calc = p.nodes[j]!
-    const filter = p.nodes[j + 1]!
-    if (calc.type !== 'CalculationNode' || filter.type !== 'FilterNode') break
+    // a subquery pulled out of the FILTER's expression runs just before its CalculationNode
+    while (p.nodes[j]?.type === 'SubqueryNode' && isTemporary((p.nodes[j] as SubqueryNode).outVariable)) j++
+    const calc = p.nodes[j]
+    const filter = p.nodes[j + 1]
+    if (calc?.type !== 'CalculationNode' || filter?.type !== 'FilterNode') break
     if (filter.inVariable !== calc.outVariable || filter.unsupported) break
     for (const c of conjuncts(calc.expr, [])) {
       if (c.type !== 'binary' || !INDEXABLE.has(c.op)) continue
