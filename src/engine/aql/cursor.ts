@@ -141,15 +141,7 @@ export class CursorManager {
     }
     if (qopts.profileNodes) {
       cursor.nodeStats = compiled.nodeStats
-      cursor.plan = {
-        nodes: compiled.plan,
-        rules: [],
-        collections: compiled.collections,
-        variables: [],
-        estimatedCost: compiled.plan.length,
-        estimatedNrItems: 1,
-        isModificationQuery: compiled.isModification,
-      }
+      cursor.plan = compiled.explain()
     }
     if (stream && !compiled.isModification) {
       cursor.iter = compiled.run()[Symbol.iterator]()

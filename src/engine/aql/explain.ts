@@ -1,6 +1,6 @@
 /**
- * POST /_api/explain and POST /_api/query (parse). The plan is the executor's own compilation
- * (one node per pipeline stage), so the index each FOR reports is the index it really uses.
+ * POST /_api/explain and POST /_api/query (parse). The plan printed is the optimized plan the
+ * stages run (plan/serialize.ts), so the index each FOR reports is the index it really uses.
  */
 import { arangoError } from '../errors.js'
 import type { Store } from '../storage/types.js'
@@ -30,17 +30,15 @@ export async function explainQuery(
   const bindVars = isObj(b.bindVars) ? b.bindVars : {}
   const lib = await loadFunctionLibrary()
   const c = compileQuery(store, db, text, bindVars, lib, {})
-  const plan = {
-    nodes: c.plan.map((n) => ({ ...n, estimatedCost: 1, estimatedNrItems: 1 })),
-    rules: [] as string[],
-    collections: c.collections,
-    variables: [] as unknown[],
-    estimatedCost: c.plan.length,
-    estimatedNrItems: 1,
-    isModificationQuery: c.isModification,
-  }
+  const plan = c.explain()
   const options = isObj(b.options) ? b.options : {}
-  const stats = { rulesExecuted: 0, rulesSkipped: 0, plansCreated: 1, peakMemoryUsage: 0, executionTime: 0 }
+  const stats = {
+    rulesExecuted: (plan.rules as string[]).length,
+    rulesSkipped: 0,
+    plansCreated: 1,
+    peakMemoryUsage: 0,
+    executionTime: 0,
+  }
   if (options.allPlans === true) return { plans: [plan], warnings: [], stats }
   return { plan, cacheable: !c.isModification, warnings: [], stats }
 }

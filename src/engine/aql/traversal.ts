@@ -4,6 +4,7 @@
  * a null edge; defaults order dfs, uniqueVertices none, uniqueEdges path; PRUNE still emits the
  * path it stops at.
  */
+import type { Cancellation } from './cancel.js'
 import type { Doc, Store } from '../storage/types.js'
 import type { Direction } from './ast.js'
 import type { AqlValue } from './values.js'
@@ -17,6 +18,10 @@ export interface GraphAccess {
   store: Store
   db: string
   stats: { scannedIndex: number; scannedFull: number; filtered: number }
+  /** The query's cancellation check, consulted every ~1000 edges a search reads. */
+  cancel?: Cancellation
+  /** Edges read since the last check. */
+  steps?: number
 }
 
 export interface PathValue {
@@ -43,6 +48,11 @@ export function neighbours(g: GraphAccess, sources: EdgeSource[], vid: string, r
     }
   }
   g.stats.scannedIndex += out.length
+  g.steps = (g.steps ?? 0) + out.length + 1
+  if (g.steps >= 1024) {
+    g.steps = 0
+    g.cancel?.check()
+  }
   // ArangoDB 3.12.10 traversals visit neighbours in reverse edge-insertion order (EX:GRAPHTRAV_02);
   // its path searches take the first-inserted edge among equals (GRAPHASP_01)
   return reverse ? out.reverse() : out

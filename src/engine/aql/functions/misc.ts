@@ -2,6 +2,7 @@
  * Miscellaneous functions (docs.arangodb.com/3.12/aql/functions/miscellaneous/): control flow,
  * database information via the store, revision decoding.
  */
+import { NEVER_CANCELLED } from '../cancel.js'
 import { arangoError, ArangoError } from '../../errors.js'
 import { toBool, toNumber, toStringValue, type AqlValue } from '../values.js'
 import { clone, def, invalidArg, isArray, isObject, type FnTable } from './util.js'
@@ -22,11 +23,6 @@ export function decodeRev(rev: string): { date: string; count: number } | null {
   const date = new Date(ms)
   if (Number.isNaN(date.getTime())) return null
   return { date: date.toISOString(), count }
-}
-
-function sleepSync(seconds: number): void {
-  const ms = Math.max(0, Math.min(seconds * 1000, 2 ** 31 - 1))
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
 
 /** The version the embedded engine is compatible with (it answers AQL as ArangoDB 3.12 does). */
@@ -77,7 +73,8 @@ export const MISC_FUNCTIONS: FnTable = {
     1,
     (ctx, [v]) => {
       if (typeof v !== 'number' || v < 0) return invalidArg(ctx, 'SLEEP')
-      sleepSync(toNumber(v))
+      const cancel = ctx.cancel ?? NEVER_CANCELLED
+      cancel.sleep(toNumber(v) * 1000)
       return null
     },
     false,

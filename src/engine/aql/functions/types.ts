@@ -6,6 +6,7 @@
  *                                               implement (executor answers 501 / errorNum 9 naming it)
  * A name in neither gives 1540 "usage of unknown function '<name>()'" from the executor.
  */
+import type { Cancellation } from '../cancel.js'
 import type { Store } from '../../storage/types.js'
 import type { AqlValue } from '../values.js'
 
@@ -18,6 +19,9 @@ export interface FunctionContext {
   now: number
   /** The authenticated user (CURRENT_USER()); undefined when authentication is off. */
   user?: string
+  /** The query's cancellation: SLEEP waits through it, so killing the query wakes it (the
+   *  executor always sets it; absent only in contexts made for calling a function directly). */
+  cancel?: Cancellation
 }
 
 export interface AqlFunctionDef {
