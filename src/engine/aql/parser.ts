@@ -25,6 +25,13 @@ const QUERY_START = new Set([
   'WINDOW',
 ])
 
+/** Argument positions declared "h" (collection name) in arangod's AqlFunctionFeature. */
+const COLLECTION_NAME_ARGS: Record<string, number[]> = {
+  IS_SAME_COLLECTION: [0, 1],
+  COLLECTION_COUNT: [0],
+  DOCUMENT: [0],
+}
+
 export interface ParseResult {
   query: Query
   /** Bind parameter names used (without @; data-source params keep one leading @). */
@@ -985,6 +992,18 @@ class Parser {
       else if (!this.isOp(')')) this.fail()
     }
     this.next()
+    // AqlFunctionFeature's "h" parameters take a collection by name: a bare name that is no
+    // variable is a collection there, and the parser passes it on as its name (Ast conversion)
+    const positions = COLLECTION_NAME_ARGS[name.toUpperCase()]
+    if (positions) {
+      for (const i of positions) {
+        const a = args[i]
+        if (a?.type === 'name' && !this.declared.has(a.name)) {
+          this.collections.add(a.name)
+          args[i] = { type: 'value', value: a.name }
+        }
+      }
+    }
     return { type: 'call', name, args, pos: t.pos }
   }
 
