@@ -749,7 +749,13 @@ class Parser {
     return this.parsePostfix(this.parsePrimary())
   }
 
-  private parsePostfix(base: Expr): Expr {
+  /**
+   * `stopAtFlatten`: inside an expansion's projection chain, a following `[**]` (two or more stars)
+   * is not part of the projection: grammar.y wraps the expansion built so far in a passthru node
+   * ("reduces and evaluates the expansion first") and applies the contraction to its whole result,
+   * so `a[*].b[**].c` flattens across the elements of `a` while `a[*].b[*].c` nests.
+   */
+  private parsePostfix(base: Expr, stopAtFlatten = false): Expr {
     let e = base
     for (;;) {
       if (this.isOp('.')) {
@@ -781,6 +787,7 @@ class Parser {
           stars++
           k++
         }
+        if (stars > 1 && stopAtFlatten) return e
         if (stars > 0) {
           this.i += k
           this.expansionDepth++
@@ -803,9 +810,11 @@ class Parser {
           }
           this.expectOp(']')
           this.expansionDepth--
-          const inner = this.parsePostfix({ type: 'current' })
+          const inner = this.parsePostfix({ type: 'current' }, true)
           if (inner.type !== 'current') node.inner = inner
-          return node
+          // only a contraction can follow here (see stopAtFlatten); it applies to the whole result
+          e = node
+          continue
         }
         this.next()
         const saveNoIn = this.noIn

@@ -55,6 +55,23 @@ describe('AQL fidelity (ArangoDB 3.12 syntax and functions)', () => {
     ).toEqual([[true, true, true, true, true, true, false, false]])
   })
 
+  it('a contraction after an expansion applies to its whole result (grammar.y passthru), [*] chains nest', async () => {
+    expect(
+      await all('LET v = @v RETURN [v[*].c[**].id, v[*].c[*].id]', {
+        v: [{ c: [{ id: 1 }, { id: 2 }] }, { c: [{ id: 3 }] }],
+      }),
+    ).toEqual([
+      [
+        [1, 2, 3],
+        [[1, 2], [3]],
+      ],
+    ])
+    // the 3.12 manual's inline-filter example
+    expect(await all('LET arr = [[1, 2], 3, [4, 5], 6] RETURN arr[** FILTER CURRENT % 2 == 0]')).toEqual([
+      [2, 4, 6],
+    ])
+  })
+
   it('HASH is a number below 2^51, equal for 1 and 1.0 and for reordered object attributes', async () => {
     const [[a, b, c, d]] = (await all(
       'RETURN [HASH(1), HASH(1.0), HASH({a: 1, b: 2}), HASH({b: 2, a: 1})]',
