@@ -63,6 +63,8 @@ class Parser {
   readonly forSources = new Set<string>()
   readonly declared = new Set<string>()
   private expansionDepth = 0
+  /** A FOR / traversal / path / COLLECT came before in the current query body (RETURN DISTINCT). */
+  private inLoop = false
   /** Inside INSERT/UPDATE/… document expressions a top-level IN starts the collection clause. */
   private noIn = false
 
@@ -126,6 +128,16 @@ class Parser {
   }
 
   parseQueryBody(top: boolean): Query {
+    const outerLoop = this.inLoop
+    this.inLoop = false
+    try {
+      return this.parseQueryOps(top)
+    } finally {
+      this.inLoop = outerLoop
+    }
+  }
+
+  private parseQueryOps(top: boolean): Query {
     const ops: Op[] = []
     if (top && this.isKw('WITH')) {
       this.next()
@@ -142,6 +154,9 @@ class Parser {
       const op = this.parseOp()
       if (!op) break
       ops.push(op)
+      if (op.type === 'for' || op.type === 'traversal' || op.type === 'path' || op.type === 'collect') {
+        this.inLoop = true
+      }
       // `LET a = 1, b = 2` (grammar.y let_list): further assignments become consecutive LETs
       while (op.type === 'let' && this.isOp(',')) {
         this.next()
@@ -198,6 +213,17 @@ class Parser {
         this.next()
         let distinct = false
         if (this.isKw('DISTINCT')) {
+          // grammar.y distinct_expression: only inside a FOR or COLLECT scope
+          if (!this.inLoop) {
+            const d = this.t
+            throw parseError(
+              this.text,
+              'cannot use DISTINCT modifier on top-level query element',
+              d.pos,
+              d.line,
+              d.col,
+            )
+          }
           this.next()
           distinct = true
         }

@@ -167,6 +167,17 @@ describe('AQL 3.12 syntax (issue 17)', () => {
     })
   })
 
+  it('RETURN DISTINCT outside a FOR/COLLECT scope is 1501 "cannot use DISTINCT modifier on top-level query element" (grammar.y)', () => {
+    for (const q of ['RETURN DISTINCT 1', 'FOR i IN [1] LET y = (RETURN DISTINCT i) RETURN y']) {
+      const e = parseErr(q)
+      expect(e.errorNum).toBe(1501)
+      expect(e.message).toMatch(/^cannot use DISTINCT modifier on top-level query element near 'DISTINCT/)
+    }
+    expect(() => parseQuery('FOR i IN [1] RETURN DISTINCT i')).not.toThrow()
+    expect(() => parseQuery('FOR i IN [1] COLLECT a = i RETURN DISTINCT a')).not.toThrow()
+    expect(() => parseQuery('FOR i IN [1] RETURN (FOR j IN [i] RETURN DISTINCT j)')).not.toThrow()
+  })
+
   it('IS_SAME_COLLECTION(users, x) passes a bare collection name as a string; a variable stays a variable', () => {
     const arg0 = (q: string) => (ops(q).at(-1) as { expr: { args: unknown[] } }).expr.args[0]
     expect(arg0('RETURN IS_SAME_COLLECTION(users, "users/1")')).toEqual({ type: 'value', value: 'users' })
