@@ -105,7 +105,11 @@ export type Op =
   | { type: 'let'; var: string; expr: Expr; destructure?: Pattern }
   | { type: 'filter'; expr: Expr }
   | { type: 'search'; pos: number }
-  | { type: 'sort'; items: { expr: Expr; asc: boolean }[] }
+  /**
+   * `direction`: a bind parameter in the direction position (`SORT x @dir`); when present it
+   * decides instead of `asc`, via parser.ts sortDirectionOf() of its bound value.
+   */
+  | { type: 'sort'; items: { expr: Expr; asc: boolean; direction?: Expr }[] }
   | { type: 'limit'; offset: Expr; count: Expr }
   | {
       type: 'collect'

@@ -317,8 +317,15 @@ export function tokenize(query: string): Token[] {
       let s = ''
       while (i < n && query[i] !== c) {
         if (query[i] === '\\' && i + 1 < n) {
-          s += query[i + 1]
+          // arangod unescapes quoted names like strings (registerEscapedString): \n, \t, \uXXXX …
+          const e = query[i + 1]!
           i += 2
+          const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' }
+          if (e in simple) s += simple[e]
+          else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(query.slice(i, i + 4))) {
+            s += String.fromCharCode(parseInt(query.slice(i, i + 4), 16))
+            i += 4
+          } else s += e
           continue
         }
         s += query[i]
@@ -330,13 +337,19 @@ export function tokenize(query: string): Token[] {
       continue
     }
     if (isDigit(c) || (c === '.' && isDigit(query[i + 1] ?? '') && !(tokens.at(-1)?.kind === 'ident'))) {
-      if (c === '0' && (query[i + 1] === 'x' || query[i + 1] === 'X')) {
+      // a prefix without a digit (`0x`, `0b`) is the integer 0 followed by a name, as flex's
+      // longest match reads it: the parser then fails with 1501 as ArangoDB does
+      if (
+        c === '0' &&
+        (query[i + 1] === 'x' || query[i + 1] === 'X') &&
+        /[0-9a-fA-F]/.test(query[i + 2] ?? '')
+      ) {
         i += 2
         while (i < n && /[0-9a-fA-F]/.test(query[i]!)) i++
         push('int', String(parseInt(query.slice(start + 2, i), 16)))
         continue
       }
-      if (c === '0' && (query[i + 1] === 'b' || query[i + 1] === 'B')) {
+      if (c === '0' && (query[i + 1] === 'b' || query[i + 1] === 'B') && /[01]/.test(query[i + 2] ?? '')) {
         i += 2
         while (i < n && (query[i] === '0' || query[i] === '1')) i++
         push('int', String(parseInt(query.slice(start + 2, i), 2)))

@@ -25,6 +25,13 @@ const QUERY_START = new Set([
   'WINDOW',
 ])
 
+/** Argument positions declared "h" (collection name) in arangod's AqlFunctionFeature. */
+const COLLECTION_NAME_ARGS: Record<string, number[]> = {
+  IS_SAME_COLLECTION: [0, 1],
+  COLLECTION_COUNT: [0],
+  DOCUMENT: [0],
+}
+
 export interface ParseResult {
   query: Query
   /** Bind parameter names used (without @; data-source params keep one leading @). */
@@ -56,6 +63,8 @@ class Parser {
   readonly forSources = new Set<string>()
   readonly declared = new Set<string>()
   private expansionDepth = 0
+  /** A FOR / traversal / path / COLLECT came before in the current query body (RETURN DISTINCT). */
+  private inLoop = false
   /** Inside INSERT/UPDATE/… document expressions a top-level IN starts the collection clause. */
   private noIn = false
 
@@ -119,6 +128,16 @@ class Parser {
   }
 
   parseQueryBody(top: boolean): Query {
+    const outerLoop = this.inLoop
+    this.inLoop = false
+    try {
+      return this.parseQueryOps(top)
+    } finally {
+      this.inLoop = outerLoop
+    }
+  }
+
+  private parseQueryOps(top: boolean): Query {
     const ops: Op[] = []
     if (top && this.isKw('WITH')) {
       this.next()
@@ -135,6 +154,14 @@ class Parser {
       const op = this.parseOp()
       if (!op) break
       ops.push(op)
+      if (op.type === 'for' || op.type === 'traversal' || op.type === 'path' || op.type === 'collect') {
+        this.inLoop = true
+      }
+      // `LET a = 1, b = 2` (grammar.y let_list): further assignments become consecutive LETs
+      while (op.type === 'let' && this.isOp(',')) {
+        this.next()
+        ops.push(this.parseLetAssignment())
+      }
       if (op.type === 'return') break
     }
     if (ops.length === 0) this.fail()
@@ -150,17 +177,9 @@ class Parser {
     switch (t.value) {
       case 'FOR':
         return this.parseFor()
-      case 'LET': {
+      case 'LET':
         this.next()
-        if (this.isOp('[') || this.isOp('{')) {
-          const destructure = this.parsePattern()
-          this.expectOp('=', 'assignment')
-          return { type: 'let', var: `$destructure${this.i}`, expr: this.parseExpr(), destructure }
-        }
-        const v = this.varName()
-        this.expectOp('=', 'assignment')
-        return { type: 'let', var: v, expr: this.parseExpr() }
-      }
+        return this.parseLetAssignment()
       case 'FILTER':
         this.next()
         return { type: 'filter', expr: this.parseExpr() }
@@ -177,13 +196,7 @@ class Parser {
         const items: { expr: Expr; asc: boolean }[] = []
         do {
           const expr = this.parseExpr()
-          let asc = true
-          if (this.isKw('ASC')) this.next()
-          else if (this.isKw('DESC')) {
-            this.next()
-            asc = false
-          }
-          items.push({ expr, asc })
+          items.push({ expr, ...this.parseSortDirection() })
         } while (this.isOp(',') && this.next())
         return { type: 'sort', items }
       }
@@ -200,6 +213,17 @@ class Parser {
         this.next()
         let distinct = false
         if (this.isKw('DISTINCT')) {
+          // grammar.y distinct_expression: only inside a FOR or COLLECT scope
+          if (!this.inLoop) {
+            const d = this.t
+            throw parseError(
+              this.text,
+              'cannot use DISTINCT modifier on top-level query element',
+              d.pos,
+              d.line,
+              d.col,
+            )
+          }
           this.next()
           distinct = true
         }
@@ -282,6 +306,49 @@ class Parser {
       default:
         return null
     }
+  }
+
+  private parseLetAssignment(): Op {
+    if (this.isOp('[') || this.isOp('{')) {
+      const destructure = this.parsePattern()
+      this.expectOp('=', 'assignment')
+      return { type: 'let', var: `$destructure${this.i}`, expr: this.parseExpr(), destructure }
+    }
+    const v = this.varName()
+    this.expectOp('=', 'assignment')
+    return { type: 'let', var: v, expr: this.parseExpr() }
+  }
+
+  /**
+   * grammar.y sort_direction: ASC, DESC or a simple value (a literal or a bind parameter). A
+   * literal is decided here as ExecutionPlan::fromNodeSort does (sortDirectionOf); a bind
+   * parameter is kept in `direction` for the executor to decide once it is bound.
+   */
+  private parseSortDirection(): { asc: boolean; direction?: Expr } {
+    if (this.isKw('ASC')) {
+      this.next()
+      return { asc: true }
+    }
+    if (this.isKw('DESC')) {
+      this.next()
+      return { asc: false }
+    }
+    const t = this.t
+    if (t.kind === 'param') {
+      this.next()
+      this.params.add(t.value)
+      return { asc: true, direction: { type: 'param', name: t.value } }
+    }
+    if (t.kind === 'string' || t.kind === 'int' || t.kind === 'number') {
+      this.next()
+      const v: AqlValue = t.kind === 'string' ? t.value : Number(t.value)
+      return { asc: sortDirectionOf(v) }
+    }
+    if (this.isKw('TRUE') || this.isKw('FALSE') || this.isKw('NULL')) {
+      this.next()
+      return { asc: sortDirectionOf(t.value === 'TRUE' ? true : t.value === 'FALSE' ? false : null) }
+    }
+    return { asc: true }
   }
 
   private optOptions(): Expr | undefined {
@@ -708,7 +775,13 @@ class Parser {
     return this.parsePostfix(this.parsePrimary())
   }
 
-  private parsePostfix(base: Expr): Expr {
+  /**
+   * `stopAtFlatten`: inside an expansion's projection chain, a following `[**]` (two or more stars)
+   * is not part of the projection: grammar.y wraps the expansion built so far in a passthru node
+   * ("reduces and evaluates the expansion first") and applies the contraction to its whole result,
+   * so `a[*].b[**].c` flattens across the elements of `a` while `a[*].b[*].c` nests.
+   */
+  private parsePostfix(base: Expr, stopAtFlatten = false): Expr {
     let e = base
     for (;;) {
       if (this.isOp('.')) {
@@ -728,6 +801,10 @@ class Parser {
         } else this.fail()
         continue
       }
+      if (this.isOp('[') && this.isOp('?', this.peek())) {
+        e = this.parseQuestionMark(e)
+        continue
+      }
       if (this.isOp('[')) {
         // count the stars: [*], [**], [***] ...
         let k = 1
@@ -736,6 +813,7 @@ class Parser {
           stars++
           k++
         }
+        if (stars > 1 && stopAtFlatten) return e
         if (stars > 0) {
           this.i += k
           this.expansionDepth++
@@ -758,9 +836,11 @@ class Parser {
           }
           this.expectOp(']')
           this.expansionDepth--
-          const inner = this.parsePostfix({ type: 'current' })
+          const inner = this.parsePostfix({ type: 'current' }, true)
           if (inner.type !== 'current') node.inner = inner
-          return node
+          // only a contraction can follow here (see stopAtFlatten); it applies to the whole result
+          e = node
+          continue
         }
         this.next()
         const saveNoIn = this.noIn
@@ -773,6 +853,55 @@ class Parser {
       }
       return e
     }
+  }
+
+  /**
+   * The question-mark operator (3.12 manual, Array Operators): `arr[? q FILTER cond]` is the
+   * manual's own equivalent, an inline filter with a length check, so it is desugared here:
+   * n → LENGTH(arr[* FILTER c]) == n, a..b → IN_RANGE(…, a, b, true, true), NONE → == 0,
+   * ANY (the default) → > 0, ALL → == LENGTH(arr), AT LEAST (n) → >= n.
+   */
+  private parseQuestionMark(arr: Expr): Expr {
+    this.next() // [
+    this.next() // ?
+    const value = (v: AqlValue): Expr => ({ type: 'value', value: v })
+    const len = (x: Expr): Expr => ({ type: 'call', name: 'LENGTH', args: [x], pos: this.t.pos })
+    let check: (n: Expr) => Expr = (n) => ({ type: 'binary', op: '>', left: n, right: value(0) })
+    if (this.isKw('NONE')) {
+      this.next()
+      check = (n) => ({ type: 'binary', op: '==', left: n, right: value(0) })
+    } else if (this.isKw('ANY')) this.next()
+    else if (this.isKw('ALL')) {
+      this.next()
+      check = (n) => ({ type: 'binary', op: '==', left: n, right: len(arr) })
+    } else if (this.isKw('AT') && this.isWord('LEAST', this.peek())) {
+      this.next()
+      this.next()
+      this.expectOp('(')
+      const min = this.parseExpr()
+      this.expectOp(')')
+      check = (n) => ({ type: 'binary', op: '>=', left: n, right: min })
+    } else if (!this.isKw('FILTER') && !this.isOp(']')) {
+      const q = this.parseRange()
+      check =
+        q.type === 'range'
+          ? (n) => ({
+              type: 'call',
+              name: 'IN_RANGE',
+              args: [n, q.from, q.to, value(true), value(true)],
+              pos: this.t.pos,
+            })
+          : (n) => ({ type: 'binary', op: '==', left: n, right: q })
+    }
+    const node: Extract<Expr, { type: 'expand' }> = { type: 'expand', obj: arr, depth: 1 }
+    if (this.isKw('FILTER')) {
+      this.next()
+      this.expansionDepth++
+      node.filter = this.parseExpr()
+      this.expansionDepth--
+    }
+    this.expectOp(']')
+    return check(len(node))
   }
 
   private isSubqueryStart(): boolean {
@@ -885,21 +1014,31 @@ class Parser {
     if (!consumed) this.next()
     this.expectOp('(')
     const args: Expr[] = []
-    if (this.isSubqueryStart()) {
-      // FUNC(FOR …) takes the subquery as its only argument
-      const save = this.noIn
-      this.noIn = false
-      const query = this.parseQueryBody(false)
-      this.noIn = save
-      this.expectOp(')')
-      return { type: 'call', name, args: [{ type: 'subquery', query }], pos: t.pos }
-    }
     while (!this.isOp(')')) {
-      args.push(this.parseExpr())
+      // grammar.y function_arguments_list: each argument is an expression or a bare subquery,
+      // as in APPEND(FOR i IN a RETURN i, FOR j IN b RETURN j)
+      if (this.isSubqueryStart()) {
+        const save = this.noIn
+        this.noIn = false
+        args.push({ type: 'subquery', query: this.parseQueryBody(false) })
+        this.noIn = save
+      } else args.push(this.parseExpr())
       if (this.isOp(',')) this.next()
       else if (!this.isOp(')')) this.fail()
     }
     this.next()
+    // AqlFunctionFeature's "h" parameters take a collection by name: a bare name that is no
+    // variable is a collection there, and the parser passes it on as its name (Ast conversion)
+    const positions = COLLECTION_NAME_ARGS[name.toUpperCase()]
+    if (positions) {
+      for (const i of positions) {
+        const a = args[i]
+        if (a?.type === 'name' && !this.declared.has(a.name)) {
+          this.collections.add(a.name)
+          args[i] = { type: 'value', value: a.name }
+        }
+      }
+    }
     return { type: 'call', name, args, pos: t.pos }
   }
 
@@ -945,4 +1084,19 @@ class Parser {
     }
     return { type: 'object', entries }
   }
+}
+
+/**
+ * A SORT direction given as a value (ExecutionPlan::fromNodeSort): the strings "ASC"/"DESC" in any
+ * case, otherwise the value's truthiness (false, 0, "" and null sort descending).
+ */
+export function sortDirectionOf(v: AqlValue): boolean {
+  if (typeof v === 'string') {
+    const u = v.toUpperCase()
+    if (u === 'ASC') return true
+    if (u === 'DESC') return false
+    return v !== ''
+  }
+  if (Array.isArray(v) || (v !== null && typeof v === 'object')) return true
+  return typeof v === 'number' ? v !== 0 : v === true
 }

@@ -104,3 +104,86 @@ describe('AQL parser', () => {
     expect(r.collections).toEqual(['users'])
   })
 })
+
+describe('AQL 3.12 syntax (issue 17)', () => {
+  const ops = (q: string) => parseQuery(q).query.ops
+
+  it('0x / 0b without digits are 0 followed by a name: 1501 near the name, as flex reads them', () => {
+    expect(parseErr('RETURN 0x').message).toContain("unexpected identifier near 'x'")
+    expect(parseErr('RETURN 0b2').message).toContain("unexpected identifier near 'b2'")
+    expect(parseErr('RETURN 0b').errorNum).toBe(1501)
+  })
+
+  it('backtick names unescape \\t, \\n, \\uXXXX and escaped backticks', () => {
+    const t = tokenize('`a\\tb` `c\\`d` `\\u0041`').filter((x) => x.kind === 'ident')
+    expect(t.map((x) => x.value)).toEqual(['a\tb', 'c`d', 'A'])
+  })
+
+  it('LET a = 1, b = 2 becomes two consecutive LET operations', () => {
+    expect(ops('LET a = 1, b = a RETURN b').map((o) => o.type)).toEqual(['let', 'let', 'return'])
+    expect(ops('LET a = 1, b = a RETURN b')[1]).toEqual({
+      type: 'let',
+      var: 'b',
+      expr: { type: 'name', name: 'a' },
+    })
+  })
+
+  it('subqueries may be any argument of a function call', () => {
+    const ret = ops('RETURN APPEND(FOR i IN [1] RETURN i, FOR j IN [2] RETURN j)')[0] as {
+      expr: { type: string; args: { type: string }[] }
+    }
+    expect(ret.expr.type).toBe('call')
+    expect(ret.expr.args.map((a) => a.type)).toEqual(['subquery', 'subquery'])
+  })
+
+  it('SORT takes a value or bind parameter as direction (grammar.y sort_direction: simple_value)', () => {
+    const sort = (q: string) => (ops(q)[1] as { items: unknown[] }).items
+    expect(sort('FOR x IN [] SORT x "DESC" RETURN x')).toEqual([
+      { expr: { type: 'name', name: 'x' }, asc: false },
+    ])
+    expect(sort('FOR x IN [] SORT x 0, x "asc" RETURN x')).toEqual([
+      { expr: { type: 'name', name: 'x' }, asc: false },
+      { expr: { type: 'name', name: 'x' }, asc: true },
+    ])
+    expect(sort('FOR x IN [] SORT x @dir RETURN x')).toEqual([
+      { expr: { type: 'name', name: 'x' }, asc: true, direction: { type: 'param', name: 'dir' } },
+    ])
+    expect(parseQuery('FOR x IN [] SORT x @dir RETURN x').bindParams).toEqual(['dir'])
+  })
+
+  it('arr[? n FILTER c] is LENGTH(arr[* FILTER c]) == n (the 3.12 manual equivalence)', () => {
+    const [ret] = ops('RETURN a[? 2 FILTER CURRENT > 1]') as { expr: unknown }[]
+    expect(ret!.expr).toMatchObject({
+      type: 'binary',
+      op: '==',
+      left: {
+        type: 'call',
+        name: 'LENGTH',
+        args: [
+          { type: 'expand', obj: { type: 'name', name: 'a' }, depth: 1, filter: { type: 'binary', op: '>' } },
+        ],
+      },
+      right: { type: 'value', value: 2 },
+    })
+  })
+
+  it('RETURN DISTINCT outside a FOR/COLLECT scope is 1501 "cannot use DISTINCT modifier on top-level query element" (grammar.y)', () => {
+    for (const q of ['RETURN DISTINCT 1', 'FOR i IN [1] LET y = (RETURN DISTINCT i) RETURN y']) {
+      const e = parseErr(q)
+      expect(e.errorNum).toBe(1501)
+      expect(e.message).toMatch(/^cannot use DISTINCT modifier on top-level query element near 'DISTINCT/)
+    }
+    expect(() => parseQuery('FOR i IN [1] RETURN DISTINCT i')).not.toThrow()
+    expect(() => parseQuery('FOR i IN [1] COLLECT a = i RETURN DISTINCT a')).not.toThrow()
+    expect(() => parseQuery('FOR i IN [1] RETURN (FOR j IN [i] RETURN DISTINCT j)')).not.toThrow()
+  })
+
+  it('IS_SAME_COLLECTION(users, x) passes a bare collection name as a string; a variable stays a variable', () => {
+    const arg0 = (q: string) => (ops(q).at(-1) as { expr: { args: unknown[] } }).expr.args[0]
+    expect(arg0('RETURN IS_SAME_COLLECTION(users, "users/1")')).toEqual({ type: 'value', value: 'users' })
+    expect(arg0('LET users = "u" RETURN IS_SAME_COLLECTION(users, "u/1")')).toEqual({
+      type: 'name',
+      name: 'users',
+    })
+  })
+})

@@ -79,7 +79,6 @@ export const UNSUPPORTED_REASONS: Readonly<Record<string, string>> = {
   APPLY: 'user-defined functions',
   V8: 'JavaScript',
   // results tied to ArangoDB internals
-  HASH: "VelocyPack's hash is not reproduced",
   SCHEMA_VALIDATE: 'JSON Schema validation',
 }
 

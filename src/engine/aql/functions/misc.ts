@@ -5,6 +5,7 @@
 import { NEVER_CANCELLED } from '../cancel.js'
 import { arangoError, ArangoError } from '../../errors.js'
 import { toBool, toNumber, toStringValue, type AqlValue } from '../values.js'
+import { aqlHash } from './hash.js'
 import { clone, def, invalidArg, isArray, isObject, type FnTable } from './util.js'
 
 /** ArangoDB's _rev alphabet: a 64-bit hybrid logical clock in a URL-safe base64 variant. */
@@ -33,6 +34,7 @@ export const MISC_FUNCTIONS: FnTable = {
   FIRST_LIST: def(1, Infinity, (_ctx, args) => clone(args.find((a) => isArray(a)) ?? null)),
   FIRST_DOCUMENT: def(1, Infinity, (_ctx, args) => clone(args.find((a) => isObject(a)) ?? null)),
   PASSTHRU: def(1, 1, (_ctx, [v]) => v!),
+  HASH: def(1, 1, (_ctx, [v]) => aqlHash(v!)),
   NOOPT: def(1, 1, (_ctx, [v]) => v!, false),
   NOEVAL: def(1, 1, (_ctx, [v]) => v!),
   DECODE_REV: def(1, 1, (ctx, [v]) => {

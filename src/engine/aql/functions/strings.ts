@@ -28,15 +28,22 @@ function concatPart(v: AqlValue): string | null {
 }
 
 export function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
+  // arangod's AqlFunctionsInternalCache::buildLikePattern: `\\` is a literal backslash, `\%` and
+  // `\_` literal wildcards, a backslash before a regex-special character is dropped, one before
+  // any other character stays a literal backslash, and a trailing lone backslash is dropped.
   let re = ''
-  const chars = cps(pattern)
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!
-    if (c === '\\' && i + 1 < chars.length) {
-      re += escapeRegExp(chars[++i]!)
-    } else if (c === '%') re += '[\\s\\S]*'
-    else if (c === '_') re += '[\\s\\S]'
-    else re += escapeRegExp(c)
+  let escaped = false
+  for (const c of cps(pattern)) {
+    if (c === '\\') {
+      if (escaped) re += '\\\\'
+      escaped = !escaped
+      continue
+    }
+    if (c === '%') re += escaped ? '%' : '[\\s\\S]*'
+    else if (c === '_') re += escaped ? '_' : '[\\s\\S]'
+    else if ('?+[(){}^$|.*'.includes(c)) re += '\\' + c
+    else re += (escaped ? '\\\\' : '') + escapeRegExp(c)
+    escaped = false
   }
   return new RegExp(`^${re}$`, caseInsensitive ? 'iu' : 'u')
 }
@@ -298,7 +305,8 @@ export const STRING_FUNCTIONS: FnTable = {
     const s = cps(toStringValue(args[0]))
     let offset = toInt(toNumber(args[1]))
     if (offset < 0) offset = Math.max(0, s.length + offset)
-    if (args.length < 3 || args[2] === null) return s.slice(offset).join('')
+    if (args.length < 3) return s.slice(offset).join('')
+    // arangod reads a third argument with toInt64(): null counts as 0 (an empty result)
     const length = toInt(toNumber(args[2]))
     if (length <= 0) return ''
     return s.slice(offset, offset + length).join('')
@@ -451,7 +459,13 @@ export const STRING_FUNCTIONS: FnTable = {
     if (isObject(sep)) return invalidArg(ctx, 'SPLIT')
     if (args.length === 1) return [clone(args[0]!)]
     const text = toStringValue(args[0])
-    const seps = (isArray(sep) ? sep : [sep]).map((x) => toStringValue(x)).filter((x) => x !== '')
+    // arangod's buildSplitMatcher: in an array, one empty or non-string separator "rules them all"
+    // and splits into characters, as an empty string separator does
+    const seps = isArray(sep)
+      ? sep.some((x) => typeof x !== 'string' || x === '')
+        ? []
+        : (sep as string[])
+      : [toStringValue(sep)].filter((x) => x !== '')
     let parts: string[]
     if (seps.length === 0) parts = Array.from(text)
     else if (text === '') parts = ['']
