@@ -88,6 +88,10 @@ export interface FileResult extends Counts {
   rowsPerSecond: number
   /** Set when --max-errors stopped this file early. */
   stopped?: boolean
+  /** What this file's import should make the user look twice at (e.g. keyless rows added beside existing documents). */
+  warnings?: string[]
+  /** Set when the rows had no _key and the collection already held this many documents (the rows were added beside them). */
+  keylessBeside?: number
 }
 
 export interface GraphResult {
@@ -107,6 +111,8 @@ export interface ImportResult {
   rejected: RejectedRow[]
   /** True when --max-errors ended the run early. */
   stopped: boolean
+  /** Every warning of the run, in order (also given to onWarning as they arise, before the writes they concern). */
+  warnings: string[]
 }
 
 export interface ProgressInfo {
@@ -126,4 +132,6 @@ export interface ImportCallbacks {
   onFileDone?(result: FileResult): void
   /** Notes such as "created collection flights (edge)". */
   onNote?(message: string): void
+  /** Something the user should check, said before the writes it concerns. */
+  onWarning?(message: string): void
 }
