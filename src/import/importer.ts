@@ -170,7 +170,7 @@ export async function runImport(
 
     let graph: ImportResult['graph']
     if (opts.graph && !stopped) {
-      graph = await ensureGraph(db, opts.graph, edgeShapes, documentCollections, dryRun)
+      graph = await ensureGraph(db, opts.graph, edgeShapes, documentCollections, dryRun, opts.graphOptions)
       const verb = graph.created
         ? dryRun
           ? 'would create'

@@ -52,12 +52,24 @@ export interface ImportOptions {
   maxErrors?: number
   /** Create or extend this named graph with the edge definitions the edge files show. */
   graph?: string
+  /**
+   * Graph options for ArangoDB Enterprise / Oasis, sent when --graph creates the graph:
+   * a SmartGraph (smartGraphAttribute), an EnterpriseGraph (enterprise: isSmart without a smart
+   * attribute), Hybrid SmartGraphs (satellites). Ignored when the graph exists already.
+   */
+  graphOptions?: GraphOptions
   /** Parse, convert and validate; write nothing. */
   dryRun?: boolean
   /** Write every rejected row as a JSON line here. */
   errorsFile?: string
   /** Read and convert in a worker thread when running compiled code (default true). */
   workerThreads?: boolean
+}
+
+export interface GraphOptions {
+  smartGraphAttribute?: string
+  satellites?: string[]
+  enterprise?: boolean
 }
 
 /** One rejected row: where it is and why (ArangoDB's reason, or the parser's). */
