@@ -54,6 +54,7 @@ export default class Import extends BaseCommand<typeof Import> {
         },
         onProgress: (p) => progress?.update((text = progressLine(p))),
         onNote: (m) => say(m, true),
+        onWarning: (m) => say(`Warning: ${m}`, true),
         onFileDone: (r) => say(fileSummary(r, Boolean(opts.dryRun)), false),
       })
     } finally {

@@ -78,6 +78,16 @@ export const importFlags = {
   graph: Flags.string({
     description: 'create or extend this named graph with the edge definitions the data shows',
   }),
+  'smart-graph-attribute': Flags.string({
+    description:
+      'with --graph: create it as a SmartGraph sharded by this attribute (ArangoDB Enterprise/Oasis)',
+  }),
+  satellite: many(
+    'with --graph: a SatelliteCollection of a Hybrid SmartGraph (repeatable; Enterprise/Oasis)',
+  ),
+  'enterprise-graph': Flags.boolean({
+    description: 'with --graph: create it as an EnterpriseGraph (ArangoDB Enterprise/Oasis)',
+  }),
   'dry-run': Flags.boolean({ description: 'parse, convert and validate; write nothing' }),
   'errors-file': Flags.string({
     description: 'write every rejected row here (JSON lines: file, line, reason)',
@@ -112,9 +122,38 @@ export function optionsFromFlags(f: ImportFlagValues): ImportOptions {
     concurrency: f.concurrency,
     maxErrors: f['max-errors'],
     graph: f.graph,
+    graphOptions: graphOptions(f),
     dryRun: f['dry-run'],
     errorsFile: f['errors-file'],
   }
+}
+
+/** --smart-graph-attribute / --satellite / --enterprise-graph, checked against each other and --graph. */
+function graphOptions(f: ImportFlagValues): ImportOptions['graphOptions'] {
+  const smart = f['smart-graph-attribute']
+  const satellites = f.satellite ?? []
+  const enterprise = f['enterprise-graph']
+  if (smart === undefined && satellites.length === 0 && !enterprise) return undefined
+  const given =
+    smart !== undefined
+      ? '--smart-graph-attribute'
+      : satellites.length > 0
+        ? '--satellite'
+        : '--enterprise-graph'
+  if (!f.graph) throw new GraphpipeError('IMPORT_USAGE', `${given} needs --graph NAME`, EXIT.USAGE)
+  if (enterprise && smart !== undefined)
+    throw new GraphpipeError(
+      'IMPORT_USAGE',
+      '--enterprise-graph and --smart-graph-attribute exclude each other (an EnterpriseGraph has no smart attribute)',
+      EXIT.USAGE,
+    )
+  if (satellites.length > 0 && smart === undefined && !enterprise)
+    throw new GraphpipeError(
+      'IMPORT_USAGE',
+      '--satellite needs --smart-graph-attribute or --enterprise-graph (SatelliteCollections belong to a Hybrid SmartGraph)',
+      EXIT.USAGE,
+    )
+  return { smartGraphAttribute: smart, satellites, enterprise }
 }
 
 function checkType(v: string): Datatype {

@@ -5,8 +5,10 @@
  * uses become orphan (vertex-only) collections of the graph.
  */
 import type { Database } from 'arangojs'
+import type { CreateGraphOptions } from 'arangojs/graphs'
 
-import type { GraphResult } from './types.js'
+import { GraphpipeError } from '../errors.js'
+import type { GraphOptions, GraphResult } from './types.js'
 
 type Shapes = Map<string, { from: Set<string>; to: Set<string> }>
 
@@ -16,6 +18,7 @@ export async function ensureGraph(
   shapes: Shapes,
   documentCollections: Set<string>,
   dryRun: boolean,
+  options: GraphOptions = {},
 ): Promise<GraphResult> {
   const graph = db.graph(name)
   const exists = dryRun ? await graph.exists().catch(() => false) : await graph.exists()
@@ -51,7 +54,11 @@ export async function ensureGraph(
 
   if (!dryRun) {
     if (!exists) {
-      await graph.create(defs, { orphanCollections: orphans })
+      try {
+        await graph.create(defs, { orphanCollections: orphans, ...createOptions(options) })
+      } catch (err) {
+        throw smartGraphError(err, name, options) ?? err
+      }
     } else {
       const existing = new Set(current.map((d) => d.collection))
       for (const d of defs) {
@@ -68,4 +75,32 @@ export async function ensureGraph(
     }
   }
   return { name, created: !exists, edgeDefinitions: defs }
+}
+
+/**
+ * ArangoDB's graph options (POST /_api/gharial, docs.arangodb.com 3.12 "Create a graph"): a
+ * SmartGraph is `isSmart: true` with `options.smartGraphAttribute`; an EnterpriseGraph is
+ * `isSmart: true` without a smart attribute; `options.satellites` makes it a Hybrid SmartGraph.
+ * arangojs 10 puts `isSmart` at the top level and the rest under `options`.
+ */
+export function createOptions(o: GraphOptions): CreateGraphOptions {
+  const smart = o.enterprise || o.smartGraphAttribute !== undefined
+  if (!smart) return {}
+  return {
+    isSmart: true,
+    ...(o.smartGraphAttribute !== undefined ? { smartGraphAttribute: o.smartGraphAttribute } : {}),
+    ...(o.satellites && o.satellites.length > 0 ? { satellites: o.satellites } : {}),
+  }
+}
+
+/** A server that cannot make Smart/Enterprise graphs (Community Edition, single server, the embedded engine): say what can. */
+function smartGraphError(err: unknown, name: string, o: GraphOptions): GraphpipeError | undefined {
+  if (!o.enterprise && o.smartGraphAttribute === undefined) return undefined
+  const e = err as { errorNum?: number; code?: number; message?: string }
+  if (typeof e.errorNum !== 'number') return undefined
+  const kind = o.enterprise ? 'an EnterpriseGraph' : 'a SmartGraph'
+  return new GraphpipeError(
+    'IMPORT_GRAPH',
+    `graph ${name}: the server cannot create ${kind} (${e.message ?? `error ${e.errorNum}`}): SmartGraphs and EnterpriseGraphs need ArangoDB Enterprise Edition or ArangoDB Oasis (ArangoGraph); without --smart-graph-attribute/--enterprise-graph/--satellite it is a General Graph`,
+  )
 }

@@ -12,6 +12,7 @@ import type { DocumentCollection } from 'arangojs/collections'
 
 import { DEFAULTS } from '../config/defaults.js'
 import { EXIT, GraphpipeError } from '../errors.js'
+import { columnWarnings, duplicateRowsWarning, probeColumns } from './checks.js'
 import { parseMergeAttribute } from './convert.js'
 import { DelimitedSplitter } from './delimited.js'
 import { ensureGraph } from './graph.js'
@@ -131,32 +132,53 @@ export async function runImport(
     cb.onNote?.(`${dryRun ? 'would create' : 'created'} database ${db.name}`)
   }
 
+  const warnings: string[] = []
+  const warn = (message: string): void => {
+    warnings.push(message)
+    cb.onWarning?.(message)
+  }
+
   const results: FileResult[] = []
   const edgeShapes = new Map<string, { from: Set<string>; to: Set<string> }>()
   const documentCollections = new Set<string>()
   const knownCollections = new Map<string, CollectionType>()
 
   try {
+    const specs: ProduceSpec[] = []
     for (const plan of plans) {
-      if (stopped) break
       const separator = opts.separator ?? (plan.type === 'tsv' ? '\t' : ',')
       const quote = plan.type === 'tsv' ? '' : (opts.quote ?? '"')
       const header =
         opts.headersFile && (plan.type === 'csv' || plan.type === 'tsv')
           ? await readHeaders(opts.headersFile, separator, quote)
           : undefined
-      const spec: ProduceSpec = { file: plan.file, type: plan.type, header, opts }
-      const r = await importFile(plan, parcelsOf(spec))
+      specs.push({ file: plan.file, type: plan.type, header, opts })
+    }
+    // flags naming columns that no file has: said before anything is written
+    if (Object.keys(opts.translate ?? {}).length > 0 || opts.fromPrefix || opts.toPrefix) {
+      const probed = []
+      for (const spec of specs) probed.push({ file: spec.file, columns: await probeColumns(spec) })
+      for (const w of columnWarnings(probed, opts)) warn(w)
+    }
+
+    for (const [i, plan] of plans.entries()) {
+      if (stopped) break
+      const r = await importFile(plan, parcelsOf(specs[i]))
       results.push(r)
       cb.onFileDone?.(r)
     }
 
     let graph: ImportResult['graph']
     if (opts.graph && !stopped) {
-      graph = await ensureGraph(db, opts.graph, edgeShapes, documentCollections, dryRun)
-      cb.onNote?.(
-        `${dryRun ? 'would ' : ''}${graph.created ? 'create' : 'extend'}${dryRun ? '' : 'd'} graph ${graph.name}`,
-      )
+      graph = await ensureGraph(db, opts.graph, edgeShapes, documentCollections, dryRun, opts.graphOptions)
+      const verb = graph.created
+        ? dryRun
+          ? 'would create'
+          : 'created'
+        : dryRun
+          ? 'would extend'
+          : 'extended'
+      cb.onNote?.(`${verb} graph ${graph.name}`)
     }
 
     const total = sumCounts(results)
@@ -170,6 +192,7 @@ export async function runImport(
       graph,
       rejected: rejectedShown,
       stopped,
+      warnings,
     }
   } finally {
     if (errorsOut) {
@@ -181,19 +204,22 @@ export async function runImport(
   async function prepareCollection(
     name: string,
     detected: CollectionType,
-  ): Promise<{ type: CollectionType; created: boolean }> {
+  ): Promise<{ type: CollectionType; created: boolean; existing: number }> {
     const known = knownCollections.get(name)
-    if (known) return { type: known, created: false }
+    // an earlier file of this run filled it: what it added is no trap
+    if (known) return { type: known, created: false, existing: 0 }
     const col = db.collection(name)
     const exists = databaseCreated && dryRun ? false : await col.exists()
     let type: CollectionType
     let created = false
+    let existing = 0
     if (exists) {
       const info = await col.get()
       type = info.type === 3 ? 'edge' : 'document'
       if (opts.collectionType && opts.collectionType !== type) {
         throw usage(`collection ${name} exists as a ${type} collection, not ${opts.collectionType}`)
       }
+      if (!opts.overwrite) existing = (await col.count()).count
       if (opts.overwrite) {
         if (!dryRun) await col.truncate()
         cb.onNote?.(`${dryRun ? 'would truncate' : 'truncated'} collection ${name}`)
@@ -214,7 +240,7 @@ export async function runImport(
       cb.onNote?.(`${dryRun ? 'would create' : 'created'} collection ${name} (${type})`)
     }
     knownCollections.set(name, type)
-    return { type, created }
+    return { type, created, existing }
   }
 
   async function importFile(plan: Plan, parcels: AsyncGenerator<Parcel>): Promise<FileResult> {
@@ -225,6 +251,8 @@ export async function runImport(
     let collectionCreated = false
     let writer: BatchWriter | undefined
     let fileStopped = false
+    const fileWarnings: string[] = []
+    let keylessBeside: number | undefined
     const shapes = { from: new Set<string>(), to: new Set<string>() }
     const rejectRow = (line: number, reason: string): void => {
       counts.errors++
@@ -237,6 +265,13 @@ export async function runImport(
       const p = await prepareCollection(plan.collection, detected)
       collectionType = p.type
       collectionCreated = p.created
+      // keyless rows into a collection that already holds documents: a second run doubles them
+      if (p.existing > 0 && names.length > 0 && !names.includes('_key')) {
+        const w = duplicateRowsWarning(plan.file, plan.collection, p.existing, dryRun)
+        fileWarnings.push(w)
+        keylessBeside = p.existing
+        warn(w)
+      }
       if (dryRun) return
       writer = new BatchWriter(db.collection(plan.collection) as DocumentCollection, {
         batchSize: opts.batchSize ?? DEFAULTS.import.batchSize,
@@ -341,6 +376,8 @@ export async function runImport(
       elapsedMs,
       rowsPerSecond: rate(counts.rows, elapsedMs),
       ...(fileStopped ? { stopped: true } : {}),
+      ...(fileWarnings.length > 0 ? { warnings: fileWarnings } : {}),
+      ...(keylessBeside !== undefined ? { keylessBeside } : {}),
     }
   }
 

@@ -29,7 +29,11 @@ function counts(
 export function fileSummary(r: FileResult, dryRun: boolean): string {
   const what = `${r.file} -> ${r.collection} (${r.collectionType}${r.collectionCreated ? `, ${dryRun ? 'would be ' : ''}created` : ''})`
   const stopped = r.stopped ? ' [stopped: --max-errors reached]' : ''
-  return `${what}: ${n(r.rows)} rows: ${counts(r, dryRun)} in ${seconds(r.elapsedMs)} (${n(r.rowsPerSecond)} rows/s)${stopped}`
+  const beside =
+    r.keylessBeside !== undefined
+      ? ` [rows without _key, ${dryRun ? 'would be ' : ''}added beside the ${n(r.keylessBeside)} documents already there: check for duplicates]`
+      : ''
+  return `${what}: ${n(r.rows)} rows: ${counts(r, dryRun)} in ${seconds(r.elapsedMs)} (${n(r.rowsPerSecond)} rows/s)${stopped}${beside}`
 }
 
 export function totalSummary(res: ImportResult): string {

@@ -52,12 +52,24 @@ export interface ImportOptions {
   maxErrors?: number
   /** Create or extend this named graph with the edge definitions the edge files show. */
   graph?: string
+  /**
+   * Graph options for ArangoDB Enterprise / Oasis, sent when --graph creates the graph:
+   * a SmartGraph (smartGraphAttribute), an EnterpriseGraph (enterprise: isSmart without a smart
+   * attribute), Hybrid SmartGraphs (satellites). Ignored when the graph exists already.
+   */
+  graphOptions?: GraphOptions
   /** Parse, convert and validate; write nothing. */
   dryRun?: boolean
   /** Write every rejected row as a JSON line here. */
   errorsFile?: string
   /** Read and convert in a worker thread when running compiled code (default true). */
   workerThreads?: boolean
+}
+
+export interface GraphOptions {
+  smartGraphAttribute?: string
+  satellites?: string[]
+  enterprise?: boolean
 }
 
 /** One rejected row: where it is and why (ArangoDB's reason, or the parser's). */
@@ -88,6 +100,10 @@ export interface FileResult extends Counts {
   rowsPerSecond: number
   /** Set when --max-errors stopped this file early. */
   stopped?: boolean
+  /** What this file's import should make the user look twice at (e.g. keyless rows added beside existing documents). */
+  warnings?: string[]
+  /** Set when the rows had no _key and the collection already held this many documents (the rows were added beside them). */
+  keylessBeside?: number
 }
 
 export interface GraphResult {
@@ -107,6 +123,8 @@ export interface ImportResult {
   rejected: RejectedRow[]
   /** True when --max-errors ended the run early. */
   stopped: boolean
+  /** Every warning of the run, in order (also given to onWarning as they arise, before the writes they concern). */
+  warnings: string[]
 }
 
 export interface ProgressInfo {
@@ -126,4 +144,6 @@ export interface ImportCallbacks {
   onFileDone?(result: FileResult): void
   /** Notes such as "created collection flights (edge)". */
   onNote?(message: string): void
+  /** Something the user should check, said before the writes it concerns. */
+  onWarning?(message: string): void
 }
