@@ -7,6 +7,7 @@ import type { Scope } from '../expr/scope.js'
 import { limitValue } from '../expr/util.js'
 import type { SortNode } from '../plan/nodes.js'
 import { compare, type AqlValue } from '../values.js'
+import { sortDirectionOf } from '../parser.js'
 import { CHECK_MASK, type BuildContext, type Frame, type StageResult } from './types.js'
 
 /** Beyond this many rows a bounded window costs more than sorting everything. */
@@ -15,7 +16,12 @@ const WINDOW_MAX = 10_000
 type Row = { f: Frame; k: AqlValue[]; seq: number }
 
 export function sort(b: BuildContext, node: SortNode, sc: Scope): StageResult {
-  const keys = node.op.items.map((it) => ({ fn: b.expr(it.expr, sc), asc: it.asc }))
+  const keys = node.op.items.map((it) => ({
+    fn: b.expr(it.expr, sc),
+    asc: it.asc,
+    // `SORT x @dir`: decided once the parameter is bound (ExecutionPlan::fromNodeSort)
+    dir: it.direction ? b.expr(it.direction, sc) : null,
+  }))
   const ctx = b.ctx
   const cancel = ctx.cancel
   let compared = 0
@@ -36,6 +42,7 @@ export function sort(b: BuildContext, node: SortNode, sc: Scope): StageResult {
   return {
     scope: sc,
     stage: function* (input, base) {
+      for (const key of keys) if (key.dir) key.asc = sortDirectionOf(key.dir(base))
       const k = topK ? topK(base) : Infinity
       const rows: Row[] = []
       let seq = 0
@@ -43,7 +50,8 @@ export function sort(b: BuildContext, node: SortNode, sc: Scope): StageResult {
         for (const f of input) {
           const row = { f, k: keys.map((x) => x.fn(f)), seq: seq++ }
           if (rows.length < k) ctx.useMemory(rowBytes(f))
-          if (rows.length === k && cmp(row, rows[rows.length - 1]!) >= 0) continue
+          // LIMIT 0, 0 keeps nothing: there is no last row to compare with
+          if (rows.length === k && (k === 0 || cmp(row, rows[rows.length - 1]!) >= 0)) continue
           let lo = 0
           let hi = rows.length
           while (lo < hi) {

@@ -2,27 +2,15 @@
 import type { BinaryOp } from '../ast.js'
 import type { QueryContext } from '../context.js'
 import { compare, equals, toNumber, toStringValue, type AqlValue } from '../values.js'
+import { likeToRegExp } from '../functions/strings.js'
 import { num } from './util.js'
-
-function likeToRegex(pattern: string, caseInsensitive = false): RegExp {
-  let re = ''
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!
-    if (c === '\\' && i + 1 < pattern.length) {
-      re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-    } else if (c === '%') re += '[\\s\\S]*'
-    else if (c === '_') re += '[\\s\\S]'
-    else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-  }
-  return new RegExp('^' + re + '$', caseInsensitive ? 'iu' : 'u')
-}
 
 const likeCache = new Map<string, RegExp>()
 export function aqlLike(value: AqlValue, pattern: AqlValue): boolean {
   const p = toStringValue(pattern)
   let re = likeCache.get(p)
   if (!re) {
-    re = likeToRegex(p)
+    re = likeToRegExp(p, false)
     if (likeCache.size > 1000) likeCache.clear()
     likeCache.set(p, re)
   }
