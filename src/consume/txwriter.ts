@@ -87,27 +87,31 @@ export class OrderedWriter extends GraphWriter {
       return await this.retry('write window', () => this.attempt(batch, options))
     } catch (err) {
       if (!(err instanceof GraphpipeError) || err.code !== 'CONSUME_WRITE_FAILED') throw err
-      // refused for good: find the message at fault by halves
-      const ids = [...new Set(batch.events.map((e) => e.source.message.id))]
-      if (ids.length <= 1) {
-        const m = batch.events[0]?.source.message
-        if (!m) throw err
-        const dead: DeadLetterDoc[] = [...batch.deadLetters, deadLetter(m, err.message)]
+      // refused for good: find the record at fault by halves (a record is all or nothing)
+      const units = [...new Set(batch.events.map((e) => e.source))]
+      if (units.length <= 1) {
+        const src = units[0]
+        if (!src) throw err
+        const reason = `ArangoDB rejected the record: ${err.message.replace(/^write window: /, '')}`
+        const dead: DeadLetterDoc[] = [
+          ...batch.deadLetters,
+          deadLetter(src.message, reason, src.recordIndex, src.record),
+        ]
         return this.retry('write dead letters', () =>
           this.attempt({ events: [], deadLetters: dead, sources: [] }, options),
         )
       }
-      const half = new Set(ids.slice(0, Math.ceil(ids.length / 2)))
+      const half = new Set(units.slice(0, Math.ceil(units.length / 2)))
       const a = await this.writeBatch(
         {
-          events: batch.events.filter((e) => half.has(e.source.message.id)),
+          events: batch.events.filter((e) => half.has(e.source)),
           deadLetters: batch.deadLetters,
           sources: [],
         },
         options,
       )
       const b = await this.writeBatch(
-        { events: batch.events.filter((e) => !half.has(e.source.message.id)), deadLetters: [], sources: [] },
+        { events: batch.events.filter((e) => !half.has(e.source)), deadLetters: [], sources: [] },
         options,
       )
       return {

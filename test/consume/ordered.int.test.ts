@@ -12,13 +12,7 @@ import { twitterMapper } from '../../src/consume/mapping.js'
 import { version } from '../../src/consume/ordered.js'
 import { OrderedWriter } from '../../src/consume/txwriter.js'
 import { useTestTarget } from '../helpers/target.js'
-
-type Rec = Record<string, unknown>
-interface Msg {
-  id: string
-  eventTime: number
-  records: Rec[]
-}
+import { truth, type Msg, type Rec } from './truth.js'
 
 const USERS = ['ann', 'bob', 'cy', 'dee']
 
@@ -50,33 +44,6 @@ const messagesArb: fc.Arbitrary<Msg[]> = fc
     { minLength: 1, maxLength: 14 },
   )
   .map((ms) => ms.map((m, i) => ({ ...m, id: String(1000 + i) })))
-
-/** The truth: every record applied in event-time order with the twitter mapping's meaning. */
-function truth(messages: Msg[]): { users: Map<string, Rec>; edges: Set<string> } {
-  const users = new Map<string, Rec>()
-  const edges = new Set<string>()
-  const events = messages.flatMap((m) => m.records.map((r, i) => ({ ver: version(m.eventTime, m.id, i), r })))
-  events.sort((a, b) => (a.ver < b.ver ? -1 : a.ver > b.ver ? 1 : 0))
-  for (const { r } of events) {
-    const u = r.username as string
-    if (r.deleted === true) {
-      users.delete(u)
-      for (const e of [...edges]) {
-        const [f, t] = e.split('\t')
-        if (f === u || t === u) edges.delete(e)
-      }
-      continue
-    }
-    const { follow, unfollow, ...attrs } = r
-    users.set(u, { ...(users.get(u) ?? {}), ...attrs })
-    for (const t of follow === undefined ? [] : Array.isArray(follow) ? follow : [follow]) {
-      edges.add(`${u}\t${t as string}`)
-      if (!users.has(t as string)) users.set(t as string, { username: t })
-    }
-    if (unfollow !== undefined) edges.delete(`${u}\t${unfollow as string}`)
-  }
-  return { users, edges }
-}
 
 const inbound = (m: Msg, seq: number): Inbound => ({
   id: m.id,
