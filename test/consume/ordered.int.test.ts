@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest'
 
 import type { Inbound } from '../../src/consume/batch.js'
 import { twitterMapper } from '../../src/consume/mapping.js'
-import { version } from '../../src/consume/ordered.js'
 import { OrderedWriter } from '../../src/consume/txwriter.js'
 import { useTestTarget } from '../helpers/target.js'
 import { truth, type Msg, type Rec } from './truth.js'
