@@ -162,11 +162,19 @@ export class OrderedWriter extends GraphWriter {
       const deleted = resolver.deletedIds()
       if (deleted.length > 0) {
         for (const ec of edgeColls) {
-          const edges = await this.q<{ _key: string; _from: string; _to: string }>(
-            trx,
-            'FOR e IN @@ec FILTER e._from IN @ids OR e._to IN @ids RETURN {_key: e._key, _from: e._from, _to: e._to}',
-            { '@ec': ec, ids: deleted },
-          )
+          // _from and _to apart: each is an edge-index lookup, where an OR of the two may scan
+          const edges: { _key: string; _from: string; _to: string }[] = []
+          const seen = new Set<string>()
+          for (const end of ['_from', '_to'])
+            for (const e of await this.q<{ _key: string; _from: string; _to: string }>(
+              trx,
+              `FOR e IN @@ec FILTER e.${end} IN @ids RETURN {_key: e._key, _from: e._from, _to: e._to}`,
+              { '@ec': ec, ids: deleted },
+            ))
+              if (!seen.has(e._key)) {
+                seen.add(e._key)
+                edges.push(e)
+              }
           if (edges.length === 0) continue
           const vers = await this.q<EState>(trx, 'FOR d IN @@vc FILTER d._key IN @keys RETURN d', {
             '@vc': vc,
