@@ -146,7 +146,24 @@ export class OrderedWriter extends GraphWriter {
       if (!this.known.has(c))
         await this.ensureCollection(c, edgeColls.includes(c) ? 'edge' : 'document', true)
 
-    const trx = await this.db.beginTransaction({ write: [...colls] })
+    // begin, commit and abort as arangojs sends them, but with a request timeout: a server that
+    // stops answering must turn into a retry, not a hang
+    const begun = (await this.db.request(
+      {
+        method: 'POST',
+        pathname: '/_api/transaction/begin',
+        body: { collections: { write: [...colls] } },
+        timeout: this.timeoutMs,
+      },
+      (r) => r.parsedBody,
+    )) as { result: { id: string } }
+    const trx = this.db.transaction(begun.result.id)
+    const end = (method: 'PUT' | 'DELETE') =>
+      this.db.request({
+        method,
+        pathname: `/_api/transaction/${encodeURIComponent(trx.id)}`,
+        timeout: this.timeoutMs,
+      })
     try {
       const resolver = new WindowResolver(batch.events, options.edgeKey)
       const keys = resolver.wanted()
@@ -219,7 +236,7 @@ export class OrderedWriter extends GraphWriter {
           cutoff: now - options.tombstoneTtlMs,
         })
       }
-      await trx.commit()
+      await end('PUT')
       if (now - this.lastPurge >= (options.purgeEveryMs ?? 60_000)) this.lastPurge = now
       if (this.options.publishDeadLetter && batch.deadLetters.length > 0) {
         const publish = this.options.publishDeadLetter
@@ -239,7 +256,7 @@ export class OrderedWriter extends GraphWriter {
       }
     } catch (err) {
       // nothing of this window stays behind; retry() decides between again and give up
-      await trx.abort().catch(() => undefined)
+      await end('DELETE').catch(() => undefined)
       throw err
     }
   }
