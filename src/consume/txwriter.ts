@@ -146,17 +146,35 @@ export class OrderedWriter extends GraphWriter {
       if (!this.known.has(c))
         await this.ensureCollection(c, edgeColls.includes(c) ? 'edge' : 'document', true)
 
-    // begin, commit and abort as arangojs sends them, but with a request timeout: a server that
-    // stops answering must turn into a retry, not a hang
-    const begun = (await this.db.request(
-      {
-        method: 'POST',
-        pathname: '/_api/transaction/begin',
-        body: { collections: { write: [...colls] } },
-        timeout: this.timeoutMs,
-      },
-      (r) => r.parsedBody,
-    )) as { result: { id: string } }
+    // begin, commit and abort as arangojs sends them, but bounded: a server that stops answering
+    // must turn into a retry, not a hang. A begin given up on is aborted once it is answered,
+    // or the orphan would hold its collections until the server's idle timeout.
+    const beginning = this.db.request(
+      { method: 'POST', pathname: '/_api/transaction/begin', body: { collections: { write: [...colls] } } },
+      (r) => r.parsedBody as { result: { id: string } },
+    )
+    let timer: NodeJS.Timeout | undefined
+    const begun = await Promise.race([
+      beginning,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer to beginning a transaction in ${this.timeoutMs} ms`)),
+          this.timeoutMs,
+        )
+      }),
+    ])
+      .catch((err: unknown) => {
+        beginning
+          .then((b) =>
+            this.db.request({
+              method: 'DELETE',
+              pathname: `/_api/transaction/${encodeURIComponent(b.result.id)}`,
+            }),
+          )
+          .catch(() => undefined)
+        throw err
+      })
+      .finally(() => clearTimeout(timer))
     const trx = this.db.transaction(begun.result.id)
     const end = (method: 'PUT' | 'DELETE') =>
       this.db.request({
