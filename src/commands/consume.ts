@@ -60,6 +60,24 @@ export default class Consume extends BaseCommand<typeof Consume> {
       helpGroup: G,
       description: 'comma-separated edge attributes whose values make the edge _key (default: _from,_to)',
     }),
+    'event-time-attribute': Flags.string({
+      helpGroup: G,
+      description:
+        'message attribute with the event time (epoch ms or RFC 3339); windows and ordering use it (default: publish time)',
+    }),
+    order: Flags.string({
+      helpGroup: G,
+      options: ['event-time', 'none'],
+      default: 'event-time',
+      description:
+        'event-time: last writer wins by event time per attribute and edge, one transaction per window; none: arrival order, cheaper',
+    }),
+    'tombstone-ttl': Flags.string({
+      helpGroup: G,
+      default: d.tombstoneTtl,
+      description:
+        'how long deletes and unfollows are remembered (older events may bring back what they removed)',
+    }),
     'max-batch': Flags.integer({
       helpGroup: G,
       default: d.maxBatch,
@@ -141,6 +159,9 @@ export default class Consume extends BaseCommand<typeof Consume> {
       minAckDeadline: f['min-ack-deadline'],
       metricsPort: f['metrics-port'],
       healthPort: f['health-port'],
+      eventTimeAttribute: f['event-time-attribute'],
+      order: f.order as 'event-time' | 'none',
+      tombstoneTtl: f['tombstone-ttl'],
     }
     // bad flags fail here, before anything is connected
     resolveSettings(settings)
@@ -226,7 +247,7 @@ export default class Consume extends BaseCommand<typeof Consume> {
       if (signals > 0) running.stop()
       const summary = await running.done
       this.info(
-        `done (${summary.reason}): ${summary.acked} messages in ${summary.windows} writes, ${summary.vertices} vertices, ${summary.edges} edges, ${summary.deadLetters} dead letters, ${formatDuration(summary.elapsedMs)} (${summary.messagesPerSecond} messages/s)`,
+        `done (${summary.reason}): ${summary.acked} messages in ${summary.windows} writes, ${summary.vertices} vertices, ${summary.edges} edges, ${summary.deletes} deletes, ${summary.deadLetters} dead letters, ${summary.late} late, ${formatDuration(summary.elapsedMs)} (${summary.messagesPerSecond} messages/s)`,
       )
       return summary
     } finally {
@@ -242,7 +263,7 @@ export default class Consume extends BaseCommand<typeof Consume> {
       return
     }
     this.info(
-      `window ${r.windowStart}${r.early ? ' (early)' : ''}: ${r.messages} messages, ${r.vertices} vertices, ${r.edges} edges, ${r.deadLetters} dead letters, write ${r.writeMs} ms, lag ${formatDuration(r.lagMs)}`,
+      `window ${r.windowStart}${r.early ? ' (early)' : ''}: ${r.messages} messages, ${r.vertices} vertices, ${r.edges} edges, ${r.deletes} deletes, ${r.deadLetters} dead letters, ${r.late} late${r.eventTimeFallbacks ? `, ${r.eventTimeFallbacks} without event time (publish time used)` : ''}, write ${r.writeMs} ms, lag ${formatDuration(r.lagMs)}`,
     )
   }
 

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base-command.js'
 import { EXIT } from '../errors.js'
@@ -7,6 +7,7 @@ import { importFlags, optionsFromFlags } from '../import/flags.js'
 import { planImport, runImport } from '../import/importer.js'
 import { fileSummary, progressLine, rejectedLines, totalSummary } from '../import/render.js'
 import type { ImportResult } from '../import/types.js'
+import { importMapped, type MappedImportResult } from '../import/mapped.js'
 import { startProgress, type Progress } from '../ui/progress.js'
 
 export default class Import extends BaseCommand<typeof Import> {
@@ -21,13 +22,23 @@ export default class Import extends BaseCommand<typeof Import> {
   static override args = {
     file: Args.string({ description: 'input file(s); - reads stdin', required: true }),
   }
-  static override flags = importFlags
+  static override flags = {
+    ...importFlags,
+    mapping: Flags.string({
+      description:
+        'write each record through a mapping: twitter, or a mapping file (docs/mapping.md), as consume does',
+    }),
+    transform: Flags.string({
+      description: 'write each record through an ES module (as consume --transform)',
+    }),
+  }
 
-  public async run(): Promise<ImportResult> {
+  public async run(): Promise<ImportResult | MappedImportResult> {
     const { argv } = await this.parse(Import)
     const f = this.flags
     const files = argv as string[]
     const opts = optionsFromFlags(f)
+    if (f.mapping || f.transform) return this.runMapped(files, opts)
     await planImport(files, opts) // usage errors before connecting
     const { db } = await this.connect({
       verify: opts.createDatabase ? 'server' : 'database',
@@ -63,6 +74,29 @@ export default class Import extends BaseCommand<typeof Import> {
     for (const line of rejectedLines(result, opts.errorsFile)) this.info(line)
     this.info(totalSummary(result))
     if (result.total.errors > 0) process.exitCode = EXIT.FAILED
+    return result
+  }
+
+  /** --mapping / --transform: records through consume's mapping and ordered writer (src/import/mapped.ts). */
+  private async runMapped(
+    files: string[],
+    opts: ReturnType<typeof optionsFromFlags>,
+  ): Promise<MappedImportResult> {
+    const f = this.flags
+    const { db } = await this.connect({ verify: 'database' })
+    const result = await importMapped(
+      db,
+      files,
+      opts,
+      { mapping: f.mapping, transform: f.transform },
+      (r) => {
+        for (const x of r.rejectedRows.slice(0, 20)) this.info(`${x.file}:${x.line}: ${x.reason}`)
+        this.info(
+          `${r.file}: ${r.rows} rows read: ${r.written} written, ${r.deadLettered} dead-lettered, ${r.rejected} rejected, ${r.empty} empty; ${r.vertices} vertices, ${r.edges} edges, ${r.deletes} deletes`,
+        )
+      },
+    )
+    if (result.total.rejected + result.total.deadLettered > 0) process.exitCode = EXIT.FAILED
     return result
   }
 }

@@ -7,6 +7,7 @@ import { createPubSubClient, resolvePubSubTarget } from '../pubsub/client.js'
 import { optionsFromFlags } from '../publish/options.js'
 import { expandInputs } from '../publish/sources.js'
 import { publishFiles, type PublishResult } from '../publish/publish.js'
+import { checkSubscribers } from '../publish/subscriptions.js'
 import { progressLine, rejectedLines, summary } from '../publish/render.js'
 import { startProgress } from '../ui/progress.js'
 
@@ -76,6 +77,10 @@ export default class Publish extends Command {
       default: false,
     }),
     'ids-file': Flags.string({ description: 'write {"file","line","id"} lines of published messages here' }),
+    subscription: Flags.string({
+      description:
+        'create this subscription on the topic first (when missing): Pub/Sub keeps messages only for subscriptions that exist when they are published',
+    }),
     quiet: Flags.boolean({ char: 'q', description: 'no progress or diagnostics on stderr', default: false }),
   }
 
@@ -95,6 +100,15 @@ export default class Publish extends Command {
     await checkReachable(target)
     info(`target: ${target.label}`)
     const client = createPubSubClient(target)
+    const check = await checkSubscribers(client, flags.topic, {
+      subscription: flags.subscription,
+      createTopic: flags['create-topic'],
+    }).catch(async (err: unknown) => {
+      await client.close().catch(() => undefined)
+      throw err
+    })
+    if (check.subscription) info(`subscription: ${check.subscription}`)
+    if (check.warning && !flags.quiet) process.stderr.write(`Warning: ${check.warning}\n`)
     const progress = startProgress('publishing', { silent })
     const onSigint = (): void => {
       if (ac.signal.aborted) process.exit(EXIT.INTERRUPTED) // a second Ctrl-C: leave now

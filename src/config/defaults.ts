@@ -41,6 +41,10 @@ export const DEFAULTS = {
     maxExtension: '60m',
     /** First lease of a received message; also how soon a crashed consumer's messages return. */
     minAckDeadline: '30s',
+    /** Deletes and unfollows are remembered this long; older events may resurrect what they removed. */
+    tombstoneTtl: '7d',
+    /** Event-time bookkeeping beside the data (per-attribute and per-edge versions, tombstones). */
+    versionsCollection: 'graphpipe_versions',
   },
   pubsub: {
     /** Project id used against the emulator when none is given (the emulator accepts any). */

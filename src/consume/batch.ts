@@ -16,6 +16,8 @@ export interface Inbound {
   attributes: Record<string, string>
   /** Arrival order; ties of publish time keep it. */
   seq: number
+  /** Event time (ms) from --event-time-attribute, when it parsed. */
+  eventTime?: number
 }
 
 /** Where a document came from: a record of a message (or a whole message, for a transform). */

@@ -10,6 +10,8 @@ import { buildPlan, type Inbound } from './batch.js'
 import type { Mapper } from './mapping.js'
 import { Windower, type Bucket, type WindowOptions } from './windows.js'
 import type { GraphWriter } from './writer.js'
+import { OrderedWriter } from './txwriter.js'
+import { parseEventTime } from './mapping.js'
 
 /** The part of a Pub/Sub Message the consumer uses. */
 export interface MessageLike {
@@ -39,6 +41,11 @@ export interface ConsumerOptions extends WindowOptions {
   edgeKey?: string[]
   /** How often due windows are checked (default: a tenth of the window, 50 ms to 1 s). */
   tickMs?: number
+  /** Message attribute holding the event time (epoch ms or RFC 3339). */
+  eventTimeAttribute?: string
+  /** 'event-time' (last writer wins by event time, atomic windows) or 'none' (arrival order). */
+  order?: 'event-time' | 'none'
+  tombstoneTtlMs?: number
 }
 
 export interface WindowReport {
@@ -53,6 +60,13 @@ export interface WindowReport {
   lagMs: number
   /** Written before the window closed because it reached --max-batch / --max-batch-bytes. */
   early: boolean
+  /** Event time older than what was already written minus --grace. */
+  late: number
+  /** Without a (parsable) --event-time-attribute: publish time used. */
+  eventTimeFallbacks: number
+  deletes: number
+  /** Records whose writes lost, in full or in part, to newer ones already in the graph. */
+  superseded: number
 }
 
 export type StopReason = 'drained' | 'max-messages' | 'signal' | 'error'
@@ -65,6 +79,9 @@ export interface ConsumeSummary {
   vertices: number
   edges: number
   deadLetters: number
+  deletes: number
+  late: number
+  eventTimeFallbacks: number
   writeRetries: number
   elapsedMs: number
   messagesPerSecond: number
@@ -83,6 +100,9 @@ export class ConsumerStats {
   vertices = 0
   edges = 0
   deadLetters = 0
+  deletes = 0
+  late = 0
+  eventTimeFallbacks = 0
   writeRetries = 0
   writeSeconds = 0
   latencyCounts = LATENCY_BUCKETS.map(() => 0)
@@ -123,6 +143,7 @@ export function subscriberOptions(o: {
 interface Held extends Inbound {
   bytes: number
   message: MessageLike
+  fallback: boolean
 }
 
 export class Consumer {
@@ -130,6 +151,8 @@ export class Consumer {
   private readonly windower: Windower<Held>
   private inflight: Held[] = []
   private seq = 0
+  /** End of the latest window written on time: event times before it (minus grace) are late. */
+  private watermark = -Infinity
   /** Last message received or write finished: --drain's idle clock. */
   private lastActivityAt = Date.now()
   private writing = false
@@ -195,6 +218,9 @@ export class Consumer {
       vertices: s.vertices,
       edges: s.edges,
       deadLetters: s.deadLetters,
+      deletes: s.deletes,
+      late: s.late,
+      eventTimeFallbacks: s.eventTimeFallbacks,
       writeRetries: s.writeRetries,
       elapsedMs,
       messagesPerSecond: elapsedMs > 0 ? Math.round((s.acked / elapsedMs) * 1000) : 0,
@@ -234,15 +260,20 @@ export class Consumer {
     }
     this.stats.received += 1
     this.lastActivityAt = Date.now()
-    const publishTime = m.publishTime instanceof Date ? m.publishTime.getTime() : Date.now()
+    const pt = m.publishTime instanceof Date ? m.publishTime.getTime() : Date.now()
+    const publishTime = Number.isFinite(pt) ? pt : Date.now()
+    const attr = this.options.eventTimeAttribute
+    const eventTime = attr ? parseEventTime(m.attributes?.[attr]) : undefined
     this.windower.add({
       id: m.id,
       data: m.data,
-      publishTime: Number.isFinite(publishTime) ? publishTime : Date.now(),
+      publishTime,
+      eventTime,
       attributes: m.attributes ?? {},
       seq: this.seq++,
       bytes: m.length ?? m.data.length,
       message: m,
+      fallback: attr !== undefined && eventTime === undefined,
     })
     if (max !== undefined && this.stats.received >= max) this.stop('max-messages')
     else if (this.windower.hasFull) this.kick()
@@ -271,7 +302,7 @@ export class Consumer {
     for (;;) {
       if (this.fatal) return
       const final = this.stopping
-      const buckets = this.windower.take(Date.now(), final)
+      const buckets = this.merge(this.windower.take(Date.now(), final))
       for (const b of buckets) {
         this.writing = true
         try {
@@ -286,11 +317,49 @@ export class Consumer {
     }
   }
 
+  /**
+   * Ordered writes do not depend on how messages are split into windows, so the windows due at
+   * once (e.g. a backlog of old event times) share one transaction, up to --max-batch messages.
+   */
+  private merge(buckets: Bucket<Held>[]): Bucket<Held>[] {
+    if (this.options.order === 'none' || buckets.length < 2) return buckets
+    const out: Bucket<Held>[] = []
+    for (const b of buckets) {
+      const last = out[out.length - 1]
+      if (last && last.items.length + b.items.length <= this.options.maxBatch) {
+        last.items.push(...b.items)
+        last.bytes += b.bytes
+        last.end = Math.max(last.end, b.end)
+        last.early ||= b.early
+      } else out.push({ ...b, items: [...b.items] })
+    }
+    return out
+  }
+
   private async writeBucket(b: Bucket<Held>): Promise<void> {
     this.inflight = b.items
-    const plan = await buildPlan(b.items, this.mapper, { edgeKey: this.options.edgeKey })
-    const result = await this.writer.write(plan)
+    const ordered = this.options.order !== 'none' && this.writer instanceof OrderedWriter
+    const result = ordered
+      ? await (this.writer as OrderedWriter).writeOrdered(b.items, {
+          edgeKey: this.options.edgeKey,
+          tombstoneTtlMs: this.options.tombstoneTtlMs ?? 7 * 86_400_000,
+        })
+      : {
+          ...(await this.writer.write(
+            await buildPlan(b.items, this.mapper, { edgeKey: this.options.edgeKey }),
+          )),
+          deletes: 0,
+          superseded: 0,
+        }
     if (this.fatal) return
+    // late: its event time is older than what earlier windows already wrote, minus the grace
+    let late = 0
+    let fallbacks = 0
+    for (const h of b.items) {
+      if ((h.eventTime ?? h.publishTime) < this.watermark - this.options.graceMs) late += 1
+      if (h.fallback) fallbacks += 1
+    }
+    if (!b.early) this.watermark = Math.max(this.watermark, b.end)
     for (const h of b.items) h.message.ack()
     this.inflight = []
     const s = this.stats
@@ -299,6 +368,9 @@ export class Consumer {
     s.vertices += result.vertices
     s.edges += result.edges
     s.deadLetters += result.deadLetters
+    s.deletes += result.deletes
+    s.late += late
+    s.eventTimeFallbacks += fallbacks
     s.observeWrite(result.writeMs)
     let oldest = Infinity
     for (const h of b.items) oldest = Math.min(oldest, h.publishTime)
@@ -312,6 +384,10 @@ export class Consumer {
       writeMs: result.writeMs,
       lagMs: Math.max(0, Date.now() - oldest),
       early: b.early,
+      late,
+      eventTimeFallbacks: fallbacks,
+      deletes: result.deletes,
+      superseded: result.superseded,
     })
   }
 

@@ -19,12 +19,14 @@ import { parseDuration } from './duration.js'
 import { resolveMapper, type Mapper } from './mapping.js'
 import { startEndpoints, type Endpoints } from './observe.js'
 import { GraphWriter, type RetryInfo } from './writer.js'
+import { OrderedWriter } from './txwriter.js'
 
 export { parseDuration, formatDuration } from './duration.js'
 export type { ConsumeSummary, WindowReport } from './consumer.js'
 export type { RetryInfo } from './writer.js'
 export { Consumer } from './consumer.js'
 export { GraphWriter } from './writer.js'
+export { OrderedWriter } from './txwriter.js'
 export { resolveMapper, twitterMapper, TWITTER_MAPPING } from './mapping.js'
 
 export interface ConsumeSettings {
@@ -45,6 +47,12 @@ export interface ConsumeSettings {
   minAckDeadline?: string | number
   metricsPort?: number
   healthPort?: number
+  /** Message attribute with the event time (epoch ms or RFC 3339). */
+  eventTimeAttribute?: string
+  /** 'event-time' (default) or 'none' (arrival order, no bookkeeping). */
+  order?: 'event-time' | 'none'
+  tombstoneTtl?: string | number
+  versionsCollection?: string
 }
 
 export interface ConsumeHooks {
@@ -67,6 +75,12 @@ export interface RunningConsumer {
 const ms = (v: string | number | undefined, fallback: string, what: string): number =>
   typeof v === 'number' ? v : parseDuration(v ?? fallback, what)
 
+function orderOf(o: string | undefined): 'event-time' | 'none' {
+  if (o === undefined || o === 'event-time') return 'event-time'
+  if (o === 'none') return 'none'
+  throw new GraphpipeError('CONSUME_BAD_FLAG', `--order must be event-time or none, got "${o}"`, EXIT.USAGE)
+}
+
 /** The settings with every default applied and every duration in ms (also checks them). */
 export function resolveSettings(s: ConsumeSettings) {
   const d = DEFAULTS.consume
@@ -85,6 +99,8 @@ export function resolveSettings(s: ConsumeSettings) {
     requestTimeoutMs: ms(s.requestTimeout, d.requestTimeout, '--request-timeout'),
     maxExtensionMs: ms(s.maxExtension, d.maxExtension, '--max-extension'),
     minAckDeadlineMs: ms(s.minAckDeadline, d.minAckDeadline, '--min-ack-deadline'),
+    tombstoneTtlMs: ms(s.tombstoneTtl, d.tombstoneTtl, '--tombstone-ttl'),
+    order: orderOf(s.order),
   }
 }
 
@@ -99,11 +115,15 @@ export async function startConsumer(
   hooks: ConsumeHooks = {},
 ): Promise<RunningConsumer> {
   const r = resolveSettings(settings)
+  const d = DEFAULTS.consume
   const mapper = await resolveMapper(settings)
   const abort = new AbortController()
   // the writer reports retries to the consumer created after it
   const ref: { consumer?: Consumer } = {}
-  const writer = new GraphWriter(db, {
+  const Writer = r.order === 'none' ? GraphWriter : OrderedWriter
+  const writer = new Writer(db, {
+    versionsCollection:
+      r.order === 'none' ? undefined : (settings.versionsCollection ?? d.versionsCollection),
     deadLetterCollection: settings.deadLetterCollection ?? DEFAULTS.consume.deadLetterCollection,
     requestTimeoutMs: r.requestTimeoutMs,
     signal: abort.signal,
@@ -129,6 +149,9 @@ export async function startConsumer(
       idleMs: r.idleMs,
       maxMessages: settings.maxMessages,
       edgeKey: settings.edgeKey,
+      eventTimeAttribute: settings.eventTimeAttribute,
+      order: r.order,
+      tombstoneTtlMs: r.tombstoneTtlMs,
     },
     { onWindow: hooks.onWindow, abort },
   )

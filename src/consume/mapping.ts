@@ -29,6 +29,12 @@ export interface RecordGroup {
   ensure: OutDoc[]
   /** `_from`/`_to` set; `_key` is derived in batch.ts unless given. */
   edges: OutDoc[]
+  /** Vertices to delete (`{_key}`), with every edge from or to them. */
+  deletes?: OutDoc[]
+  /** Edges to remove (`_from`/`_to`, `_key` derived as for edges). */
+  unlinks?: OutDoc[]
+  /** Event time (ms) taken from a record field (the mapping's `eventTime`). */
+  eventTime?: number
 }
 
 export interface Reject {
@@ -87,6 +93,8 @@ export interface MappingSpec {
     exclude?: string[]
     /** Keep the key attribute in the document beside `_key` (default true, as the seed does). */
     keepKey?: boolean
+    /** A record whose `field` equals `value` (default true) deletes the vertex and its edges. */
+    deleteWhen?: { field: string; value?: unknown }
   }
   edges?: {
     /** Attribute of a record naming the target(s): a key or an array of keys. */
@@ -99,15 +107,21 @@ export interface MappingSpec {
     createMissing?: boolean
     /** Attribute set to the key on a created target (default: vertex.key when `to` is the vertex collection). */
     targetKey?: string
+    /** Attribute of a record naming target(s) whose edge is removed (e.g. `unfollow`). */
+    removeField?: string
   }[]
+  /** Record field holding the event time (epoch ms or RFC 3339); wins over --event-time-attribute. */
+  eventTime?: string
   /** Named graph to create when missing, with one edge definition per edge collection; omit for none. */
   graph?: string
 }
 
 export const TWITTER_MAPPING: MappingSpec = {
   records: 'data',
-  vertex: { collection: 'users', key: 'username' },
-  edges: [{ field: 'follow', collection: 'follow', to: 'users', createMissing: true }],
+  vertex: { collection: 'users', key: 'username', deleteWhen: { field: 'deleted', value: true } },
+  edges: [
+    { field: 'follow', collection: 'follow', to: 'users', createMissing: true, removeField: 'unfollow' },
+  ],
   graph: 'twitter',
 }
 
@@ -127,17 +141,51 @@ function specError(where: string, message: string): GraphpipeError {
   return new GraphpipeError('CONSUME_BAD_MAPPING', `${where}: ${message}`, EXIT.USAGE)
 }
 
+/** Edit distance, for "did you mean" on a mistyped key. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+      prev = cur
+    }
+  }
+  return row[b.length]
+}
+
+/** Refuses keys of `obj` outside `known`, naming the nearest valid one (one strict schema at every level). */
+function strictKeys(obj: Doc, known: string[], at: string, where: string): void {
+  for (const k of Object.keys(obj)) {
+    if (known.includes(k)) continue
+    let best: string | undefined
+    let bestD = Infinity
+    for (const c of known) {
+      const d = distance(k.toLowerCase(), c.toLowerCase())
+      if (d < bestD) [best, bestD] = [c, d]
+    }
+    const hint =
+      best !== undefined && bestD <= Math.max(2, Math.floor(best.length / 3)) ? `; did you mean ${best}?` : ''
+    throw specError(where, `unknown field "${at}${k}"${hint}`)
+  }
+}
+
 /** Checks a parsed mapping file; `where` names it in errors. */
 export function validateMappingSpec(raw: unknown, where: string): MappingSpec {
   if (!isObject(raw)) throw specError(where, 'a mapping file is a JSON object')
+  strictKeys(raw, ['records', 'vertex', 'edges', 'graph', 'eventTime', '$schema', 'description'], '', where)
   const str = (v: unknown, field: string, optional = false): void => {
     if (v === undefined && optional) return
     if (typeof v !== 'string' || (v === '' && field !== 'records'))
       throw specError(where, `"${field}" must be a non-empty string`)
   }
   str(raw.records ?? '', 'records')
+  str(raw.eventTime, 'eventTime', true)
   const vertex = raw.vertex
   if (!isObject(vertex)) throw specError(where, '"vertex" must be an object {collection, key}')
+  strictKeys(vertex, ['collection', 'key', 'exclude', 'keepKey', 'deleteWhen'], 'vertex.', where)
   str(vertex.collection, 'vertex.collection')
   str(vertex.key, 'vertex.key')
   if (
@@ -147,21 +195,43 @@ export function validateMappingSpec(raw: unknown, where: string): MappingSpec {
     throw specError(where, '"vertex.exclude" must be an array of attribute names')
   if (vertex.keepKey !== undefined && typeof vertex.keepKey !== 'boolean')
     throw specError(where, '"vertex.keepKey" must be true or false')
+  if (vertex.deleteWhen !== undefined) {
+    if (!isObject(vertex.deleteWhen))
+      throw specError(where, '"vertex.deleteWhen" must be an object {field, value}')
+    strictKeys(vertex.deleteWhen, ['field', 'value'], 'vertex.deleteWhen.', where)
+    str(vertex.deleteWhen.field, 'vertex.deleteWhen.field')
+  }
   const edges = raw.edges ?? []
   if (!Array.isArray(edges)) throw specError(where, '"edges" must be an array')
   edges.forEach((e, i) => {
     if (!isObject(e)) throw specError(where, `"edges[${i}]" must be an object {field, collection, to}`)
+    strictKeys(
+      e,
+      ['field', 'collection', 'to', 'createMissing', 'targetKey', 'removeField'],
+      `edges[${i}].`,
+      where,
+    )
     str(e.field, `edges[${i}].field`)
     str(e.collection, `edges[${i}].collection`)
     str(e.to, `edges[${i}].to`, true)
     str(e.targetKey, `edges[${i}].targetKey`, true)
+    str(e.removeField, `edges[${i}].removeField`, true)
     if (e.createMissing !== undefined && typeof e.createMissing !== 'boolean')
       throw specError(where, `"edges[${i}].createMissing" must be true or false`)
   })
   str(raw.graph, 'graph', true)
-  const known = new Set(['records', 'vertex', 'edges', 'graph', '$schema', 'description'])
-  for (const k of Object.keys(raw)) if (!known.has(k)) throw specError(where, `unknown field "${k}"`)
   return { ...(raw as unknown as MappingSpec), records: (raw.records as string | undefined) ?? '' }
+}
+
+/** An event time from a record field or message attribute: epoch ms (number or digits) or RFC 3339. */
+export function parseEventTime(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? Math.trunc(v) : undefined
+  if (typeof v !== 'string' || v === '') return undefined
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.trunc(Number(v))
+  // RFC 3339: date, 'T' or space, time, zone (Z or ±hh:mm)
+  if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v)) return undefined
+  const t = Date.parse(v)
+  return Number.isFinite(t) ? t : undefined
 }
 
 export class DeclarativeMapper implements Mapper {
@@ -169,7 +239,9 @@ export class DeclarativeMapper implements Mapper {
   readonly edgeCollections: string[]
   readonly graph?: GraphSpec
   private readonly excluded: Set<string>
-  private readonly edges: Required<NonNullable<MappingSpec['edges']>[number]>[]
+  private readonly edges: (Required<Omit<NonNullable<MappingSpec['edges']>[number], 'removeField'>> & {
+    removeField?: string
+  })[]
 
   constructor(
     readonly name: string,
@@ -184,9 +256,16 @@ export class DeclarativeMapper implements Mapper {
         to,
         createMissing: e.createMissing ?? true,
         targetKey: e.targetKey ?? (to === v.collection ? v.key : ''),
+        removeField: e.removeField,
       }
     })
-    this.excluded = new Set([...(v.exclude ?? []), ...this.edges.map((e) => e.field)])
+    this.excluded = new Set([
+      ...(v.exclude ?? []),
+      ...this.edges.map((e) => e.field),
+      ...this.edges.flatMap((e) => (e.removeField ? [e.removeField] : [])),
+      ...(v.deleteWhen ? [v.deleteWhen.field] : []),
+      ...(spec.eventTime ? [spec.eventTime] : []),
+    ])
     this.vertexCollections = [...new Set([v.collection, ...this.edges.map((e) => e.to)])]
     this.edgeCollections = [...new Set(this.edges.map((e) => e.collection))]
     if (spec.graph) {
@@ -235,6 +314,24 @@ export class DeclarativeMapper implements Mapper {
       return `invalid record: no "${v.key}" (the document key)`
     const problem = keyProblem(key)
     if (problem) return `invalid record: "${v.key}": ${problem}`
+    let eventTime: number | undefined
+    if (this.spec.eventTime !== undefined && record[this.spec.eventTime] !== undefined) {
+      eventTime = parseEventTime(record[this.spec.eventTime])
+      if (eventTime === undefined)
+        return `invalid record: "${this.spec.eventTime}" is not an event time (epoch ms or RFC 3339)`
+    }
+    const del = v.deleteWhen
+    if (del && record[del.field] !== undefined && record[del.field] === (del.value ?? true)) {
+      // a deletion: the record's other fields do not matter
+      return {
+        vertices: [],
+        ensure: [],
+        edges: [],
+        deletes: [{ collection: v.collection, doc: { _key: key } }],
+        unlinks: [],
+        eventTime,
+      }
+    }
     const doc: Doc = { _key: key }
     for (const [k, val] of Object.entries(record)) {
       if (this.excluded.has(k) || k === '_key' || k === '_id' || k === '_rev') continue
@@ -245,8 +342,23 @@ export class DeclarativeMapper implements Mapper {
       vertices: [{ collection: v.collection, doc }],
       ensure: [] as OutDoc[],
       edges: [] as OutDoc[],
+      deletes: [] as OutDoc[],
+      unlinks: [] as OutDoc[],
+      eventTime,
     }
     for (const e of this.edges) {
+      const gone = e.removeField === undefined ? undefined : record[e.removeField]
+      if (gone !== undefined && gone !== null) {
+        for (const t of Array.isArray(gone) ? gone : [gone]) {
+          const target = asKey(t)
+          const bad = keyProblem(target)
+          if (bad) return `invalid record: "${e.removeField}": ${bad}`
+          group.unlinks.push({
+            collection: e.collection,
+            doc: { _from: `${v.collection}/${key}`, _to: `${e.to}/${target as string}` },
+          })
+        }
+      }
       const raw = record[e.field]
       if (raw === undefined || raw === null) continue
       const targets = Array.isArray(raw) ? raw : [raw]

@@ -27,6 +27,24 @@ export function metricsText(consumer: Consumer, now = Date.now()): string {
   metric('graphpipe_consume_dead_letters_total', 'counter', 'Messages or records dead-lettered.', [
     ['', s.deadLetters],
   ])
+  metric(
+    'graphpipe_late_messages_total',
+    'counter',
+    'Messages whose event time was older than what was already written minus --grace.',
+    [['', s.late]],
+  )
+  metric(
+    'graphpipe_consume_deletes_total',
+    'counter',
+    'Vertices and edges removed by deletes and unfollows.',
+    [['', s.deletes]],
+  )
+  metric(
+    'graphpipe_consume_event_time_fallbacks_total',
+    'counter',
+    'Messages without a parsable --event-time-attribute (publish time used).',
+    [['', s.eventTimeFallbacks]],
+  )
   metric('graphpipe_consume_write_retries_total', 'counter', 'Failed write attempts that were retried.', [
     ['', s.writeRetries],
   ])

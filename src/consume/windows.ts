@@ -14,6 +14,8 @@ export interface WindowOptions {
 
 export interface Windowed {
   publishTime: number
+  /** Windows use the event time when there is one. */
+  eventTime?: number
   bytes: number
 }
 
@@ -43,7 +45,7 @@ export class Windower<T extends Windowed> {
   }
 
   add(item: T): void {
-    const start = windowStart(item.publishTime, this.options.windowMs)
+    const start = windowStart(item.eventTime ?? item.publishTime, this.options.windowMs)
     let b = this.open.get(start)
     if (!b) {
       b = { start, end: start + this.options.windowMs, items: [], bytes: 0, early: false }

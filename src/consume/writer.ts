@@ -19,6 +19,8 @@ export interface RetryInfo {
 
 export interface WriterOptions {
   deadLetterCollection: string
+  /** Event-time bookkeeping (ordered writes only). */
+  versionsCollection?: string
   /** Per request: a server that stops answering must not hang the consumer (default 30 s). */
   requestTimeoutMs?: number
   retryInitialMs?: number
@@ -52,16 +54,17 @@ const ARANGO_DUPLICATE_NAME = 1207
 const ARANGO_GRAPH_DUPLICATE = 1925
 
 /** Errors that more of the same will not fix: stop instead of retrying forever. */
-function isPermanent(err: unknown): boolean {
+export function isPermanent(err: unknown): boolean {
   const e = err as { isArangoError?: boolean; code?: number; errorNum?: number; name?: string }
   if (e?.name === 'GraphpipeError') return true
   if (typeof e?.errorNum !== 'number') return false
   if (e.errorNum === ARANGO_COLLECTION_NOT_FOUND) return false
   // bad request, auth, forbidden, database not found, payload too large, not implemented
-  return [400, 401, 403, 413, 501].includes(e.code ?? 0) || e.errorNum === 1228
+  // 1210: unique constraint violated (409 like a write-write conflict, which is worth a retry)
+  return [400, 401, 403, 413, 501].includes(e.code ?? 0) || e.errorNum === 1228 || e.errorNum === 1210
 }
 
-function describe(err: unknown): string {
+export function describe(err: unknown): string {
   const e = err as {
     message?: string
     code?: unknown
@@ -86,15 +89,15 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   })
 
 export class GraphWriter {
-  private readonly known = new Map<string, 'document' | 'edge'>()
-  private readonly timeoutMs: number
+  protected readonly known = new Map<string, 'document' | 'edge'>()
+  protected readonly timeoutMs: number
   private readonly initialMs: number
   private readonly maxMs: number
-  private graph?: GraphSpec
+  protected graph?: GraphSpec
 
   constructor(
-    private readonly db: Database,
-    private readonly options: WriterOptions,
+    protected readonly db: Database,
+    protected readonly options: WriterOptions,
   ) {
     this.timeoutMs = options.requestTimeoutMs ?? 30_000
     this.initialMs = options.retryInitialMs ?? 200
@@ -112,11 +115,13 @@ export class GraphWriter {
         for (const c of [...d.from, ...d.to]) await this.ensureCollection(c, 'document')
       }
       await this.ensureCollection(this.options.deadLetterCollection, 'document')
+      if (this.options.versionsCollection)
+        await this.ensureCollection(this.options.versionsCollection, 'document')
       if (mapper.graph) await this.ensureGraph(mapper.graph)
     })
   }
 
-  private async ensureCollection(name: string, type: 'document' | 'edge', force = false): Promise<void> {
+  protected async ensureCollection(name: string, type: 'document' | 'edge', force = false): Promise<void> {
     if (this.known.has(name) && !force) return
     const col = this.db.collection(name)
     if (!(await col.exists())) {
@@ -131,7 +136,7 @@ export class GraphWriter {
     this.known.set(name, type)
   }
 
-  private async ensureGraph(spec: GraphSpec): Promise<void> {
+  protected async ensureGraph(spec: GraphSpec): Promise<void> {
     const g = this.db.graph(spec.name)
     if (await g.exists()) return
     try {
@@ -142,7 +147,7 @@ export class GraphWriter {
   }
 
   /** Runs `fn` until it succeeds; transient failures wait 200 ms, 400 ms, ... up to 10 s, with jitter. */
-  private async retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  protected async retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
     let attempt = 0
     let failed = false
     for (;;) {

@@ -44,10 +44,14 @@ describe('graphpipe consume (CLI)', () => {
       expect(Object.keys(w).sort()).toEqual(
         [
           'deadLetters',
+          'deletes',
           'early',
           'edges',
+          'eventTimeFallbacks',
           'lagMs',
+          'late',
           'messages',
+          'superseded',
           'type',
           'vertices',
           'windowEnd',

@@ -1,0 +1,385 @@
+/**
+ * Last writer wins by event time, per attribute and per edge, whatever the delivery order.
+ *
+ * Every record becomes an event with a version `(event time, message id, record index)`. The
+ * bookkeeping (the versions collection, one document per vertex and per edge, never inside the
+ * users' documents) keeps, per vertex: the version of each attribute's winning write, the latest
+ * delete (`del`), the latest write touching it (`touch`) and the create-if-missing placeholder's
+ * attributes (`weak`); per edge: the latest follow or unfollow. Merging is a max per field, so
+ * any order, duplication and split into windows ends in the same state; the documents are derived
+ * from it:
+ *   - a vertex exists iff max(touch, placeholder) > del; it holds every attribute whose version
+ *     > del (a placeholder's attribute only where no update set it);
+ *   - an edge exists iff its latest event is a follow newer than the delete of either end.
+ */
+import { createHash } from 'node:crypto'
+
+import { deadLetter, edgeKey, type DeadLetterDoc, type Inbound, type Source } from './batch.js'
+import type { Doc, Mapper, RecordGroup } from './mapping.js'
+
+export interface VersionedGroup {
+  group: RecordGroup
+  ver: string
+  eventTime: number
+  source: Source
+}
+
+export interface EventBatch {
+  events: VersionedGroup[]
+  deadLetters: DeadLetterDoc[]
+  sources: Source[]
+}
+
+/** Sortable text of (event time, message id, record index): plain string order is version order. */
+export function version(eventTime: number, messageId: string, recordIndex = 0): string {
+  const id = /^\d{1,30}$/.test(messageId) ? messageId.padStart(30, '0') : messageId
+  return `${String(Math.max(0, Math.trunc(eventTime))).padStart(16, '0')}|${id}|${String(recordIndex).padStart(8, '0')}`
+}
+
+const max = (a: string | undefined, b: string | undefined): string | undefined =>
+  a === undefined ? b : b === undefined ? a : a > b ? a : b
+
+/** Parses and maps the messages of one window into versioned record groups (and dead letters). */
+export async function buildEvents(messages: Inbound[], mapper: Mapper): Promise<EventBatch> {
+  const events: VersionedGroup[] = []
+  const deadLetters: DeadLetterDoc[] = []
+  const sources: Source[] = []
+  for (const message of messages) {
+    let value: unknown
+    try {
+      value = JSON.parse(message.data.toString('utf8'))
+    } catch (err) {
+      deadLetters.push(deadLetter(message, `not JSON: ${(err as Error).message}`))
+      continue
+    }
+    const result = await mapper.map(value)
+    for (const r of result.rejects) deadLetters.push(deadLetter(message, r.reason, r.recordIndex, r.record))
+    for (const group of result.groups) {
+      const source: Source = { message, recordIndex: group.recordIndex, record: group.record }
+      sources.push(source)
+      const eventTime = group.eventTime ?? message.eventTime ?? message.publishTime
+      events.push({ group, eventTime, ver: version(eventTime, message.id, group.recordIndex ?? 0), source })
+    }
+  }
+  return { events, deadLetters, sources }
+}
+
+export interface VState {
+  _key: string
+  kind: 'v'
+  c: string
+  k: string
+  attrs: Record<string, string>
+  weak: Record<string, [string, unknown]>
+  del?: string
+  touch?: string
+  /** Wall-clock ms when it became a tombstone (vertex gone): purged after --tombstone-ttl. */
+  tomb?: number
+}
+
+export interface EState {
+  _key: string
+  kind: 'e'
+  c: string
+  k: string
+  from: string
+  to: string
+  ver: string
+  present: boolean
+  doc?: Doc
+  tomb?: number
+}
+
+export type VersionDoc = VState | EState
+
+const h = (s: string): string => createHash('sha1').update(s).digest('hex')
+export const vertexVersionKey = (collection: string, key: string): string => h(`v\n${collection}/${key}`)
+export const edgeVersionKey = (collection: string, key: string): string => h(`e\n${collection}/${key}`)
+
+const splitId = (id: string): [string, string] => {
+  const i = id.indexOf('/')
+  return [id.slice(0, i), id.slice(i + 1)]
+}
+
+const vAlive = (s: VState | undefined): boolean => {
+  if (!s) return false
+  let created = s.touch
+  for (const [v] of Object.values(s.weak)) created = max(created, v)
+  return created !== undefined && (s.del === undefined || created > s.del)
+}
+
+/** The attributes of the vertex document a state stands for (undefined: no document). */
+function vDerived(s: VState | undefined): Set<string> | undefined {
+  if (!s || !vAlive(s)) return undefined
+  const live = new Set<string>()
+  for (const [a, v] of Object.entries(s.attrs)) if (s.del === undefined || v > s.del) live.add(a)
+  for (const [a, [v]] of Object.entries(s.weak)) if (s.del === undefined || v > s.del) live.add(a)
+  return live
+}
+
+export interface WindowWrites {
+  /** Per vertex collection: patches (insert, overwriteMode update, keepNull false, mergeObjects false). */
+  upserts: Map<string, Doc[]>
+  /** Per collection (vertex or edge): keys to remove (missing ones ignored). */
+  removes: Map<string, string[]>
+  /** Per edge collection: whole edges (overwriteMode replace). */
+  edges: Map<string, Doc[]>
+  versions: VersionDoc[]
+  /** Records whose writes lost to newer ones, in full or in part (the cost of ordering, made visible). */
+  superseded: number
+  vertices: number
+  edgeCount: number
+  deletes: number
+}
+
+const push = <T>(m: Map<string, T[]>, k: string, v: T): void => {
+  const l = m.get(k)
+  if (l) l.push(v)
+  else m.set(k, [v])
+}
+
+/**
+ * One window's resolution, in three steps around the reads the writer makes in its transaction:
+ * `wanted()` the version documents to read; `deletedIds()` (after `load`) the vertices deleted
+ * anew, whose stored edges the writer lists and `addEdges`; then `writes()`.
+ */
+export class WindowResolver {
+  private readonly v = new Map<string, VState>()
+  private readonly e = new Map<string, EState>()
+  private readonly oldV = new Map<string, VState | undefined>()
+  private readonly oldE = new Map<string, EState | undefined>()
+  private readonly newVals = new Map<string, Doc>()
+  private readonly edgeTouched = new Set<string>()
+  private superseded = 0
+
+  constructor(
+    private readonly events: VersionedGroup[],
+    private readonly edgeKeyFields?: string[],
+  ) {}
+
+  private vid(collection: string, key: string): string {
+    return vertexVersionKey(collection, key)
+  }
+
+  /** Version-document keys of every vertex and edge this window touches (edge ends included). */
+  wanted(): string[] {
+    const keys = new Set<string>()
+    for (const { group } of this.events) {
+      for (const o of [...group.vertices, ...group.ensure, ...(group.deletes ?? [])])
+        keys.add(this.vid(o.collection, o.doc._key as string))
+      for (const o of [...group.edges, ...(group.unlinks ?? [])]) {
+        for (const end of [o.doc._from, o.doc._to] as string[]) keys.add(this.vid(...splitId(end)))
+        keys.add(edgeVersionKey(o.collection, this.keyOf(o.doc)))
+      }
+    }
+    return [...keys]
+  }
+
+  private keyOf(doc: Doc): string {
+    return doc._key !== undefined ? String(doc._key) : edgeKey(doc, this.edgeKeyFields)
+  }
+
+  /** The stored version documents (those that exist). */
+  load(docs: VersionDoc[]): void {
+    for (const d of docs) {
+      if (d.kind === 'v') {
+        this.oldV.set(d._key, structuredClone(d))
+        this.v.set(d._key, structuredClone(d))
+      } else {
+        this.oldE.set(d._key, structuredClone(d))
+        this.e.set(d._key, structuredClone(d))
+      }
+    }
+    this.apply()
+  }
+
+  private vstate(collection: string, key: string): VState {
+    const id = this.vid(collection, key)
+    let s = this.v.get(id)
+    if (!s) {
+      if (!this.oldV.has(id)) this.oldV.set(id, undefined)
+      s = { _key: id, kind: 'v', c: collection, k: key, attrs: {}, weak: {} }
+      this.v.set(id, s)
+    }
+    return s
+  }
+
+  private edgeEvent(collection: string, doc: Doc, ver: string, present: boolean): void {
+    const key = this.keyOf(doc)
+    const id = edgeVersionKey(collection, key)
+    const cur = this.e.get(id)
+    if (!this.oldE.has(id)) this.oldE.set(id, undefined)
+    this.edgeTouched.add(id)
+    if (cur && cur.ver >= ver) {
+      this.superseded += 1
+      return
+    }
+    const next: EState = {
+      _key: id,
+      kind: 'e',
+      c: collection,
+      k: key,
+      from: doc._from as string,
+      to: doc._to as string,
+      ver,
+      present,
+    }
+    if (present) next.doc = { ...doc, _key: key }
+    this.e.set(id, next)
+  }
+
+  private apply(): void {
+    // deletes first: an update older than a delete of this window must not count as live
+    for (const { group, ver } of this.events)
+      for (const o of group.deletes ?? []) {
+        const s = this.vstate(o.collection, o.doc._key as string)
+        s.del = max(s.del, ver)
+      }
+    for (const { group, ver } of this.events) {
+      let lost = false
+      for (const o of group.vertices) {
+        const s = this.vstate(o.collection, o.doc._key as string)
+        s.touch = max(s.touch, ver)
+        const vals = this.newVals.get(s._key) ?? {}
+        for (const [a, val] of Object.entries(o.doc)) {
+          if (a === '_key') continue
+          const cur = s.attrs[a]
+          if (cur !== undefined && cur >= ver) {
+            lost = true
+            continue
+          }
+          s.attrs[a] = ver
+          vals[a] = val
+        }
+        this.newVals.set(s._key, vals)
+      }
+      for (const o of group.ensure) {
+        const s = this.vstate(o.collection, o.doc._key as string)
+        for (const [a, val] of Object.entries(o.doc)) {
+          if (a === '_key') continue
+          const cur = s.weak[a]
+          if (cur === undefined || cur[0] < ver) s.weak[a] = [ver, val]
+        }
+        if (Object.keys(o.doc).length === 1 && !(s.weak._key && s.weak._key[0] >= ver))
+          s.weak._key = [ver, o.doc._key] // a bare placeholder still creates the document
+      }
+      for (const o of group.edges) this.edgeEvent(o.collection, o.doc, ver, true)
+      for (const o of group.unlinks ?? []) this.edgeEvent(o.collection, o.doc, ver, false)
+      if (lost) this.superseded += 1
+    }
+  }
+
+  /** `collection/key` of the vertices whose delete is new in this window. */
+  deletedIds(): string[] {
+    const out: string[] = []
+    for (const [id, s] of this.v) {
+      const old = this.oldV.get(id)
+      if (s.del !== undefined && s.del !== old?.del) out.push(`${s.c}/${s.k}`)
+    }
+    return out
+  }
+
+  /** Stored edges of newly deleted vertices (found by the writer) with their version documents. */
+  addEdges(edges: { collection: string; doc: Doc }[], versions: EState[]): void {
+    const byKey = new Map(versions.map((v) => [v._key, v]))
+    for (const { collection, doc } of edges) {
+      const id = edgeVersionKey(collection, String(doc._key))
+      if (this.e.has(id)) {
+        this.edgeTouched.add(id)
+        continue
+      }
+      const stored = byKey.get(id)
+      // an edge written without bookkeeping (e.g. --order none) counts as older than any delete
+      const s: EState = stored ?? {
+        _key: id,
+        kind: 'e',
+        c: collection,
+        k: String(doc._key),
+        from: doc._from as string,
+        to: doc._to as string,
+        ver: '',
+        present: true,
+      }
+      this.oldE.set(id, structuredClone(s))
+      this.e.set(id, s)
+      this.edgeTouched.add(id)
+    }
+  }
+
+  private edgeLive(s: EState | undefined, vs: Map<string, VState | undefined>): boolean {
+    if (!s || !s.present) return false
+    for (const end of [s.from, s.to]) {
+      const del = vs.get(this.vid(...splitId(end)))?.del
+      if (del !== undefined && s.ver <= del) return false
+    }
+    return true
+  }
+
+  writes(now = Date.now()): WindowWrites {
+    const out: WindowWrites = {
+      upserts: new Map(),
+      removes: new Map(),
+      edges: new Map(),
+      versions: [],
+      superseded: this.superseded,
+      vertices: 0,
+      edgeCount: 0,
+      deletes: 0,
+    }
+    for (const [id, s] of this.v) {
+      const old = this.oldV.get(id)
+      // forget attribute versions a delete made moot: they can never win again
+      if (s.del !== undefined) {
+        for (const [a, v] of Object.entries(s.attrs)) if (v <= s.del) delete s.attrs[a]
+        for (const [a, [v]] of Object.entries(s.weak)) if (v <= s.del) delete s.weak[a]
+      }
+      const before = vDerived(old)
+      const after = vDerived(s)
+      if (!after) {
+        if (before || (s.del !== undefined && s.del !== old?.del)) {
+          push(out.removes, s.c, s.k)
+          out.deletes += 1
+        }
+        s.tomb = old?.tomb ?? now
+      } else {
+        delete s.tomb
+        const vals = this.newVals.get(id) ?? {}
+        const patch: Doc = { _key: s.k }
+        for (const a of after) {
+          if (a === '_key') continue
+          if (s.attrs[a] !== undefined && (s.del === undefined || s.attrs[a] > s.del)) {
+            if (a in vals && s.attrs[a] !== old?.attrs[a]) patch[a] = vals[a]
+          } else patch[a] = s.weak[a][1]
+        }
+        for (const a of before ?? []) if (!after.has(a) && a !== '_key') patch[a] = null
+        if (Object.keys(patch).length > 1 || !before) {
+          push(out.upserts, s.c, patch)
+          out.vertices += 1
+        }
+      }
+      if (JSON.stringify(s) !== JSON.stringify(old)) out.versions.push(s)
+    }
+    const vs = new Map<string, VState | undefined>([...this.oldV.keys()].map((k) => [k, this.v.get(k)]))
+    const oldVs = this.oldV
+    for (const id of this.edgeTouched) {
+      const s = this.e.get(id)!
+      const old = this.oldE.get(id)
+      const was = this.edgeLive(old, oldVs)
+      const is = this.edgeLive(s, vs)
+      if (is) {
+        delete s.tomb
+        if (!was || s.ver !== old?.ver) {
+          push(out.edges, s.c, s.doc ?? { _key: s.k, _from: s.from, _to: s.to })
+          out.edgeCount += 1
+        }
+      } else {
+        s.tomb = old?.tomb ?? now
+        // removing a missing edge is harmless; the stored one may predate the bookkeeping
+        push(out.removes, s.c, s.k)
+        if (was) out.deletes += 1
+      }
+      if (JSON.stringify(s) !== JSON.stringify(old)) out.versions.push(s)
+    }
+    return out
+  }
+}
