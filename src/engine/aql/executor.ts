@@ -22,6 +22,7 @@ import {
   type GraphAccess,
   type PathValue,
 } from './traversal.js'
+import { NEVER_CANCELLED, type Cancellation } from './cancel.js'
 import {
   canonicalKey,
   compare,
@@ -45,6 +46,8 @@ export interface QueryOptions {
   profileNodes?: boolean
   /** Bytes the blocking stages (SORT, COLLECT, DISTINCT, WINDOW) may hold; 0 or absent = no limit. */
   memoryLimit?: number
+  /** Kill / maxRuntime state, checked by the scans and SLEEP (src/engine/aql/cancel.ts). */
+  cancel?: Cancellation
 }
 
 /** A rough size of a row held by a blocking stage: the frame plus the shallow size of its values. */
@@ -309,7 +312,10 @@ export class QueryContext implements FunctionContext {
     readonly store: Store,
     readonly db: string,
     readonly options: QueryOptions = {},
-  ) {}
+  ) {
+    this.cancel = options.cancel ?? NEVER_CANCELLED
+  }
+  readonly cancel: Cancellation
   private memoryUsed = 0
   /** Account memory held by a blocking stage; over `memoryLimit` -> ArangoDB's error 32. */
   useMemory(bytes: number): void {
@@ -874,12 +880,14 @@ class Compiler {
       this.node('EnumerateCollectionNode', { collection: coll, outVariable: { name: op.var }, random: false })
       const store = ctx.store
       const db = ctx.db
+      const cancel = ctx.cancel
       return {
         scope,
         stage: function* (input) {
           for (const f of input) {
+            cancel.check()
             for (const d of store.scan(db, coll)) {
-              stats.scannedFull++
+              if ((++stats.scannedFull & 1023) === 0) cancel.check()
               const g = f.slice()
               g[slot] = d as AqlValue
               yield g

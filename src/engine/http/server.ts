@@ -15,6 +15,7 @@ import { openStore, type SqliteStore } from '../storage/sqlite-store.js'
 import { isAuthorized } from './auth.js'
 import { RequestContext, Router, type EngineContext, type RouteResponse } from './router.js'
 import { registerAqlRoutes } from './routes/aql.js'
+import { registerQueryRoutes } from './routes/query.js'
 import { registerAuthRoutes } from './routes/auth.js'
 import { registerCollectionRoutes } from './routes/collection.js'
 import { registerDatabaseRoutes } from './routes/database.js'
@@ -37,6 +38,7 @@ export function buildRouter(): Router {
   registerDocumentRoutes(router)
   registerImportRoutes(router)
   registerIndexRoutes(router)
+  registerQueryRoutes(router)
   registerAqlRoutes(router)
   registerGharialRoutes(router)
   registerUnsupportedRoutes(router)

@@ -77,7 +77,8 @@ export const MISC_FUNCTIONS: FnTable = {
     1,
     (ctx, [v]) => {
       if (typeof v !== 'number' || v < 0) return invalidArg(ctx, 'SLEEP')
-      sleepSync(toNumber(v))
+      if (ctx.cancel) ctx.cancel.sleep(toNumber(v) * 1000)
+      else sleepSync(toNumber(v))
       return null
     },
     false,

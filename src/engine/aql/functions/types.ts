@@ -7,6 +7,7 @@
  * A name in neither gives 1540 "usage of unknown function '<name>()'" from the executor.
  */
 import type { Store } from '../../storage/types.js'
+import type { Cancellation } from '../cancel.js'
 import type { AqlValue } from '../values.js'
 
 export interface FunctionContext {
@@ -16,6 +17,8 @@ export interface FunctionContext {
   db: string
   /** Wall-clock "now" fixed once per query (DATE_NOW and friends). */
   now: number
+  /** The query's kill / maxRuntime state; SLEEP waits through it. */
+  cancel?: Cancellation
 }
 
 export interface AqlFunctionDef {
