@@ -11,6 +11,7 @@ import type { Store } from '../storage/types.js'
 import { compileQuery, type NodeStats, type QueryContext, type QueryOptions } from './executor.js'
 import { loadFunctionLibrary } from './library.js'
 import { readSnapshot } from './snapshot.js'
+import { QueryTracker, type TrackedQuery } from '../pool/tracking.js'
 import type { AqlValue } from './values.js'
 
 export interface CursorRequest {
@@ -46,6 +47,8 @@ interface Cursor {
   /** `options.profile: 2`: the executed plan, reported in `extra.plan`. */
   plan?: Record<string, unknown>
   nodeStats?: NodeStats[]
+  /** The running query behind a cursor that still pulls rows (stream); finished when exhausted. */
+  tracked?: TrackedQuery
 }
 
 let nextCursorId = Date.now() % 1_000_000_000
@@ -56,6 +59,8 @@ const isObj = (v: unknown): v is Record<string, unknown> =>
 export class CursorManager {
   private cursors = new Map<string, Cursor>()
   private timer: NodeJS.Timeout | null = null
+  /** Running and slow queries of this engine (/_api/query/*). */
+  readonly tracker = new QueryTracker()
 
   constructor(private readonly store: Store) {}
 
@@ -67,12 +72,19 @@ export class CursorManager {
   close(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
-    this.cursors.clear()
+    for (const c of this.cursors.values()) this.drop(c)
+  }
+
+  /** Forget a cursor; a stream query it still ran stops being a running query. */
+  private drop(c: Cursor): void {
+    this.cursors.delete(c.id)
+    if (c.tracked) this.tracker.finish(c.tracked)
+    c.tracked = undefined
   }
 
   private sweep(): void {
     const now = Date.now()
-    for (const [id, c] of this.cursors) if (c.expires <= now) this.cursors.delete(id)
+    for (const c of this.cursors.values()) if (c.expires <= now) this.drop(c)
     if (this.cursors.size === 0 && this.timer) {
       clearInterval(this.timer)
       this.timer = null
@@ -115,8 +127,38 @@ export class CursorManager {
       user,
     }
     const lib = await loadFunctionLibrary()
+    const tq = this.tracker.start(db, req.query, bindVars, stream)
+    // maxRuntime (seconds): past it the query is killed with 1500, as ArangoDB does
+    if (typeof options.maxRuntime === 'number') tq.cancel.setMaxRuntime(options.maxRuntime)
+    qopts.cancel = tq.cancel
+    try {
+      return this.start(db, req, qopts, tq, batchSize, ttl, options, stream, lib)
+    } catch (e) {
+      this.tracker.finish(tq)
+      throw e
+    }
+  }
+
+  private start(
+    db: string,
+    req: CursorRequest,
+    qopts: QueryOptions,
+    tq: TrackedQuery,
+    batchSize: number,
+    ttl: number,
+    options: Record<string, unknown>,
+    stream: boolean,
+    lib: Awaited<ReturnType<typeof loadFunctionLibrary>>,
+  ): Record<string, unknown> {
     const started = performance.now()
-    const compiled = compileQuery(this.store, db, req.query, bindVars, lib, qopts)
+    const compiled = compileQuery(
+      this.store,
+      db,
+      req.query as string,
+      (req.bindVars as Record<string, unknown>) ?? {},
+      lib,
+      qopts,
+    )
     const parsed = performance.now()
     const cursor: Cursor = {
       id: String(++nextCursorId),
@@ -145,6 +187,7 @@ export class CursorManager {
     }
     if (stream && !compiled.isModification) {
       cursor.iter = compiled.run()[Symbol.iterator]()
+      cursor.tracked = tq
     } else {
       const rows = compiled.all()
       cursor.pending = rows
@@ -155,6 +198,8 @@ export class CursorManager {
         compiled.ctx.stats.fullCount = rows.length
       compiled.ctx.stats.executionTime = (performance.now() - started) / 1000
       if (cursor.profile) cursor.profile.executing = (performance.now() - parsed) / 1000
+      tq.peakMemoryUsage = compiled.ctx.stats.peakMemoryUsage
+      this.tracker.finish(tq)
     }
     const out = this.batch(cursor, 201)
     if (out.hasMore || cursor.allowRetry) {
@@ -170,6 +215,11 @@ export class CursorManager {
     const c = this.cursors.get(id)
     // cursors belong to the database they were created in
     if (!c || c.db !== db) throw arangoError('CURSOR_NOT_FOUND')
+    // a killed query's cursor is gone; its client hears 1500 "query killed" once
+    if (c.tracked?.cancel.killed) {
+      this.drop(c)
+      throw arangoError('QUERY_KILLED')
+    }
     c.expires = Date.now() + c.ttlMs
     if (batchId !== undefined) {
       const n = Number(batchId)
@@ -182,14 +232,16 @@ export class CursorManager {
     if (!c.lastBody?.hasMore) throw arangoError('CURSOR_NOT_FOUND')
     c.batchId++
     const out = this.batch(c, 200)
-    if (!out.hasMore && !c.allowRetry) this.cursors.delete(id)
+    if (!out.hasMore && !c.allowRetry) this.drop(c)
     return out
   }
 
   /** DELETE /_api/cursor/{id}: 202. */
   remove(db: string, id: string): Record<string, unknown> {
     this.sweep()
-    if (this.cursors.get(id)?.db !== db || !this.cursors.delete(id)) throw arangoError('CURSOR_NOT_FOUND')
+    const c = this.cursors.get(id)
+    if (!c || c.db !== db) throw arangoError('CURSOR_NOT_FOUND')
+    this.drop(c)
     return { id, error: false, code: 202 }
   }
 
@@ -227,10 +279,15 @@ export class CursorManager {
         c.ctx.stats.executionTime += (performance.now() - started) / 1000
         if (c.profile) c.profile.executing += (performance.now() - started) / 1000
       } catch (e) {
-        this.cursors.delete(c.id)
+        this.drop(c)
         throw e
       }
       hasMore = !c.exhausted || c.pending.length > 0
+      if (c.tracked) c.tracked.peakMemoryUsage = c.ctx.stats.peakMemoryUsage
+      if (!hasMore && c.tracked) {
+        this.tracker.finish(c.tracked)
+        c.tracked = undefined
+      }
     } else {
       const end = Math.min(c.pending.length, c.pendingPos + c.batchSize)
       for (let i = c.pendingPos; i < end; i++) result.push(c.pending[i]!)

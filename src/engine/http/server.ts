@@ -21,6 +21,7 @@ import { registerEngineMetrics } from './routes/metrics.js'
 import { authenticatedUser } from './auth.js'
 import { RequestContext, Router, type EngineContext, type RouteResponse } from './router.js'
 import { registerAqlRoutes } from './routes/aql.js'
+import { registerQueryRoutes } from './routes/query.js'
 import { registerAuthRoutes } from './routes/auth.js'
 import { registerCollectionRoutes } from './routes/collection.js'
 import { registerDatabaseRoutes } from './routes/database.js'
@@ -45,6 +46,7 @@ export function buildRouter(): Router {
   registerDocumentRoutes(router)
   registerImportRoutes(router)
   registerIndexRoutes(router)
+  registerQueryRoutes(router)
   registerAqlRoutes(router)
   registerGharialRoutes(router)
   registerTransactionRoutes(router)

@@ -6,10 +6,11 @@ import { arangoError } from '../../errors.js'
 import { CursorManager } from '../../aql/cursor.js'
 import { explainQuery, parseForApi } from '../../aql/explain.js'
 import type { Store } from '../../storage/types.js'
-import { ok, unsupported, type RequestContext, type Router } from '../router.js'
+import { ok, type RequestContext, type Router } from '../router.js'
 
 const managers = new WeakMap<Store, CursorManager>()
-function cursors(store: Store): CursorManager {
+/** The engine's cursor manager (one per store), which also tracks its running queries. */
+export function cursors(store: Store): CursorManager {
   let m = managers.get(store)
   if (!m) {
     m = new CursorManager(store)
@@ -59,9 +60,4 @@ export function registerAqlRoutes(router: Router): void {
     ok(200, await explainQuery(ctx.store, ctx.db, body(ctx))),
   )
   router.add('POST', '/_api/query', (ctx) => ok(200, parseForApi(body(ctx))))
-  // query tracking: queries run synchronously to completion, so none is ever running or slow
-  router.add('GET', '/_api/query/current', () => ({ status: 200, body: [] }))
-  router.add('GET', '/_api/query/slow', () => ({ status: 200, body: [] }))
-  router.add('DELETE', '/_api/query/slow', () => ok(200, {}))
-  router.add('*', '/_api/query/*rest', unsupported('AQL query tracking (/_api/query)'))
 }
