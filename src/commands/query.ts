@@ -206,11 +206,13 @@ export default class Query extends BaseCommand<typeof Query> {
   /**
    * After --timeout the embedded engine may still be busy with the query (its thread runs it to the
    * end before it reads the close message): do not wait for it, exit at the deadline. The engine
-   * thread dies with the process; its SQLite store is transactional, and a timed-out query only read.
+   * thread dies with the process; its SQLite store is transactional (a write cut short rolls back).
    */
   public override async finally(err: Error | undefined): Promise<any> {
     if (!this.timedOut) return super.finally(err)
     await Promise.race([super.finally(err), new Promise((resolve) => setTimeout(resolve, 200))])
+    // the request the deadline gave up on still holds a socket to the busy engine: do not wait for it
+    setTimeout(() => process.exit(), 100).unref()
   }
 }
 

@@ -42,7 +42,7 @@ export class ReadOnlyError extends GraphpipeError {
     const what = describeNode(node) || node.type
     super(
       'QUERY_READ_ONLY',
-      `refused in read-only mode: the plan has a ${node.type} (node ${node.id ?? '?'}: ${what}); nothing was run (leave read-only with --no-read-only or .readonly off)`,
+      `refused in read-only mode: the plan has ${/^[AEIOU]/.test(node.type) ? 'an' : 'a'} ${node.type} (node ${node.id ?? '?'}: ${what}); nothing was run (leave read-only with --no-read-only or .readonly off)`,
       EXIT.FAILED,
     )
   }
