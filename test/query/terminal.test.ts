@@ -41,12 +41,6 @@ describe('terminal width for tables', () => {
     await t.push([{ _key: 'LAX', city: 'Los Angeles' }, 7])
     await t.end()
     const rule = (n: number) => `-[ RECORD ${n} ]${'-'.repeat(27)}`
-    expect(text).toBe(`${rule(1)}
-_key | LAX
-city | Los Angeles
-${rule(2)}
-(value) | 7
-`) | 7\n',
-    )
+    expect(text).toBe(`${rule(1)}\n_key | LAX\ncity | Los Angeles\n${rule(2)}\n(value) | 7\n`)
   })
 })
