@@ -167,6 +167,10 @@ export class Completer {
       const word = line.trim()
       return [DOT_COMMANDS.filter((c) => c.startsWith(word)), word]
     }
+    if (this.loading) {
+      // a Tab right after the start waits a moment for the catalog, never longer than waitMs
+      await Promise.race([this.loading, new Promise((r) => setTimeout(r, this.waitMs).unref())])
+    }
     const text = `${before}\n${line}`
     const tokens = tokenize(text)
     const last = tokens.at(-1)
