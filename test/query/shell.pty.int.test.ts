@@ -73,7 +73,8 @@ describe.skipIf(!Tmux.available())('the query shell in a terminal (tmux)', () =>
   it('highlights keywords, strings and numbers as they are typed, and not with NO_COLOR', async () => {
     const t = await shell()
     t.type("RETURN 'abc' + 42")
-    const screen = await t.waitFor(/RETURN.*42/, 5000, true)
+    // the line is recoloured once readline has drawn the last key: wait for the coloured number
+    const screen = await t.waitFor(/\x1b\[[0-9;]*33m42/, 5000, true)
     const line = screen.split('\n').find((l) => l.includes('abc'))!
     expect(line).toMatch(/\x1b\[[0-9;]*34m[^\n]*RETURN/) // keyword in blue
     expect(line).toMatch(/\x1b\[[0-9;]*32m'abc'/) // string in green
