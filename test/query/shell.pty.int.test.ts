@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- the screen is read with its colour escapes (ESC) */
 /**
  * The query shell under a real terminal (tmux): Tab completion, highlighting, expanded rows, the
  * pager, confirmation before a bulk update, history that comes back runnable after a restart, and

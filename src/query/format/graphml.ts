@@ -65,10 +65,13 @@ export function toGraphml(g: GraphCollector): string {
 
 /** XML text/attribute escaping; characters XML 1.0 forbids (most C0 controls) are dropped. */
 function xml(s: string): string {
-  return s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
+  return (
+    s
+      // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters; they are dropped
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+  )
 }
