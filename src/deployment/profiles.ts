@@ -21,6 +21,8 @@ export interface Profile {
   passwordEnv?: string
   /** Name of the environment variable holding a JWT. */
   tokenEnv?: string
+  /** `graphpipe query` refuses statements that write unless given --no-read-only. */
+  readOnly?: boolean
 }
 
 interface ProfileFile {

@@ -3,6 +3,7 @@ import type { Database } from 'arangojs'
 import { OutputClosedError } from './format/sink.js'
 import { QueryTimeoutError } from './errors.js'
 import { tightenHeapGrowth } from '../runtime/heap.js'
+import { findRunningQuery, killRunningQuery } from './running.js'
 
 /** ArangoDB's ERROR_QUERY_KILLED, also what a query past its `maxRuntime` fails with. */
 const ERROR_QUERY_KILLED = 1500
@@ -48,6 +49,8 @@ export interface StreamOptions {
    * (see heap.ts), so the process stays at the same size however long the result.
    */
   flatHeap?: boolean
+  /** Told the server's id of the query while it runs (looked up in GET /_api/query/current). */
+  onQueryId?: (id: string) => void
 }
 
 export interface StreamResult {
@@ -128,7 +131,8 @@ async function walkCursor(
   }
   const request = async (options: Parameters<Database['request']>[0]): Promise<CursorBody> => {
     try {
-      return (await db.request({ ...options, timeout: remaining() }, takeBody)) as CursorBody
+      const pending = db.request({ ...options, timeout: remaining() }, takeBody) as Promise<CursorBody>
+      return await untilAborted(pending, opts.signal)
     } catch (err) {
       // ours (the request timer) or the server's (maxRuntime: ArangoDB kills the query, error 1500)
       const killed = (err as { errorNum?: number }).errorNum === ERROR_QUERY_KILLED
@@ -144,11 +148,29 @@ async function walkCursor(
   if (timeoutMs !== undefined) options.maxRuntime = timeoutMs / 1000
   const batchSize = maxRows !== undefined ? Math.max(1, Math.min(opts.batchSize, maxRows)) : opts.batchSize
 
-  let body = await request({
+  if (opts.signal?.aborted) return { rows: 0, truncated: false, stopped: true, extra: {}, elapsedMs: 0 }
+  const first = request({
     method: 'POST',
     pathname: '/_api/cursor',
     body: { query, bindVars, batchSize, ttl: opts.ttl, options },
   })
+  const looking = opts.onQueryId ? reportQueryId(db, query, first, opts.onQueryId) : undefined
+  let body: CursorBody
+  try {
+    body = await first
+  } catch (err) {
+    if (!(err instanceof AbortedError)) throw err
+    // Stopped before the first batch: the server may still be computing it. Kill it there (a no-op
+    // on a server without query management), and free the cursor should its first batch come late.
+    void err.late.then(
+      (late) => deleteCursor(db, late),
+      () => undefined,
+    )
+    await killRunningQuery(db, query)
+    return { rows: 0, truncated: false, stopped: true, extra: {}, elapsedMs: performance.now() - started }
+  } finally {
+    await looking
+  }
   let extra: CursorExtra = body.extra ?? {}
   const id = body.id
   let open = Boolean(id && body.hasMore)
@@ -187,7 +209,13 @@ async function walkCursor(
       const next: string = body.nextBatchId
         ? `/_api/cursor/${encodeURIComponent(id!)}/${body.nextBatchId}`
         : `/_api/cursor/${encodeURIComponent(id!)}`
-      body = await request({ method: 'POST', pathname: next })
+      try {
+        body = await request({ method: 'POST', pathname: next })
+      } catch (err) {
+        if (!(err instanceof AbortedError)) throw err
+        stopped = true
+        break
+      }
       open = Boolean(body.hasMore)
       if (body.extra) extra = body.extra
     }
@@ -200,4 +228,64 @@ async function walkCursor(
     }
   }
   return { rows, truncated, stopped, extra, cursorId: id, elapsedMs: performance.now() - started }
+}
+
+/** The request was left because the signal aborted; `late` is the answer should it still come. */
+class AbortedError extends Error {
+  constructor(readonly late: Promise<CursorBody>) {
+    super('query stopped')
+    this.name = 'AbortedError'
+  }
+}
+
+/**
+ * arangojs 10 takes no AbortSignal, so a request in flight cannot be cancelled: leave it instead,
+ * at once, when the signal aborts (Ctrl-C in the shell while the server computes the first batch).
+ */
+function untilAborted(pending: Promise<CursorBody>, signal: AbortSignal | undefined): Promise<CursorBody> {
+  if (!signal) return pending
+  if (signal.aborted) return Promise.reject(new AbortedError(pending))
+  return new Promise<CursorBody>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbortedError(pending))
+    signal.addEventListener('abort', onAbort, { once: true })
+    pending.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      },
+    )
+  })
+}
+
+async function deleteCursor(db: Database, body: CursorBody): Promise<void> {
+  if (!body.id || !body.hasMore) return
+  await db
+    .request({ method: 'DELETE', pathname: `/_api/cursor/${encodeURIComponent(body.id)}` })
+    .catch(() => {})
+}
+
+/** Looks the query up among the server's running ones while its first batch is computed. */
+async function reportQueryId(
+  db: Database,
+  query: string,
+  first: Promise<unknown>,
+  tell: (id: string) => void,
+): Promise<void> {
+  let answered = false
+  void first.then(
+    () => (answered = true),
+    () => (answered = true),
+  )
+  // A streaming query stays registered while its cursor is open, so a look after the first batch
+  // still finds it; one more look while the server is still busy catches a slow start.
+  for (const wait of [50, 500]) {
+    await new Promise((r) => setTimeout(r, wait))
+    const id = await findRunningQuery(db, query)
+    if (id !== undefined) return tell(id)
+    if (answered) return
+  }
 }

@@ -4,6 +4,7 @@ import type { BindVars } from './bind.js'
 import { streamQuery, type CursorExtra, type CursorWarning } from './cursor.js'
 import { toQueryError } from './errors.js'
 import { createRenderer, Sink, type Format } from './format/index.js'
+import { assertReadOnly } from './readonly.js'
 import { formatExplain, formatProfile, formatStats, formatWarnings } from './report.js'
 
 export interface ExecuteOptions {
@@ -31,6 +32,14 @@ export interface ExecuteOptions {
   where?: string
   /** Collect rows here instead of rendering them (for `--json`). */
   collect?: unknown[]
+  /** Refuse a query whose plan writes (`--read-only`), before it runs. */
+  readOnly?: boolean
+  /** Told the server's id of the running query (`--verbose`). */
+  onQueryId?: (id: string) => void
+  /** The vertex attribute graph pictures show (`--label`). */
+  label?: string
+  /** Tables one attribute per line (`.x`). */
+  expanded?: boolean
 }
 
 export interface ExecuteResult {
@@ -62,8 +71,11 @@ export async function executeQuery(db: Database, o: ExecuteOptions): Promise<Exe
       if (o.collect === undefined) await sink.write(formatExplain(plan))
       return { rows: 0, truncated: false, stopped: false, elapsedMs: 0, warnings: [], plan }
     }
+    if (o.readOnly) await assertReadOnly(db, o.query, o.bindVars)
     const collect = o.collect
-    const renderer = collect ? undefined : createRenderer(o.format, sink, { width: o.width, note })
+    const renderer = collect
+      ? undefined
+      : createRenderer(o.format, sink, { width: o.width, note, label: o.label, expanded: o.expanded })
     const run = await streamQuery(
       db,
       o.query,
@@ -74,6 +86,7 @@ export async function executeQuery(db: Database, o: ExecuteOptions): Promise<Exe
         timeoutMs: o.timeoutMs,
         profile: o.profile,
         signal: o.signal,
+        onQueryId: o.onQueryId,
         // rows that are written and dropped: keep the heap to its live size. Not when they are kept
         // (--json, dot, mermaid): collecting early would then re-mark a growing heap for nothing.
         flatHeap: renderer !== undefined && !renderer.holdsResult,

@@ -26,6 +26,8 @@ export async function resolveQuerySource(opts: {
   arg?: string
   file?: string
   stdin: NodeJS.ReadableStream & { isTTY?: boolean }
+  /** The --bind values, to tell a user whose query a flag may have taken. */
+  binds?: readonly string[]
 }): Promise<QuerySource> {
   const { arg, file, stdin } = opts
   if (arg !== undefined && file !== undefined) {
@@ -50,6 +52,16 @@ export async function resolveQuerySource(opts: {
     origin = 'stdin'
   }
   const query = cleanQuery(text)
-  if (query.trim() === '') throw usage(`no query: the ${origin} is empty`)
+  if (query.trim() === '') {
+    if (origin === 'stdin' && arg === undefined) {
+      const looksLikeQuery = (opts.binds ?? []).find((b) => /\s/.test(b) && !/^@?\w+=/.test(b))
+      throw usage(
+        looksLikeQuery
+          ? `no query: ${JSON.stringify(looksLikeQuery)} was taken as a --bind value; put the query before the flags or use --bind NAME=VALUE`
+          : 'no query: give it as an argument, with --file or --saved, or on stdin (stdin was empty)',
+      )
+    }
+    throw usage(`no query: the ${origin} is empty`)
+  }
   return { kind: 'text', query, origin }
 }

@@ -166,7 +166,9 @@ describe('graphpipe query (built CLI) on the live target', () => {
     }
     const empty = await q([], '   \n')
     expect(empty.code).toBe(2)
-    expect(empty.stderr).toMatch(/no query: the stdin is empty/)
+    expect(empty.stderr).toMatch(
+      /no query: give it as an argument, with --file or --saved, or on stdin \(stdin was empty\)/,
+    )
   })
 
   it('stops with exit 0 and no error when the reader goes away (| head -n 1)', async () => {

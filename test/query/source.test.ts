@@ -50,8 +50,15 @@ describe('query source', () => {
     })
     await expect(resolveQuerySource({ stdin: stdin('  \n') })).rejects.toMatchObject({
       exitCode: EXIT.USAGE,
-      message: 'no query: the stdin is empty',
+      message: 'no query: give it as an argument, with --file or --saved, or on stdin (stdin was empty)',
     })
+    // a query taken as a --bind value is named in the error (the user's first try, issue 16)
+    await expect(resolveQuerySource({ stdin: stdin(''), binds: ['a=1', 'RETURN @a'] })).rejects.toMatchObject(
+      {
+        exitCode: EXIT.USAGE,
+        message: expect.stringContaining('"RETURN @a" was taken as a --bind value'),
+      },
+    )
     await expect(
       resolveQuerySource({ file: path.join(tmp, 'none.aql'), stdin: stdin('') }),
     ).rejects.toMatchObject({

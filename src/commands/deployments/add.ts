@@ -27,6 +27,9 @@ export default class DeploymentsAdd extends GraphpipeCommand<typeof DeploymentsA
     'ca-cert': Flags.string({ description: 'CA certificate file (PEM, or the base64 form Oasis shows)' }),
     'password-env': Flags.string({ description: 'environment variable that holds the password' }),
     'token-env': Flags.string({ description: 'environment variable that holds a JWT' }),
+    'read-only': Flags.boolean({
+      description: '`graphpipe query` refuses writing statements here unless given --no-read-only',
+    }),
     force: Flags.boolean({ description: 'replace a deployment of the same name', default: false }),
   }
 
@@ -46,6 +49,7 @@ export default class DeploymentsAdd extends GraphpipeCommand<typeof DeploymentsA
         caCert,
         passwordEnv: f['password-env'],
         tokenEnv: f['token-env'],
+        readOnly: f['read-only'] ? true : undefined,
       },
       { replace: f.force },
     )

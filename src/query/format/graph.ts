@@ -1,9 +1,11 @@
 import { isPlainObject } from './cells.js'
 import type { Sink } from './sink.js'
 import type { Renderer } from './types.js'
+import { toGraphml } from './graphml.js'
+import { toSvg } from './svg.js'
 
-/** Attributes tried, in order, for a vertex's label before falling back to its `_key`. */
-const VERTEX_LABELS = ['name', 'label', 'title', 'username', 'displayName', 'display_name', 'fullName']
+/** Attributes tried, in order, for a vertex's label before falling back to its `_key` (`--label` overrides). */
+export const VERTEX_LABELS = ['name', 'label', 'title', 'username', 'displayName', 'display_name', 'fullName']
 /** Attributes tried for an edge's label; edges without one are drawn unlabelled. */
 const EDGE_LABELS = ['label', 'name', 'type', 'relation']
 
@@ -12,6 +14,8 @@ export interface GraphVertex {
   label: string
   /** False while the vertex is known only as an edge's end. */
   seen: boolean
+  /** The document's attributes (for GraphML data keys); empty while known only as an edge's end. */
+  doc: Record<string, unknown>
 }
 
 export interface GraphEdge {
@@ -20,6 +24,8 @@ export interface GraphEdge {
   label?: string
   /** Edges with the same ends and label are drawn as one arrow marked ×count. */
   count: number
+  /** The (first) edge document's attributes, for GraphML. */
+  doc: Record<string, unknown>
 }
 
 function pickLabel(doc: Record<string, unknown>, names: readonly string[]): string | undefined {
@@ -49,6 +55,12 @@ export class GraphCollector {
   readonly edges = new Map<string, GraphEdge>()
   /** Identities (`_id`, else ends and label) of the edges seen, so each counts once. */
   private readonly seenEdges = new Set<string>()
+  private readonly vertexLabels: readonly string[]
+
+  /** `label`: the attribute shown on vertices (`--label`), tried before the usual ones. */
+  constructor(label?: string) {
+    this.vertexLabels = label ? [label, ...VERTEX_LABELS] : VERTEX_LABELS
+  }
 
   add(value: unknown, depth = 0): void {
     if (depth > 64) return
@@ -63,19 +75,24 @@ export class GraphCollector {
       return
     }
     if (typeof _id === 'string') {
-      this.addVertex(_id, pickLabel(value, VERTEX_LABELS) ?? (value._key as string | undefined) ?? keyOf(_id))
+      this.addVertex(
+        _id,
+        pickLabel(value, this.vertexLabels) ?? (value._key as string | undefined) ?? keyOf(_id),
+        value,
+      )
       return
     }
     for (const v of Object.values(value)) this.add(v, depth + 1)
   }
 
-  private addVertex(id: string, label: string): void {
+  private addVertex(id: string, label: string, doc: Record<string, unknown>): void {
     const known = this.vertices.get(id)
     if (known?.seen) return
     if (known) {
       known.label = label
       known.seen = true
-    } else this.vertices.set(id, { id, label, seen: true })
+      known.doc = doc
+    } else this.vertices.set(id, { id, label, seen: true, doc })
   }
 
   private addEdge(doc: Record<string, unknown>, from: string, to: string): void {
@@ -85,11 +102,12 @@ export class GraphCollector {
     if (this.seenEdges.has(identity)) return
     this.seenEdges.add(identity)
     for (const end of [from, to]) {
-      if (!this.vertices.has(end)) this.vertices.set(end, { id: end, label: keyOf(end), seen: false })
+      if (!this.vertices.has(end))
+        this.vertices.set(end, { id: end, label: keyOf(end), seen: false, doc: {} })
     }
     const drawn = this.edges.get(arrow)
     if (drawn) drawn.count++
-    else this.edges.set(arrow, { from, to, label, count: 1 })
+    else this.edges.set(arrow, { from, to, label, count: 1, doc })
   }
 }
 
@@ -138,16 +156,21 @@ export function toMermaid(g: GraphCollector): string {
   return lines.join('\n') + '\n'
 }
 
+export type GraphFormat = 'dot' | 'mermaid' | 'svg' | 'graphml'
+
 /** Draws the results as a graph once they are all in (the graph is held, deduplicated). */
 export class GraphRenderer implements Renderer {
-  readonly graph = new GraphCollector()
+  readonly graph: GraphCollector
   readonly holdsResult = true
 
   constructor(
     private readonly sink: Sink,
-    private readonly kind: 'dot' | 'mermaid',
+    private readonly kind: GraphFormat,
     private readonly note?: (message: string) => void,
-  ) {}
+    label?: string,
+  ) {
+    this.graph = new GraphCollector(label)
+  }
 
   async push(rows: readonly unknown[]): Promise<void> {
     for (const row of rows) this.graph.add(row)
@@ -159,6 +182,15 @@ export class GraphRenderer implements Renderer {
         'note: the result holds no vertices or edges (documents with _id, edges with _from/_to) to draw',
       )
     }
-    await this.sink.write(this.kind === 'dot' ? toDot(this.graph) : toMermaid(this.graph))
+    const g = this.graph
+    const text =
+      this.kind === 'dot'
+        ? toDot(g)
+        : this.kind === 'mermaid'
+          ? toMermaid(g)
+          : this.kind === 'graphml'
+            ? toGraphml(g)
+            : await toSvg(g)
+    await this.sink.write(text)
   }
 }

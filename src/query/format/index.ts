@@ -29,6 +29,8 @@ export function createRenderer(format: Format, sink: Sink, options: RendererOpti
       return new JsonlRenderer(sink)
     case 'dot':
     case 'mermaid':
-      return new GraphRenderer(sink, format, options.note)
+    case 'svg':
+    case 'graphml':
+      return new GraphRenderer(sink, format, options.note, options.label)
   }
 }

@@ -1,4 +1,12 @@
-import { cellValue, displayText, fitWidths, textWidth, truncate } from './cells.js'
+import {
+  cellValue,
+  displayText,
+  fitWidths,
+  isPlainObject,
+  textWidth,
+  truncate,
+  VALUE_COLUMN,
+} from './cells.js'
 import { ColumnSampler } from './columns.js'
 import type { Sink } from './sink.js'
 import type { Renderer, RendererOptions } from './types.js'
@@ -15,6 +23,7 @@ export class TableRenderer implements Renderer {
   private widths: number[] = []
   private numeric: boolean[] = []
   private any = false
+  private record = 0
 
   constructor(
     private readonly sink: Sink,
@@ -24,6 +33,7 @@ export class TableRenderer implements Renderer {
   }
 
   async push(rows: readonly unknown[]): Promise<void> {
+    if (this.options.expanded) return this.sink.write(this.expanded(rows))
     const { first, rows: rest } = this.sampler.take(rows)
     let text = ''
     if (first) text += this.layout(first)
@@ -32,11 +42,34 @@ export class TableRenderer implements Renderer {
   }
 
   async end(): Promise<void> {
+    if (this.options.expanded) {
+      if (!this.any) await this.sink.write('(no rows)\n')
+      return
+    }
     const first = this.sampler.finish()
     if (first) await this.sink.write(this.layout(first))
     if (!this.any) await this.sink.write('(no rows)\n')
     const note = this.sampler.lateNote()
     if (note) this.options.note?.(note)
+  }
+
+  /** Expanded rows (psql's \\x): a header per row, then one `attribute | value` line each. */
+  private expanded(rows: readonly unknown[]): string {
+    let out = ''
+    for (const row of rows) {
+      this.any = true
+      const entries: [string, unknown][] = isPlainObject(row) ? Object.entries(row) : [[VALUE_COLUMN, row]]
+      const nameWidth = Math.max(1, ...entries.map(([k]) => textWidth(k)))
+      const valueWidth =
+        this.options.width === undefined ? undefined : Math.max(10, this.options.width - nameWidth - 3)
+      const title = `-[ RECORD ${++this.record} ]`
+      out += `${title}${'-'.repeat(Math.max(0, Math.min(this.options.width ?? 40, 40) - title.length))}\n`
+      for (const [k, v] of entries) {
+        const text = displayText(v)
+        out += `${k.padEnd(nameWidth)} | ${valueWidth === undefined ? text : truncate(text, valueWidth)}\n`
+      }
+    }
+    return out
   }
 
   private layout(first: unknown[]): string {

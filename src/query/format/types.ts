@@ -1,6 +1,6 @@
 import type { Sink } from './sink.js'
 
-export const FORMATS = ['table', 'json', 'jsonl', 'csv', 'dot', 'mermaid'] as const
+export const FORMATS = ['table', 'json', 'jsonl', 'csv', 'dot', 'mermaid', 'svg', 'graphml'] as const
 export type Format = (typeof FORMATS)[number]
 
 /** Renders a stream of result rows, batch by batch, to a {@link Sink}. */
@@ -20,6 +20,10 @@ export interface RendererOptions {
   sampleRows?: number
   /** Diagnostics meant for stderr (e.g. attributes that appeared after the columns were chosen). */
   note?: (message: string) => void
+  /** The vertex attribute graph pictures show (`--label`); default name, label, title, then _key. */
+  label?: string
+  /** Rows per record in the table: one attribute per line (`.x` in the shell). */
+  expanded?: boolean
 }
 
 export type RendererFactory = (sink: Sink, options: RendererOptions) => Renderer
