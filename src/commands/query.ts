@@ -5,7 +5,7 @@ import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { DEFAULTS, xdgStateDir } from '../config/defaults.js'
 import { resolveBindVars } from '../query/bind.js'
-import { parseDuration } from '../query/duration.js'
+import { parseDuration } from '../config/duration.js'
 import { executeQuery, type ExecuteResult } from '../query/execute.js'
 import { defaultFormat, FORMATS, type Format } from '../query/format/index.js'
 import { runShell, type ShellResult } from '../query/shell.js'
@@ -52,7 +52,7 @@ export default class Query extends BaseCommand<typeof Query> {
       description: 'rows per batch fetched from the cursor',
     }),
     'max-rows': Flags.integer({ helpGroup: G, min: 1, description: 'stop after this many rows' }),
-    timeout: Flags.string({ helpGroup: G, description: 'give up after this long: 30s, 500ms, 2m' }),
+    timeout: Flags.string({ helpGroup: G, description: 'give up after this long: 30s, 500ms, 1m30s, 2h' }),
     explain: Flags.boolean({
       helpGroup: G,
       description: 'print the execution plan and the indexes used; do not run',
@@ -73,7 +73,8 @@ export default class Query extends BaseCommand<typeof Query> {
     const f = this.flags
     const source = await resolveQuerySource({ arg: this.args.query, file: f.file, stdin: process.stdin })
     const bindVars = await resolveBindVars(f.bind, f['bind-file'])
-    const timeoutMs = f.timeout === undefined ? undefined : parseDuration(f.timeout)
+    const timeoutMs =
+      f.timeout === undefined ? undefined : parseDuration(f.timeout, '--timeout', { positive: true })
     const out = process.stdout
     const format = (f.format as Format | undefined) ?? defaultFormat(Boolean(out.isTTY))
     const stats = f.stats ?? (Boolean(out.isTTY) && !this.silent)
