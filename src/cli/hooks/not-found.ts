@@ -21,7 +21,8 @@ export function nearestCommand(id: string, ids: string[]): string | undefined {
   for (const c of ids) {
     // oclif joins the arguments into the id ("qury RETURN 1"): compare as many words as c has
     const d = editDistance(words.slice(0, c.split(' ').length).join(' '), c)
-    if (!best || d < best.d) best = { id: c, d }
+    // d = 0: c is a real command whose prefix matched ("deployments" of "deployments lst")
+    if (d > 0 && (!best || d < best.d)) best = { id: c, d }
   }
   return best && best.d <= Math.max(2, Math.floor(best.id.length / 2)) ? best.id : undefined
 }
