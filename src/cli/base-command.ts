@@ -22,7 +22,9 @@ export function oneLine(message: string): string {
   return message
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '' && !/^See more help with/.test(l))
+    .filter(
+      (l) => l !== '' && !/^See more help with/.test(l) && !/^The following errors? occurred:?$/.test(l),
+    )
     .reduce((acc, l) => (acc === '' ? l : acc.endsWith(':') ? `${acc} ${l}` : `${acc}: ${l}`), '')
     .replace(/\s+/g, ' ')
 }
@@ -86,6 +88,7 @@ export abstract class GraphpipeCommand<T extends typeof Command> extends Command
     if (err.oclif?.exit !== undefined && !(err instanceof GraphpipeError) && err.code === undefined) {
       // oclif's own parse errors (unknown flag, missing arg, bad value): usage errors, exit 2
       failure = { code: 'USAGE', message: usageLine(err), exitCode: EXIT.USAGE }
+      this.parsed = true // it did parse, and failed: no "did not parse its arguments" warning
     } else {
       const { message, exitCode } = describeError(err)
       failure = { code: typeof err.code === 'string' ? err.code : 'FAILED', message, exitCode }
