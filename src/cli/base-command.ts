@@ -3,8 +3,7 @@ import { Command, Flags, Interfaces } from '@oclif/core'
 import { DEFAULTS } from '../config/defaults.js'
 import type { Connection } from '../deployment/types.js'
 import { connect, type ConnectOptions } from '../deployment/index.js'
-import { type Progress, startProgress } from '../ui/progress.js'
-import { describeError } from '../errors.js'
+import { EXIT, GraphpipeError, describeError } from '../errors.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -23,9 +22,21 @@ export function oneLine(message: string): string {
   return message
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '' && !/^See more help with/.test(l))
+    .filter(
+      (l) => l !== '' && !/^See more help with/.test(l) && !/^The following errors? occurred:?$/.test(l),
+    )
     .reduce((acc, l) => (acc === '' ? l : acc.endsWith(':') ? `${acc} ${l}` : `${acc}: ${l}`), '')
     .replace(/\s+/g, ' ')
+}
+
+/** One clear line for oclif's parse errors; its "Missing 1 required arg" lists the args on lines of their own. */
+function usageLine(err: Error & { args?: { name?: string }[] }): string {
+  if (err.constructor?.name === 'RequiredArgsError' && Array.isArray(err.args)) {
+    const names = err.args.map((a) => a.name).filter(Boolean)
+    const s = names.length === 1 ? '' : 's'
+    return `missing required argument${s}${names.length ? ` ${names.map((n) => `<${n}>`).join(', ')}` : ''} (arguments go before repeatable flags; see --help)`
+  }
+  return oneLine(err.message)
 }
 
 /** The part of every graphpipe command that is not about databases: --json, --quiet, errors. */
@@ -54,11 +65,6 @@ export abstract class GraphpipeCommand<T extends typeof Command> extends Command
     return Boolean((this.flags as { quiet?: boolean }).quiet) || this.jsonEnabled()
   }
 
-  /** A spinner on stderr (TTY only; never under --json/--quiet/CI). See src/ui/progress.ts. */
-  protected progress(text: string): Progress {
-    return startProgress(text, { silent: this.silent })
-  }
-
   /** A line of data on stdout (plain process.stdout, so in-process test runs can capture it). */
   protected out(line: string): void {
     process.stdout.write(`${line}\n`)
@@ -69,22 +75,28 @@ export abstract class GraphpipeCommand<T extends typeof Command> extends Command
     if (!this.silent) process.stderr.write(`${message}\n`)
   }
 
-  /** Users never see a stack trace: one line with what and where, and the exit code for its kind. */
+  /**
+   * Users never see a stack trace (unless DEBUG is set): one line with what and where, and the
+   * exit code for its kind. Under --json the error is the only thing on stdout, as oclif's own
+   * `toErrorJson` shapes it: `{"error": {"code", "message", "exitCode"}}`.
+   */
   protected override async catch(
-    err: Error & { exitCode?: number; oclif?: { exit?: number } },
+    err: Error & { exitCode?: number; code?: string; oclif?: { exit?: number } },
   ): Promise<any> {
-    if (err.oclif?.exit !== undefined && !(err as { code?: string }).code?.startsWith?.('GRAPHPIPE')) {
-      if (err.oclif.exit === 0) return
-      // oclif's own parse errors (unknown flag, missing arg): usage errors, exit 2
-      if ((err as { code?: string }).code === undefined && err.message) {
-        process.stderr.write(`Error: ${oneLine(err.message)}\n`)
-        process.exitCode = 2
-        return
-      }
+    if (err.oclif?.exit === 0) return // --help, --version
+    let failure: { code: string; message: string; exitCode: number }
+    if (err.oclif?.exit !== undefined && !(err instanceof GraphpipeError) && err.code === undefined) {
+      // oclif's own parse errors (unknown flag, missing arg, bad value): usage errors, exit 2
+      failure = { code: 'USAGE', message: usageLine(err), exitCode: EXIT.USAGE }
+      this.parsed = true // it did parse, and failed: no "did not parse its arguments" warning
+    } else {
+      const { message, exitCode } = describeError(err)
+      failure = { code: typeof err.code === 'string' ? err.code : 'FAILED', message, exitCode }
     }
-    const { message, exitCode } = describeError(err)
-    process.stderr.write(`Error: ${message}\n`)
-    process.exitCode = exitCode
+    if (process.env.DEBUG && err.stack) process.stderr.write(`${err.stack}\n`)
+    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({ error: failure }, null, 2)}\n`)
+    else process.stderr.write(`Error: ${failure.message}\n`)
+    process.exitCode = failure.exitCode
   }
 }
 

@@ -1,6 +1,7 @@
-import { Args, Command, Flags } from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
-import { EXIT, describeError } from '../errors.js'
+import { GraphpipeCommand } from '../cli/base-command.js'
+import { EXIT } from '../errors.js'
 import { pubsubFlags } from '../cli/pubsub-flags.js'
 import { checkReachable } from '../pubsub/admin.js'
 import { createPubSubClient, resolvePubSubTarget } from '../pubsub/client.js'
@@ -12,10 +13,10 @@ import { progressLine, rejectedLines, summary } from '../publish/render.js'
 import { startProgress } from '../ui/progress.js'
 
 /**
- * Extends oclif's Command, not BaseCommand: publish talks to Pub/Sub only, and BaseCommand's
+ * A GraphpipeCommand, not a BaseCommand: publish talks to Pub/Sub only, and BaseCommand's
  * ArangoDB deployment flags would be noise in its help.
  */
-export default class Publish extends Command {
+export default class Publish extends GraphpipeCommand<typeof Publish> {
   static override summary = 'Publish JSON files as messages to a Google Cloud Pub/Sub topic'
   static override description =
     'A .json file is one message (--split: one per element of a top-level array), .jsonl/.ndjson one per line, a directory its .json/.jsonl/.ndjson files in name order, - JSON lines on stdin. All input is validated before anything is sent unless --skip-invalid. Exit 0 when everything was published, 1 when something was rejected, 2 for usage errors, 130 when interrupted.'
@@ -23,7 +24,6 @@ export default class Publish extends Command {
     '<%= config.bin %> publish fixtures/users --topic users --emulator localhost:8085',
     '<%= config.bin %> publish events.jsonl --topic projects/my-proj/topics/events --ordering-key-from user.id --attribute source=backfill',
   ]
-  static override enableJsonFlag = true
   static override strict = false
   static override args = {
     input: Args.string({ description: 'files, directories, or - for stdin', required: true }),
@@ -81,15 +81,12 @@ export default class Publish extends Command {
       description:
         'create this subscription on the topic first (when missing): Pub/Sub keeps messages only for subscriptions that exist when they are published',
     }),
-    quiet: Flags.boolean({ char: 'q', description: 'no progress or diagnostics on stderr', default: false }),
   }
 
   public async run(): Promise<PublishResult> {
-    const { argv, flags } = await this.parse(Publish)
-    const silent = flags.quiet || this.jsonEnabled()
-    const info = (line: string): void => {
-      if (!silent) process.stderr.write(`${line}\n`)
-    }
+    const { argv } = await this.parse(Publish)
+    const flags = this.flags
+    const silent = this.silent
     const ac = new AbortController()
     const options = optionsFromFlags(argv as string[], flags, {
       signal: ac.signal,
@@ -98,7 +95,7 @@ export default class Publish extends Command {
     expandInputs(options.inputs) // usage errors before connecting
     const target = resolvePubSubTarget(flags)
     await checkReachable(target)
-    info(`target: ${target.label}`)
+    this.info(`target: ${target.label}`)
     const client = createPubSubClient(target)
     const check = await checkSubscribers(client, flags.topic, {
       subscription: flags.subscription,
@@ -107,8 +104,8 @@ export default class Publish extends Command {
       await client.close().catch(() => undefined)
       throw err
     })
-    if (check.subscription) info(`subscription: ${check.subscription}`)
-    if (check.warning && !flags.quiet) process.stderr.write(`Warning: ${check.warning}\n`)
+    if (check.subscription) this.info(`subscription: ${check.subscription}`)
+    if (check.warning && !silent) process.stderr.write(`Warning: ${check.warning}\n`)
     const progress = startProgress('publishing', { silent })
     const onSigint = (): void => {
       if (ac.signal.aborted) process.exit(EXIT.INTERRUPTED) // a second Ctrl-C: leave now
@@ -124,30 +121,10 @@ export default class Publish extends Command {
       process.off('SIGINT', onSigint)
       await client.close().catch(() => undefined)
     }
-    for (const line of rejectedLines(result)) info(line)
-    info(summary(result))
+    for (const line of rejectedLines(result)) this.info(line)
+    this.info(summary(result))
     if (result.interrupted) process.exitCode = EXIT.INTERRUPTED
     else if (result.invalid > 0 || result.failed > 0) process.exitCode = EXIT.FAILED
     return result
-  }
-
-  /** Users never see a stack trace: one line, and the exit code for its kind (as BaseCommand does). */
-  protected override async catch(
-    err: Error & { exitCode?: number; oclif?: { exit?: number } },
-  ): Promise<any> {
-    if (err.oclif?.exit !== undefined && (err as { code?: string }).code === undefined) {
-      if (err.oclif.exit === 0) return
-      // oclif's parse errors span lines ("The following error occurred:", the error, a hint)
-      const lines = err.message.split('\n').map((l) => l.trim())
-      const what = lines.filter(
-        (l) => l && !/^The following errors? occurred:?$/.test(l) && !/--help/.test(l),
-      )
-      process.stderr.write(`Error: ${what.join('; ') || lines[0]}\n`)
-      process.exitCode = EXIT.USAGE
-      return
-    }
-    const { message, exitCode } = describeError(err)
-    process.stderr.write(`Error: ${message}\n`)
-    process.exitCode = exitCode
   }
 }

@@ -9,7 +9,7 @@ import { DEFAULTS, xdgStateDir } from '../config/defaults.js'
 import { getProfile } from '../deployment/profiles.js'
 import { EXIT, GraphpipeError } from '../errors.js'
 import { resolveBindVars } from '../query/bind.js'
-import { parseDuration } from '../query/duration.js'
+import { parseDuration } from '../config/duration.js'
 import { QueryTimeoutError } from '../query/errors.js'
 import { executeQuery, type ExecuteResult } from '../query/execute.js'
 import { defaultFormat, FORMATS, type Format } from '../query/format/index.js'
@@ -101,7 +101,7 @@ export default class Query extends BaseCommand<typeof Query> {
       description: 'rows per batch fetched from the cursor',
     }),
     'max-rows': Flags.integer({ helpGroup: G, min: 1, description: 'stop after this many rows' }),
-    timeout: Flags.string({ helpGroup: G, description: 'give up after this long: 30s, 500ms, 2m' }),
+    timeout: Flags.string({ helpGroup: G, description: 'give up after this long: 30s, 500ms, 1m30s, 2h' }),
     explain: Flags.boolean({
       helpGroup: G,
       description: 'print the execution plan and the indexes used; do not run',
@@ -141,7 +141,7 @@ export default class Query extends BaseCommand<typeof Query> {
             binds: f.bind,
           })
     const bindVars = await resolveBindVars(f.bind, f['bind-file'])
-    const timeoutMs = f.timeout === undefined ? undefined : parseDuration(f.timeout)
+    const timeoutMs = f.timeout === undefined ? undefined : parseDuration(f.timeout, '--timeout', { positive: true })
     const out = f.out === undefined ? process.stdout : await openOut(f.out)
     const toTerminal = f.out === undefined && Boolean(process.stdout.isTTY)
     const format = (f.format as Format | undefined) ?? defaultFormat(toTerminal)

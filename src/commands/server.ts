@@ -6,14 +6,7 @@ import { GraphpipeCommand } from '../cli/base-command.js'
 import { EXIT, GraphpipeError } from '../errors.js'
 import { DEFAULTS, defaultDataDir } from '../config/defaults.js'
 import { startEngineServer } from '../engine/index.js'
-
-/** Loopback addresses: the only ones served without a root password. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
-  return (
-    h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1'
-  )
-}
+import { isLoopbackHost } from '../runtime/loopback.js'
 
 export default class Server extends GraphpipeCommand<typeof Server> {
   static override summary = 'Run the embedded ArangoDB-compatible engine as a standalone server'
@@ -47,7 +40,7 @@ export default class Server extends GraphpipeCommand<typeof Server> {
   public async run(): Promise<void> {
     const f = this.flags
     const rootPassword = process.env.ARANGO_ROOT_PASSWORD || undefined
-    if (!isLoopback(f.host) && !rootPassword) {
+    if (!isLoopbackHost(f.host) && !rootPassword) {
       throw new GraphpipeError(
         'SERVER_NO_PASSWORD',
         `refusing to listen on ${f.host} without authentication: set ARANGO_ROOT_PASSWORD, or use a loopback host such as 127.0.0.1`,

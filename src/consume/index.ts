@@ -15,13 +15,13 @@ import {
   type SubscriptionLike,
   type WindowReport,
 } from './consumer.js'
-import { parseDuration } from './duration.js'
+import { parseDuration } from '../config/duration.js'
 import { resolveMapper, type Mapper } from './mapping.js'
 import { startEndpoints, type Endpoints } from './observe.js'
 import { GraphWriter, type RetryInfo } from './writer.js'
 import { OrderedWriter } from './txwriter.js'
 
-export { parseDuration, formatDuration } from './duration.js'
+export { parseDuration, formatDuration } from '../config/duration.js'
 export type { ConsumeSummary, WindowReport } from './consumer.js'
 export type { RetryInfo } from './writer.js'
 export { Consumer } from './consumer.js'

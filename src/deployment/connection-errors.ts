@@ -104,6 +104,13 @@ export function connectionError(
     }
     return fail('DEPLOYMENT_UNREACHABLE', `cannot connect to ${ctx.where}: ${what[sys] ?? sys}`)
   }
+  if (typeof status === 'number' && typeof errorNum !== 'number') {
+    // an HTTP answer without ArangoDB's {error, errorNum} body: some other web server
+    return fail(
+      'DEPLOYMENT_NOT_ARANGODB',
+      `${ctx.where} answered (HTTP ${status}) but is not an ArangoDB server; check the URL and port`,
+    )
+  }
   const deepest = [...chain].reverse().find((c) => c.message)?.message ?? String(err)
   if (typeof errorNum === 'number') {
     return fail(

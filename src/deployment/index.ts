@@ -10,7 +10,7 @@ import { startEmbeddedEngine } from '../engine/index.js'
 import { connectionError } from './connection-errors.js'
 import { type PasswordPrompt, promptPassword } from './prompt.js'
 import { describeTarget, type ResolvedDeployment, resolveDeployment } from './resolve.js'
-import { setupTls } from './tls.js'
+import { tlsConfig } from './tls.js'
 import type { Connection, DeploymentFlags } from './types.js'
 
 export type { Connection, DeploymentFlags, TargetDescription } from './types.js'
@@ -77,18 +77,17 @@ export async function connectResolved(
     return conn
   }
 
-  const tls = await setupTls(resolved.ca?.pem)
   const db = new Database({
     url: resolved.urls.length === 1 ? resolved.urls[0] : resolved.urls,
     databaseName: resolved.database,
     // several URLs are coordinators of one cluster: spread requests over them
     loadBalancingStrategy: resolved.urls.length > 1 ? 'ROUND_ROBIN' : 'NONE',
-    ...tls.config,
+    ...tlsConfig(resolved.ca?.pem),
   })
   const creds = resolved.credentials
   if (creds.kind === 'token') db.useBearerAuth(creds.token)
   else db.useBasicAuth(resolved.username, creds.kind === 'password' ? creds.password : '')
-  const conn = closable(db, async () => tls.restore(), {
+  const conn = closable(db, async () => undefined, {
     kind: 'remote',
     label: describeTarget(resolved),
     urls: resolved.urls,

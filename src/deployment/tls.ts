@@ -5,17 +5,8 @@
  */
 import tls from 'node:tls'
 
-export interface TlsSetup {
-  /** Extra arangojs config (agentOptions), empty without a CA. */
-  config: { agentOptions?: { connect: { ca: string[] } } }
-  /** Kept for callers that undo setup on close; nothing process-wide is changed. */
-  restore(): void
-}
-
-export async function setupTls(caPem: string | undefined): Promise<TlsSetup> {
-  if (!caPem) return { config: {}, restore: () => undefined }
-  return {
-    config: { agentOptions: { connect: { ca: [...tls.rootCertificates, caPem] } } },
-    restore: () => undefined,
-  }
+/** Extra arangojs config (agentOptions) trusting `caPem`; empty without a CA. Nothing process-wide changes. */
+export function tlsConfig(caPem: string | undefined): { agentOptions?: { connect: { ca: string[] } } } {
+  if (!caPem) return {}
+  return { agentOptions: { connect: { ca: [...tls.rootCertificates, caPem] } } }
 }

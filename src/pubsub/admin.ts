@@ -8,7 +8,7 @@ import type { PubSub, Subscription, SubscriptionOptions, Topic } from '@google-c
 
 import { EXIT, GraphpipeError } from '../errors.js'
 import { DEFAULTS } from '../config/defaults.js'
-import type { PubSubTarget } from './client.js'
+import { checkCredentials, type PubSubTarget } from './client.js'
 import { shortName, subscriptionPath, topicPath } from './names.js'
 
 /** gRPC status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html). */
@@ -60,7 +60,7 @@ export function pubsubError(err: unknown, doing: string): GraphpipeError {
  * instead of a minute of gRPC retries.
  */
 export async function checkReachable(target: PubSubTarget, timeoutMs = 3000): Promise<void> {
-  if (target.mode !== 'emulator') return
+  if (target.mode !== 'emulator') return checkCredentials(target)
   const m = /^\[?(.*?)\]?:(\d+)$/.exec(target.host)
   if (!m) return
   const [, host, port] = m

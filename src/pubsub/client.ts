@@ -109,3 +109,33 @@ export function clientConfig(target: PubSubTarget): ClientConfig {
 export function createPubSubClient(target: PubSubTarget): PubSub {
   return new PubSub(clientConfig(target))
 }
+
+/**
+ * For Google Cloud, find the credentials before anything else: without them the client fails
+ * later, inside its stream, as an uncaught "Could not load the default credentials" with a stack
+ * trace. gcp-metadata's MetadataLookupWarning (printed when the GCE metadata server is absent,
+ * which is every machine but a GCE one) is dropped while looking: the one line below says it all.
+ */
+export async function checkCredentials(target: PubSubTarget): Promise<void> {
+  if (target.mode !== 'gcp') return
+  const emitWarning = process.emitWarning
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type
+    if (type === 'MetadataLookupWarning' || (warning as Error)?.name === 'MetadataLookupWarning') return
+    return (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest)
+  }) as typeof process.emitWarning
+  const client = createPubSubClient(target)
+  try {
+    await client.auth.getClient()
+  } catch (err) {
+    const why = String((err as Error).message ?? err).split('\n')[0]
+    throw new GraphpipeError(
+      'PUBSUB_NO_CREDENTIALS',
+      `no Google credentials for ${target.label}: ${why.replace(/\.? (See|Browse to) .*$/, '')}; pass --key-file, set GOOGLE_APPLICATION_CREDENTIALS, run \`gcloud auth application-default login\`, or use --emulator`,
+      EXIT.CONNECTION,
+    )
+  } finally {
+    process.emitWarning = emitWarning
+    await client.close().catch(() => undefined)
+  }
+}

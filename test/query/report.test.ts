@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 
-import { parseDuration } from '../../src/query/duration.js'
 import {
   describeNode,
   expr,
@@ -160,19 +159,5 @@ describe('profile output', () => {
     })
     expect(text).toMatch(/Phase\s+Duration\n\s+parsing\s+0\.10 ms\n\s+executing\s+2\.00 ms/)
     expect(text).toMatch(/1\s+SingletonNode\s+1\s+1\s+0\.01 ms\s+ROOT/)
-  })
-})
-
-describe('--timeout durations', () => {
-  it('accepts ms, s, m, h and plain seconds', () => {
-    expect(parseDuration('500ms')).toBe(500)
-    expect(parseDuration('30s')).toBe(30_000)
-    expect(parseDuration('2m')).toBe(120_000)
-    expect(parseDuration('1.5')).toBe(1500)
-  })
-
-  it('rejects anything else as a usage error', () => {
-    for (const bad of ['', 'soon', '-1s', '0', '5d'])
-      expect(() => parseDuration(bad), bad).toThrow(/--timeout/)
   })
 })

@@ -1,0 +1,42 @@
+/**
+ * The import rules of DESIGN.md's layout, checked by `npm run lint`:
+ * commands → cli → core areas (import, publish, consume, query) → deployment, pubsub, config,
+ * errors, runtime, ui; the engine imports nothing of the CLI; no cycles anywhere.
+ */
+const CORE = '^src/(import|publish|consume|query)/'
+const GROUND = '^src/(deployment|pubsub|config|runtime|ui|errors\\.ts)'
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'only-commands-import-commands',
+      severity: 'error',
+      from: { pathNot: '^src/commands/' },
+      to: { path: '^src/commands/' },
+    },
+    {
+      name: 'cli-above-core',
+      severity: 'error',
+      from: { path: `${CORE}|${GROUND}|^src/engine/` },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'core-above-ground',
+      severity: 'error',
+      from: { path: `${GROUND}|^src/engine/` },
+      to: { path: CORE },
+    },
+    {
+      name: 'engine-knows-no-cli',
+      severity: 'error',
+      from: { path: '^src/engine/' },
+      to: { path: '^src/(commands|cli|import|publish|consume|query|deployment|pubsub|ui)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|node_modules)/' },
+  },
+}
