@@ -141,7 +141,8 @@ export default class Query extends BaseCommand<typeof Query> {
             binds: f.bind,
           })
     const bindVars = await resolveBindVars(f.bind, f['bind-file'])
-    const timeoutMs = f.timeout === undefined ? undefined : parseDuration(f.timeout, '--timeout', { positive: true })
+    const timeoutMs =
+      f.timeout === undefined ? undefined : parseDuration(f.timeout, '--timeout', { positive: true })
     const out = f.out === undefined ? process.stdout : await openOut(f.out)
     const toTerminal = f.out === undefined && Boolean(process.stdout.isTTY)
     const format = (f.format as Format | undefined) ?? defaultFormat(toTerminal)

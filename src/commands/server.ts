@@ -34,6 +34,12 @@ export default class Server extends GraphpipeCommand<typeof Server> {
       description: 'serve HTTPS with this PEM certificate (needs --tls-key)',
       dependsOn: ['tls-key'],
     }),
+    'transaction-idle-timeout': Flags.integer({
+      description:
+        "seconds after which an idle stream transaction is aborted (arangod's --transaction.streaming-idle-timeout)",
+      default: DEFAULTS.engine.streamingIdleTimeoutSeconds,
+      min: 1,
+    }),
     'tls-key': Flags.string({ description: 'PEM private key for --tls-cert', dependsOn: ['tls-cert'] }),
   }
 
@@ -50,7 +56,14 @@ export default class Server extends GraphpipeCommand<typeof Server> {
     const tls =
       f['tls-cert'] && f['tls-key'] ? { cert: readPem(f['tls-cert']), key: readPem(f['tls-key']) } : undefined
     const dataDir = defaultDataDir(f['data-dir'])
-    const engine = await startEngineServer({ dataDir, host: f.host, port: f.port, rootPassword, tls })
+    const engine = await startEngineServer({
+      dataDir,
+      host: f.host,
+      port: f.port,
+      rootPassword,
+      tls,
+      streamingIdleTimeoutSeconds: f['transaction-idle-timeout'],
+    })
 
     this.out(`graphpipe server listening on ${engine.url}`)
     this.info(`data dir ${dataDir}; authentication ${rootPassword ? 'on (user root)' : 'off'}; Ctrl-C stops`)

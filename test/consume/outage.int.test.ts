@@ -29,7 +29,18 @@ describe('database outage', () => {
   async function server(): Promise<{ url: string; run: ReturnType<typeof cli.spawn> }> {
     const dataDir = cli.tmpDir('gp-consume-outage-')
     const port = await freePort()
-    const run = cli.spawn(['server', '--port', String(port), '--data-dir', dataDir])
+    // A consumer killed while its window's begin was in flight leaves a stream transaction that
+    // nobody aborts; the embedded engine serializes writers, so it blocks the next consumer until
+    // the idle timeout ends it (ArangoDB locks documents, not the collection). Short here.
+    const run = cli.spawn([
+      'server',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      '--transaction-idle-timeout',
+      '5',
+    ])
     while (!/listening on/.test(run.stdout() + run.stderr())) {
       if (run.child.exitCode !== null) throw new Error(`server exited:\n${run.stderr()}`)
       await sleep(50)

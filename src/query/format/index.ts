@@ -1,5 +1,5 @@
 import { CsvRenderer } from './csv.js'
-import { GraphRenderer } from './graph.js'
+import { GraphRenderer } from './graph-renderer.js'
 import { JsonlRenderer, JsonRenderer } from './json.js'
 import type { Sink } from './sink.js'
 import { TableRenderer } from './table.js'
