@@ -111,7 +111,7 @@ describe('graphpipe consume (CLI)', () => {
     })
     expect(await bad.exit).toBe(2)
     expect(bad.stderr().trim()).toBe(
-      'Error: --window: "5 minutes" is not a duration (examples: 500ms, 30s, 1m, 1h)',
+      'Error: --window: "5 minutes" is not a duration (examples: 250ms, 30s, 1m30s, 2h, or a number of seconds)',
     )
     const missing = runCli(['consume', '--subscription', 'sub-x', '--mapping', 'no/such.json'], {
       ...emu.env(),
