@@ -141,6 +141,27 @@ class Merger {
   }
 }
 
+/**
+ * One message's record groups: its body parsed as JSON and mapped; a body that is not JSON and
+ * every record the mapper rejects become dead letters (pushed to `deadLetters`).
+ */
+export async function mapMessage(
+  message: Inbound,
+  mapper: Mapper,
+  deadLetters: DeadLetterDoc[],
+): Promise<RecordGroup[]> {
+  let value: unknown
+  try {
+    value = JSON.parse(message.data.toString('utf8'))
+  } catch (err) {
+    deadLetters.push(deadLetter(message, `not JSON: ${(err as Error).message}`))
+    return []
+  }
+  const result = await mapper.map(value)
+  for (const r of result.rejects) deadLetters.push(deadLetter(message, r.reason, r.recordIndex, r.record))
+  return result.groups
+}
+
 /** Parses, maps and merges the messages of one write, in publish-time order. */
 export async function buildPlan(
   messages: Inbound[],
@@ -166,16 +187,7 @@ export async function buildPlan(
   }
 
   for (const message of ordered) {
-    let value: unknown
-    try {
-      value = JSON.parse(message.data.toString('utf8'))
-    } catch (err) {
-      deadLetters.push(deadLetter(message, `not JSON: ${(err as Error).message}`))
-      continue
-    }
-    const result = await mapper.map(value)
-    for (const r of result.rejects) deadLetters.push(deadLetter(message, r.reason, r.recordIndex, r.record))
-    for (const g of result.groups) addGroup(message, g)
+    for (const g of await mapMessage(message, mapper, deadLetters)) addGroup(message, g)
   }
 
   // A document written in full in this window needs no create-if-missing: the update creates it.

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto'
 
-import { deadLetter, edgeKey, type DeadLetterDoc, type Inbound, type Source } from './batch.js'
+import { edgeKey, mapMessage, type DeadLetterDoc, type Inbound, type Source } from './batch.js'
 import type { Doc, Mapper, RecordGroup } from './mapping.js'
 
 export interface VersionedGroup {
@@ -45,16 +45,7 @@ export async function buildEvents(messages: Inbound[], mapper: Mapper): Promise<
   const deadLetters: DeadLetterDoc[] = []
   const sources: Source[] = []
   for (const message of messages) {
-    let value: unknown
-    try {
-      value = JSON.parse(message.data.toString('utf8'))
-    } catch (err) {
-      deadLetters.push(deadLetter(message, `not JSON: ${(err as Error).message}`))
-      continue
-    }
-    const result = await mapper.map(value)
-    for (const r of result.rejects) deadLetters.push(deadLetter(message, r.reason, r.recordIndex, r.record))
-    for (const group of result.groups) {
+    for (const group of await mapMessage(message, mapper, deadLetters)) {
       const source: Source = { message, recordIndex: group.recordIndex, record: group.record }
       sources.push(source)
       const eventTime = group.eventTime ?? message.eventTime ?? message.publishTime
