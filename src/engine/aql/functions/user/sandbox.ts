@@ -42,7 +42,7 @@ const IMPORT_WORD =
 const BOOTSTRAP = `(function (fnName, maxWarnings) {
   'use strict';
   var g = globalThis;
-  ['FinalizationRegistry', 'WeakRef', 'Atomics', 'SharedArrayBuffer', 'WebAssembly'].forEach(function (k) { delete g[k]; });
+  ['FinalizationRegistry', 'WeakRef', 'Atomics', 'SharedArrayBuffer', 'WebAssembly', 'console'].forEach(function (k) { delete g[k]; });
   var parse = JSON.parse, stringify = JSON.stringify, keys = Object.keys, isArray = Array.isArray;
   var isFiniteNumber = Number.isFinite, toString = String, apply = Reflect.apply;
   var warnings = [], fn = null, input = '[]';
