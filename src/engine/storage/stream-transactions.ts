@@ -285,6 +285,9 @@ export class TransactionManager {
     const o = t.opts
     if (o.write.includes(name) || o.exclusive.includes(name)) return
     if (!write && (o.read.includes(name) || o.allowImplicit)) return
+    // a query's user-defined functions: ArangoDB takes them from its V8 contexts' cache, not
+    // through the transaction, so they are callable whatever the transaction declared
+    if (!write && name === '_aqlfunctions') return
     throw arangoError(
       'TRANSACTION_UNREGISTERED_COLLECTION',
       `unregistered collection used in transaction: ${name} [${write ? 'write' : 'read'}]`,

@@ -121,6 +121,16 @@ describe('/_api/aqlfunction and NS::NAME calls', () => {
     expect(await failure(target.system.query('RETURN VER::F()'))).toMatchObject({ errorNum: 1582 })
   })
 
+  it('is callable inside a stream transaction that does not declare _aqlfunctions (allowImplicit false)', async () => {
+    const db = target.db
+    await db.createUserFunction('trx::double', 'function (x) { return x * 2 }')
+    await db.createCollection('trx_c')
+    const trx = await db.beginTransaction({ read: ['trx_c'] }, { allowImplicit: false })
+    const cursor = await trx.step(() => db.query('RETURN TRX::DOUBLE(21)'))
+    expect(await cursor.all()).toEqual([42])
+    await trx.abort()
+  })
+
   it('a function cannot reach the host: no process or require, and this.constructor.constructor is blocked', async () => {
     const db = target.db
     await db.createUserFunction(
