@@ -30,7 +30,7 @@ function bodyObject(ctx: RequestContext): Record<string, unknown> {
 export function registerAqlFunctionRoutes(router: Router): void {
   router.add('POST', '/_api/aqlfunction', (ctx) => {
     const def = validateRegistration(bodyObject(ctx))
-    checkUserFunctionCode(def)
+    checkUserFunctionCode(ctx.db, def)
     const isNew = registerUserFunction(ctx.store, ctx.db, def)
     const status = isNew ? 201 : 200
     return ok(status, { isNewlyCreated: isNew })

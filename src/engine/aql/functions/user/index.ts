@@ -30,11 +30,14 @@ export interface UserFunctionCaller {
 }
 
 const MAX_COMPILED = 256
-/** Per thread: `name \0 code` -> its compiled context (insertion order = age). */
+/**
+ * Per thread: `db \0 name \0 code` -> its compiled context (insertion order = age). The database
+ * is part of the key so that globals a function keeps never cross from one database to another.
+ */
 const compiled = new Map<string, SandboxedFunction>()
 
-function compile(def: UserFunctionDef, name: string): SandboxedFunction {
-  const cacheKey = `${name}\0${def.code}`
+function compile(db: string, def: UserFunctionDef, name: string): SandboxedFunction {
+  const cacheKey = `${db}\0${name}\0${def.code}`
   const hit = compiled.get(cacheKey)
   if (hit && !hit.spoiled) return hit
   // ArangoDB evaluates the stored `(code\n)`
@@ -46,9 +49,9 @@ function compile(def: UserFunctionDef, name: string): SandboxedFunction {
 }
 
 /** Check code at registration: 1581 with the reason, as arangod's test compile answers. */
-export function checkUserFunctionCode(def: UserFunctionDef): void {
+export function checkUserFunctionCode(db: string, def: UserFunctionDef): void {
   try {
-    compile(def, def.name.toUpperCase())
+    compile(db, def, def.name.toUpperCase())
   } catch (e) {
     if (e instanceof InvalidFunctionCode)
       throw arangoError('QUERY_FUNCTION_INVALID_CODE', `invalid user function code: ${e.message}`)
@@ -83,7 +86,7 @@ export const USER_FUNCTIONS: UserFunctionCaller = {
     const def = lookup(ctx, name)
     let fn: SandboxedFunction
     try {
-      fn = compile(def, name)
+      fn = compile(ctx.db, def, name)
     } catch (e) {
       // code stored directly into _aqlfunctions that does not compile: ArangoDB's reload answers 1581
       if (e instanceof InvalidFunctionCode)

@@ -157,6 +157,11 @@ describe('user function sandbox', () => {
     expect(f.spoiled).toBe(true)
   })
 
+  it('stops a catastrophically backtracking regular expression at the time limit', () => {
+    const f = probe(`return /^(a+)+b$/.test('a'.repeat(40))`)
+    expect(f.call([])).toMatchObject({ ok: false, timedOut: true })
+  })
+
   it('stops an endless promise chain inside the same time limit (microtasks run before the call returns)', () => {
     const f = probe(`function again() { return Promise.resolve().then(again) } again(); return 1`)
     const t0 = Date.now()
