@@ -110,6 +110,10 @@ describe('/_api/aqlfunction and NS::NAME calls', () => {
     const cursor = await db.query("RETURN APPLY('W::F', [1, {x: 'y'}])")
     expect(await cursor.all()).toEqual([[1, { x: 'y' }]])
     expect(cursor.extra.warnings).toEqual([{ code: 1541, message: 'from W::F' }])
+    // APPLY's parameters must be an array: else a 1542 warning and null (arangod functions::Apply)
+    const bad = await db.query("RETURN APPLY('W::F', 'x')")
+    expect(await bad.all()).toEqual([null])
+    expect(bad.extra.warnings.map((w) => w.code)).toEqual([1542])
   })
 
   it('keeps functions per database and sees a change made through another connection at the next query', async () => {

@@ -224,7 +224,6 @@ export class ExprCompiler {
     }
   }
 
-  /** CALL(name, args…) / APPLY(name, [args]): a library function chosen at run time. */
   /** `NS::NAME(...)`: resolved when evaluated, as ArangoDB does (1582 then, not at parse time). */
   private userCall(name: string, e: Extract<Expr, { type: 'call' }>, sc: Scope): Fn {
     const user = this.host.lib.user
@@ -239,6 +238,7 @@ export class ExprCompiler {
       )
   }
 
+  /** CALL(name, args…) / APPLY(name, [args]): a library function chosen at run time. */
   private dynamicCall(name: 'CALL' | 'APPLY', e: Extract<Expr, { type: 'call' }>, sc: Scope): Fn {
     if (e.args.length < 1 || (name === 'APPLY' && e.args.length > 2)) {
       throw arangoError(
@@ -259,7 +259,12 @@ export class ExprCompiler {
       if (upper.includes('::')) {
         if (!lib.user) throw notImplemented(`user-defined AQL function ${upper}()`)
         const p = name === 'CALL' ? args.slice(1).map((a) => a(f)) : args[1] ? args[1](f) : []
-        return lib.user.call(ctx, upper, Array.isArray(p) ? p : [], name)
+        if (!Array.isArray(p)) {
+          // functions::Apply: parameters that are not an array are a warning and null
+          ctx.warn(1542, `invalid argument type in call to function '${name}()'`)
+          return null
+        }
+        return lib.user.call(ctx, upper, p, name)
       }
       if (upper === 'CALL' || upper === 'APPLY') {
         throw arangoError('QUERY_DISALLOWED_DYNAMIC_CALL', `disallowed dynamic call to '${upper}'`)
