@@ -84,6 +84,10 @@ describe('/_api/aqlfunction and NS::NAME calls', () => {
   it('fails a query calling an unregistered function with 1582 when the call is evaluated', async () => {
     const db = target.db
     expect(await failure(db.query('RETURN NOPE::MISSING(1)'))).toMatchObject({ errorNum: 1582, code: 404 })
+    // through CALL the error stays an error (invokeV8Function rethrows 1582), naming CALL
+    const viaCall = await failure(db.query("RETURN CALL('nope::missing')"))
+    expect(viaCall).toMatchObject({ errorNum: 1582, code: 404 })
+    expect(viaCall.message).toBe("in function 'CALL()': user function 'NOPE::MISSING()' not found")
     // never evaluated: ArangoDB resolves user functions at call time, not while parsing
     expect(await (await db.query('FOR x IN [] RETURN NOPE::MISSING(x)')).all()).toEqual([])
   })

@@ -62,7 +62,7 @@ export function checkUserFunctionCode(db: string, def: UserFunctionDef): void {
 /** Per query: the definitions it has looked up (null: not found). */
 const perQuery = new WeakMap<FunctionContext, Map<string, UserFunctionDef | null>>()
 
-function lookup(ctx: FunctionContext, name: string): UserFunctionDef {
+function lookup(ctx: FunctionContext, name: string, via?: 'CALL' | 'APPLY'): UserFunctionDef {
   let seen = perQuery.get(ctx)
   if (!seen) perQuery.set(ctx, (seen = new Map()))
   let def = seen.get(name)
@@ -70,7 +70,11 @@ function lookup(ctx: FunctionContext, name: string): UserFunctionDef {
     def = findUserFunction(ctx.store, ctx.db, name) ?? null
     seen.set(name, def)
   }
-  if (!def) throw arangoError('QUERY_FUNCTION_NOT_FOUND', `user function '${name}()' not found`)
+  if (!def) {
+    // FCALL_USER's THROW(func, …): through CALL/APPLY the message names the calling function
+    const prefix = via ? `in function '${via}()': ` : ''
+    throw arangoError('QUERY_FUNCTION_NOT_FOUND', `${prefix}user function '${name}()' not found`)
+  }
   return def
 }
 
@@ -83,7 +87,7 @@ function runtimeError(name: string, detail: string): ArangoError {
 
 export const USER_FUNCTIONS: UserFunctionCaller = {
   call(ctx, name, args, via) {
-    const def = lookup(ctx, name)
+    const def = lookup(ctx, name, via)
     let fn: SandboxedFunction
     try {
       fn = compile(ctx.db, def, name)
