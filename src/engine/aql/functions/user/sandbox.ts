@@ -16,6 +16,7 @@
  * run inside that same limit. Not bounded: memory (a function can allocate until the process
  * runs out); documented in docs/engine.md.
  */
+import { types } from 'node:util'
 import vm from 'node:vm'
 
 /** What one call answered, as the context reported it. */
@@ -43,9 +44,14 @@ const BOOTSTRAP = `(function (fnName, maxWarnings) {
   'use strict';
   var g = globalThis;
   ['FinalizationRegistry', 'WeakRef', 'Atomics', 'SharedArrayBuffer', 'WebAssembly', 'console'].forEach(function (k) { delete g[k]; });
+  // Node builds its timeout error in this realm and assigns its "code" with [[Set]]: a setter the
+  // function put on Object.prototype would then run on the host after the time limit. A data
+  // property on the intrinsic Error.prototype, which the function cannot remove, shadows it.
+  Object.defineProperty(Error.prototype, 'code', { value: undefined, writable: true, enumerable: false, configurable: false });
   var parse = JSON.parse, stringify = JSON.stringify, keys = Object.keys, isArray = Array.isArray;
   var isFiniteNumber = Number.isFinite, toString = String, apply = Reflect.apply;
   var warnings = [], fn = null, input = '[]';
+  var FAILED = '{"ok":false,"message":"the function could not be run","warnings":[]}';
   function aqlWarning(code, message) {
     if (warnings.length < maxWarnings) warnings.push([Number(code) | 0, toString(message)]);
   }
@@ -70,14 +76,18 @@ const BOOTSTRAP = `(function (fnName, maxWarnings) {
       return typeof s === 'string' ? s : stringify(s);
     } catch (x) { return 'unknown error'; }
   }
+  // Nothing may leave run() but a string: a thrown value reaching the host could be a Proxy whose
+  // traps would run there, outside the time limit. Objects are built as literals (no inherited
+  // setters run), and whatever still throws ends in the constant answer.
   function run() {
-    warnings = [];
-    var out;
-    try { out = { ok: true, value: fix(apply(fn, { name: fnName }, parse(input))) }; }
-    catch (e) { out = { ok: false, message: describe(e) }; }
-    out.warnings = warnings;
-    try { return stringify(out); }
-    catch (e) { return stringify({ ok: false, message: describe(e), warnings: [] }); }
+    try {
+      warnings = [];
+      var out;
+      try { out = { ok: true, value: fix(apply(fn, { name: fnName }, parse(input))), warnings: warnings }; }
+      catch (e) { out = { ok: false, message: describe(e), warnings: warnings }; }
+      var text = stringify(out);
+      return typeof text === 'string' ? text : FAILED;
+    } catch (e) { return FAILED; }
   }
   Object.defineProperty(g, '__graphpipeRun', { value: run, writable: false, configurable: false });
   return {
@@ -144,9 +154,12 @@ export class SandboxedFunction {
     try {
       text = RUN.runInContext(this.context, { timeout: this.timeoutMs })
     } catch (e) {
-      // only the vm's own errors reach here (the in-context runner catches everything else)
+      // Only the vm's timeout error gets here (run() never throws). Node creates it in the
+      // context's realm, so it is read without running any code: no getters, no Proxy traps.
       this.spoiled = true
-      const timedOut = (e as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT'
+      const timedOut =
+        types.isNativeError(e) &&
+        Object.getOwnPropertyDescriptor(e, 'code')?.value === 'ERR_SCRIPT_EXECUTION_TIMEOUT'
       return {
         ok: false,
         timedOut,

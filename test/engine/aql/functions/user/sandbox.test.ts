@@ -148,6 +148,29 @@ describe('user function sandbox', () => {
     expect(value(probe(`return Symbol.for('x')`))).toBeNull()
   })
 
+  it('lets no Proxy out to run its traps on the host: a setter on Object.prototype throwing one is contained', () => {
+    const f =
+      probe(`var trap = new Proxy({}, { get: function () { while (true) {} }, getPrototypeOf: function () { while (true) {} } });
+      Object.defineProperty(Object.prototype, 'warnings', { set: function () { throw trap }, configurable: true });
+      Object.defineProperty(Object.prototype, 'toJSON', { get: function () { throw trap }, configurable: true });
+      return 1`)
+    const t0 = Date.now()
+    const first = f.call([])
+    expect(first.ok).toBe(false)
+    expect(Date.now() - t0).toBeLessThan(1000)
+    expect(f.call([]).ok).toBe(false)
+  })
+
+  it("cannot hang the host through the timeout error's code assignment (a setter on Object.prototype)", () => {
+    const f =
+      probe(`Object.defineProperty(Object.prototype, 'code', { set: function () { while (true) {} }, configurable: true });
+      try { Object.defineProperty(Error.prototype, 'code', { set: function () { while (true) {} } }) } catch (e) {}
+      while (true) {}`)
+    const t0 = Date.now()
+    expect(f.call([])).toMatchObject({ ok: false, timedOut: true })
+    expect(Date.now() - t0).toBeLessThan(2000)
+  })
+
   it('stops an infinite loop at the time limit and the host goes on', () => {
     const f = probe(`while (true) {}`)
     const t0 = Date.now()
