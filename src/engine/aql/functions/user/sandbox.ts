@@ -138,8 +138,10 @@ export class SandboxedFunction {
       throw new InvalidFunctionCode(e instanceof Error ? `${e.name}: ${e.message}` : String(e))
     }
     let evaluated: unknown
+    // displayErrors false: else Node "decorates" a thrown value by reading its `stack` on the host,
+    // after the time limit, which would run a getter of the function's choosing
     try {
-      evaluated = script.runInContext(this.context, { timeout: timeoutMs })
+      evaluated = script.runInContext(this.context, { timeout: timeoutMs, displayErrors: false })
     } catch {
       // an error of the context's realm: never inspected on the host
       throw new InvalidFunctionCode('evaluating the code threw an exception')
@@ -152,7 +154,7 @@ export class SandboxedFunction {
     this.setInput(JSON.stringify(args))
     let text: unknown
     try {
-      text = RUN.runInContext(this.context, { timeout: this.timeoutMs })
+      text = RUN.runInContext(this.context, { timeout: this.timeoutMs, displayErrors: false })
     } catch (e) {
       // Only the vm's timeout error gets here (run() never throws). Node creates it in the
       // context's realm, so it is read without running any code: no getters, no Proxy traps.

@@ -171,6 +171,13 @@ describe('user function sandbox', () => {
     expect(Date.now() - t0).toBeLessThan(2000)
   })
 
+  it("cannot hang the host through a thrown value's stack getter (Node's error decoration)", () => {
+    const t0 = Date.now()
+    const code = `(function () { var o = {}; Object.defineProperty(o, 'stack', { get: function () { while (true) {} } }); throw o })()`
+    expect(() => new SandboxedFunction('T::DECO', code, 200)).toThrow(InvalidFunctionCode)
+    expect(Date.now() - t0).toBeLessThan(2000)
+  })
+
   it('stops an infinite loop at the time limit and the host goes on', () => {
     const f = probe(`while (true) {}`)
     const t0 = Date.now()
