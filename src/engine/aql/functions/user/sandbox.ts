@@ -9,12 +9,14 @@
  * host accepts only a string primitive and parses it with its own JSON). Code generation from
  * strings and WebAssembly are off in the context (no `eval`, no `Function(...)`), so the only
  * code that runs is the code compiled here. `import()` is refused before compiling: Node 20 (no
- * --experimental-vm-modules) rejects it with an error object of the host realm. Whatever could
- * run later, outside a call's time limit (FinalizationRegistry and WeakRef callbacks, Atomics
- * waits on shared memory), is removed from the context before the user's code runs. Each call
- * runs under a vm `timeout`, and with `microtaskMode: 'afterEvaluate'` the promise jobs it queues
- * run inside that same limit. Not bounded: memory (a function can allocate until the process
- * runs out); documented in docs/engine.md.
+ * --experimental-vm-modules) rejects it with an error object of the host realm. Promises are not
+ * available (no `Promise`, `async` refused like `import`): a rejection nobody handles would reach
+ * the host's unhandledRejection machinery, which by default ends the process (and ArangoDB's V8
+ * has no event loop for a function's promises anyway). Whatever could run later, outside a
+ * call's time limit (FinalizationRegistry and WeakRef callbacks, Atomics waits on shared memory),
+ * is removed from the context before the user's code runs. Each call runs under a vm `timeout`
+ * (`microtaskMode: 'afterEvaluate'` keeps any queued job inside it), with `displayErrors` off so
+ * Node never inspects a thrown value on the host. Not bounded: memory (docs/engine.md).
  */
 import { types } from 'node:util'
 import vm from 'node:vm'
@@ -28,12 +30,13 @@ export type CallOutcome =
 export class InvalidFunctionCode extends Error {}
 
 /**
- * `import` used other than as a property name after a single `.`: the only way to reach
- * `import()` (keywords cannot be written with escapes, `import.meta` is a syntax error in a
- * script). Refuses the word in strings and comments too, a price paid for not parsing here.
+ * `import` or `async` used other than as a property name after a single `.`: the only ways to
+ * `import()` and to async functions (keywords cannot be written with escapes, `import.meta` is a
+ * syntax error in a script). Refuses the words in strings and comments too, a price paid for
+ * not parsing here.
  */
-const IMPORT_WORD =
-  /(?<![\p{ID_Continue}$\u200c\u200d])(?<!(?:^|[^.])\.)import(?![\p{ID_Continue}$\u200c\u200d])/u
+const FORBIDDEN_WORD =
+  /(?<![\p{ID_Continue}$\u200c\u200d])(?<!(?:^|[^.])\.)(?:import|async)(?![\p{ID_Continue}$\u200c\u200d])/u
 
 /**
  * Runs in the fresh context before any user code: captures the built-ins it relies on, removes
@@ -43,7 +46,8 @@ const IMPORT_WORD =
 const BOOTSTRAP = `(function (fnName, maxWarnings) {
   'use strict';
   var g = globalThis;
-  ['FinalizationRegistry', 'WeakRef', 'Atomics', 'SharedArrayBuffer', 'WebAssembly', 'console'].forEach(function (k) { delete g[k]; });
+  ['FinalizationRegistry', 'WeakRef', 'Atomics', 'SharedArrayBuffer', 'WebAssembly', 'console', 'Promise'].forEach(function (k) { delete g[k]; });
+  delete Array.fromAsync;
   // Node builds its timeout error in this realm and assigns its "code" with [[Set]]: a setter the
   // function put on Object.prototype would then run on the host after the time limit. A data
   // property on the intrinsic Error.prototype, which the function cannot remove, shadows it.
@@ -115,7 +119,8 @@ export class SandboxedFunction {
     private readonly timeoutMs: number,
     maxWarnings = 10,
   ) {
-    if (IMPORT_WORD.test(code)) throw new InvalidFunctionCode('import() is not available to user functions')
+    if (FORBIDDEN_WORD.test(code))
+      throw new InvalidFunctionCode('import() and async functions are not available to user functions')
     this.context = vm.createContext(Object.create(null), {
       name: `AQL user function ${name}`,
       codeGeneration: { strings: false, wasm: false },
