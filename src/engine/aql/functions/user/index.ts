@@ -21,8 +21,6 @@ import type { FunctionContext } from '../types.js'
 import { findUserFunction, type UserFunctionDef } from './catalog.js'
 import { InvalidFunctionCode, SandboxedFunction } from './sandbox.js'
 
-export { InvalidFunctionCode } from './sandbox.js'
-
 /** What the executor calls for a namespaced function name. */
 export interface UserFunctionCaller {
   /** `name` uppercase; `via` set when reached through CALL()/APPLY(). */
@@ -36,27 +34,29 @@ const MAX_COMPILED = 256
  */
 const compiled = new Map<string, SandboxedFunction>()
 
+/** The compiled function; code that cannot be one is 1581 with the reason (arangod's test compile). */
 function compile(db: string, def: UserFunctionDef, name: string): SandboxedFunction {
   const cacheKey = `${db}\0${name}\0${def.code}`
   const hit = compiled.get(cacheKey)
   if (hit && !hit.spoiled) return hit
-  // ArangoDB evaluates the stored `(code\n)`
-  const fn = new SandboxedFunction(name, `(${def.code}\n)`, DEFAULTS.engine.userFunctionCallTimeoutMs)
+  let fn: SandboxedFunction
+  try {
+    // ArangoDB evaluates the stored `(code\n)`
+    fn = new SandboxedFunction(name, `(${def.code}\n)`, DEFAULTS.engine.userFunctionCallTimeoutMs)
+  } catch (e) {
+    if (e instanceof InvalidFunctionCode)
+      throw arangoError('QUERY_FUNCTION_INVALID_CODE', `invalid user function code: ${e.message}`)
+    throw e
+  }
   compiled.delete(cacheKey)
   compiled.set(cacheKey, fn)
   if (compiled.size > MAX_COMPILED) compiled.delete(compiled.keys().next().value as string)
   return fn
 }
 
-/** Check code at registration: 1581 with the reason, as arangod's test compile answers. */
+/** Check code at registration (1581 when it is not a function). */
 export function checkUserFunctionCode(db: string, def: UserFunctionDef): void {
-  try {
-    compile(db, def, def.name.toUpperCase())
-  } catch (e) {
-    if (e instanceof InvalidFunctionCode)
-      throw arangoError('QUERY_FUNCTION_INVALID_CODE', `invalid user function code: ${e.message}`)
-    throw e
-  }
+  compile(db, def, def.name.toUpperCase())
 }
 
 /** Per query: the definitions it has looked up (null: not found). */
@@ -88,16 +88,8 @@ function runtimeError(name: string, detail: string): ArangoError {
 export const USER_FUNCTIONS: UserFunctionCaller = {
   call(ctx, name, args, via) {
     const def = lookup(ctx, name, via)
-    let fn: SandboxedFunction
-    try {
-      fn = compile(ctx.db, def, name)
-    } catch (e) {
-      // code stored directly into _aqlfunctions that does not compile: ArangoDB's reload answers 1581
-      if (e instanceof InvalidFunctionCode)
-        throw arangoError('QUERY_FUNCTION_INVALID_CODE', `invalid user function code: ${e.message}`)
-      throw e
-    }
-    const out = fn.call(args)
+    // code stored directly into _aqlfunctions may not compile: 1581, as ArangoDB's reload answers
+    const out = compile(ctx.db, def, name).call(args)
     for (const [code, message] of out.warnings) ctx.warn(code, message)
     if (out.ok) return out.value as AqlValue
     const err = runtimeError(name, out.message)
