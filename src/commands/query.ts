@@ -12,6 +12,7 @@ import { resolveBindVars } from '../query/bind.js'
 import { parseDuration } from '../config/duration.js'
 import { QueryTimeoutError } from '../query/errors.js'
 import { executeQuery, type ExecuteResult } from '../query/execute.js'
+import { interruptOnSigint, type Interrupt } from '../query/interrupt.js'
 import { defaultFormat, FORMATS, type Format } from '../query/format/index.js'
 import { loadQuery } from '../query/saved.js'
 import { runScript, scriptStatements, type ScriptResult } from '../query/script.js'
@@ -119,6 +120,8 @@ export default class Query extends BaseCommand<typeof Query> {
   }
 
   private timedOut = false
+  /** Stopped by Ctrl-C: like a timeout, the abandoned request must not keep the process. */
+  private interrupted = false
 
   public async run(): Promise<
     ExecuteResult | ShellResult | ScriptResult | (ExecuteResult & { result: unknown[] })
@@ -150,6 +153,7 @@ export default class Query extends BaseCommand<typeof Query> {
     const profileName = f.deployment ?? process.env.GRAPHPIPE_DEPLOYMENT
     const readOnly = f['read-only'] ?? (profileName ? getProfile(profileName)?.readOnly === true : false)
     const conn = await this.connect()
+    let interrupt: Interrupt | undefined
     const run = {
       batchSize: f['batch-size'],
       maxRows: f['max-rows'],
@@ -178,8 +182,14 @@ export default class Query extends BaseCommand<typeof Query> {
         })
       }
       const collect = this.jsonEnabled() ? [] : undefined
+      interrupt = interruptOnSigint(() =>
+        process.stderr.write(
+          'interrupted: stopping the query on the server (Ctrl-C again to quit at once)\n',
+        ),
+      )
       const base = {
         ...run,
+        signal: interrupt.signal,
         bindVars,
         format,
         out,
@@ -200,6 +210,11 @@ export default class Query extends BaseCommand<typeof Query> {
       if (err instanceof QueryTimeoutError) this.timedOut = true
       throw err
     } finally {
+      interrupt?.dispose()
+      if (interrupt?.signal.aborted) {
+        this.interrupted = true
+        process.exitCode = EXIT.INTERRUPTED
+      }
       if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve))
     }
   }
@@ -210,7 +225,7 @@ export default class Query extends BaseCommand<typeof Query> {
    * thread dies with the process; its SQLite store is transactional (a write cut short rolls back).
    */
   public override async finally(err: Error | undefined): Promise<any> {
-    if (!this.timedOut) return super.finally(err)
+    if (!this.timedOut && !this.interrupted) return super.finally(err)
     await Promise.race([super.finally(err), new Promise((resolve) => setTimeout(resolve, 200))])
     // the request the deadline gave up on still holds a socket to the busy engine: do not wait for it
     setTimeout(() => process.exit(), 100).unref()

@@ -25,6 +25,12 @@ export const DEFAULTS = {
     streamingIdleTimeoutSeconds: 60,
     /** A stream transaction's default lockTimeout (arangod transaction::Options::defaultLockTimeout). */
     lockTimeoutSeconds: 900,
+    /**
+     * Time limit of one call of a user-defined AQL function (its node:vm context). ArangoDB has
+     * none (only the query's maxRuntime); a limit here keeps a runaway function from holding a
+     * query worker, and 1 s is far above what a per-row function should need.
+     */
+    userFunctionCallTimeoutMs: 1000,
   },
   cursor: { batchSize: 1000, ttlSeconds: 30 },
   consume: {

@@ -6,6 +6,7 @@
 export const ERRORS = {
   NOT_IMPLEMENTED: { num: 9, http: 501, message: 'not implemented' },
   FORBIDDEN: { num: 11, http: 401, message: 'not authorized to execute this request' },
+  TYPE_ERROR: { num: 17, http: 400, message: 'type error' },
   LOCK_TIMEOUT: { num: 18, http: 500, message: 'lock timeout' },
   HTTP_BAD_PARAMETER: { num: 400, http: 400, message: 'bad parameter' },
   HTTP_UNAUTHORIZED: { num: 401, http: 401, message: 'Wrong credentials' },
@@ -103,6 +104,11 @@ export const ERRORS = {
   QUERY_FORCED_INDEX_HINT_UNUSABLE: { num: 1577, http: 400, message: 'could not use forced index hint' },
   QUERY_DISALLOWED_DYNAMIC_CALL: { num: 1578, http: 400, message: "disallowed dynamic call to '%s'" },
   QUERY_ACCESS_AFTER_MODIFICATION: { num: 1579, http: 400, message: 'access after data-modification by %s' },
+  // user-defined functions (errors.yaml; 1582 is 404, 1583 falls to GeneralResponse's default 500)
+  QUERY_FUNCTION_INVALID_NAME: { num: 1580, http: 400, message: 'invalid user function name' },
+  QUERY_FUNCTION_INVALID_CODE: { num: 1581, http: 400, message: 'invalid user function code' },
+  QUERY_FUNCTION_NOT_FOUND: { num: 1582, http: 404, message: "user function '%s()' not found" },
+  QUERY_FUNCTION_RUNTIME_ERROR: { num: 1583, http: 500, message: 'user function runtime error: %s' },
   QUERY_NOT_FOUND: { num: 1591, http: 404, message: 'query ID not found' },
   CURSOR_NOT_FOUND: { num: 1600, http: 404, message: 'cursor not found' },
   CURSOR_BUSY: { num: 1601, http: 400, message: 'cursor is busy' },

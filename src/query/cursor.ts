@@ -213,6 +213,8 @@ async function walkCursor(
         body = await request({ method: 'POST', pathname: next })
       } catch (err) {
         if (!(err instanceof AbortedError)) throw err
+        // the server is computing the next batch: stop the query there, not only here
+        await killRunningQuery(db, query)
         stopped = true
         break
       }

@@ -6,6 +6,7 @@ import { ArangoError } from '../errors.js'
 import type { Store } from '../storage/types.js'
 import { NEVER_CANCELLED, type Cancellation } from './cancel.js'
 import type { AqlFunctionDef, FunctionContext } from './functions/types.js'
+import type { UserFunctionCaller } from './functions/user/index.js'
 import type { AqlValue } from './values.js'
 
 export type Frame = AqlValue[]
@@ -89,6 +90,8 @@ export interface Warning {
 export interface FunctionLibrary {
   functions: Record<string, AqlFunctionDef>
   unsupported: ReadonlySet<string>
+  /** Namespaced names (`NS::NAME`): the database's user-defined functions (functions/user/). */
+  user?: UserFunctionCaller
 }
 
 export function newStats(): QueryStats {

@@ -21,6 +21,7 @@ import { registerEngineMetrics } from './routes/metrics.js'
 import { authenticatedUser } from './auth.js'
 import { RequestContext, Router, type EngineContext, type RouteResponse } from './router.js'
 import { registerAqlRoutes } from './routes/aql.js'
+import { registerAqlFunctionRoutes } from './routes/aqlfunction.js'
 import { registerQueryRoutes } from './routes/query.js'
 import { registerAuthRoutes } from './routes/auth.js'
 import { registerCollectionRoutes } from './routes/collection.js'
@@ -48,6 +49,7 @@ export function buildRouter(): Router {
   registerIndexRoutes(router)
   registerQueryRoutes(router)
   registerAqlRoutes(router)
+  registerAqlFunctionRoutes(router)
   registerGharialRoutes(router)
   registerTransactionRoutes(router)
   registerMetricsRoutes(router)

@@ -182,6 +182,42 @@ export function parseBeginBody(body: unknown): BeginOptions {
   }
 }
 
+/**
+ * maxTransactionSize: the bytes one transaction may write (each written document as JSON plus
+ * its key; a remove its key), the engine's stand-in for RocksDB's write batch that
+ * RocksDBTrxBaseMethods::addOperation measures. The write that would pass the limit fails with
+ * 32 "Maximal transaction size limit of N bytes is reached" (HTTP 500) and is not applied.
+ */
+function limitSize(store: SqliteStore, max: number): void {
+  let used = 0
+  let inside = false
+  const counted = <A extends unknown[], R>(op: (...a: A) => R, bytes: (...a: A) => number) => {
+    return (...a: A): R => {
+      if (inside) return op(...a)
+      const n = bytes(...a)
+      if (used + n > max)
+        throw new ArangoError(32, 500, `Maximal transaction size limit of ${max} bytes is reached`)
+      inside = true
+      try {
+        const r = op(...a)
+        used += n
+        return r
+      } finally {
+        inside = false
+      }
+    }
+  }
+  const json = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '')
+  const insert = store.insert.bind(store)
+  const update = store.update.bind(store)
+  const replace = store.replace.bind(store)
+  const remove = store.remove.bind(store)
+  store.insert = counted(insert, (_db, _c, doc, _o, raw) => (raw ? Buffer.byteLength(raw) : json(doc)))
+  store.update = counted(update, (_db, _c, key, patch) => Buffer.byteLength(key) + json(patch))
+  store.replace = counted(replace, (_db, _c, key, doc) => Buffer.byteLength(key) + json(doc))
+  store.remove = counted(remove, (_db, _c, key) => Buffer.byteLength(key))
+}
+
 export class TransactionManager {
   readonly gate: WriteGate
   /** Totals since start (arangodb_transactions_*_total). */
@@ -236,6 +272,7 @@ export class TransactionManager {
       throw e
     }
     store.guard = (name, write) => this.check(t, name, write)
+    if (opts.maxTransactionSize !== undefined) limitSize(store, opts.maxTransactionSize)
     t.store = store
     this.trx.set(id, t)
     this.counts.started++
@@ -248,6 +285,9 @@ export class TransactionManager {
     const o = t.opts
     if (o.write.includes(name) || o.exclusive.includes(name)) return
     if (!write && (o.read.includes(name) || o.allowImplicit)) return
+    // a query's user-defined functions: ArangoDB takes them from its V8 contexts' cache, not
+    // through the transaction, so they are callable whatever the transaction declared
+    if (!write && name === '_aqlfunctions') return
     throw arangoError(
       'TRANSACTION_UNREGISTERED_COLLECTION',
       `unregistered collection used in transaction: ${name} [${write ? 'write' : 'read'}]`,

@@ -102,7 +102,11 @@ describe('query limits and tracking', () => {
 
   it('serves the 3.12 default properties and changes only the attributes given', async () => {
     const props = (await route().get('/properties')).parsedBody
+    // with the envelope, as arangod RestQueryHandler::readQueryProperties answers (3.12 manual:
+    // error and code are required attributes of the 200 answer)
     expect(props).toEqual({
+      error: false,
+      code: 200,
       enabled: true,
       trackSlowQueries: true,
       trackBindVars: true,
@@ -113,7 +117,13 @@ describe('query limits and tracking', () => {
     })
     const changed = (await route().put('/properties', { slowQueryThreshold: 0, maxQueryStringLength: 8 }))
       .parsedBody
-    expect(changed).toMatchObject({ slowQueryThreshold: 0, maxQueryStringLength: 8, maxSlowQueries: 64 })
+    expect(changed).toMatchObject({
+      error: false,
+      code: 200,
+      slowQueryThreshold: 0,
+      maxQueryStringLength: 8,
+      maxSlowQueries: 64,
+    })
     expect(await failure(route().put('/properties', { enabled: 'yes' }))).toEqual({
       errorNum: 400,
       code: 400,

@@ -224,6 +224,20 @@ export class ExprCompiler {
     }
   }
 
+  /** `NS::NAME(...)`: resolved when evaluated, as ArangoDB does (1582 then, not at parse time). */
+  private userCall(name: string, e: Extract<Expr, { type: 'call' }>, sc: Scope): Fn {
+    const user = this.host.lib.user
+    if (!user) throw notImplemented(`user-defined AQL function ${name}()`)
+    const args = e.args.map((a) => this.expr(a, sc))
+    const ctx = this.host.ctx
+    return (f) =>
+      user.call(
+        ctx,
+        name,
+        args.map((a) => a(f)),
+      )
+  }
+
   /** CALL(name, args…) / APPLY(name, [args]): a library function chosen at run time. */
   private dynamicCall(name: 'CALL' | 'APPLY', e: Extract<Expr, { type: 'call' }>, sc: Scope): Fn {
     if (e.args.length < 1 || (name === 'APPLY' && e.args.length > 2)) {
@@ -242,7 +256,16 @@ export class ExprCompiler {
         return null
       }
       const upper = fnName.toUpperCase()
-      if (upper.includes('::')) throw notImplemented(`user-defined AQL function ${upper}()`)
+      if (upper.includes('::')) {
+        if (!lib.user) throw notImplemented(`user-defined AQL function ${upper}()`)
+        const p = name === 'CALL' ? args.slice(1).map((a) => a(f)) : args[1] ? args[1](f) : []
+        if (!Array.isArray(p)) {
+          // functions::Apply: parameters that are not an array are a warning and null
+          ctx.warn(1542, `invalid argument type in call to function '${name}()'`)
+          return null
+        }
+        return lib.user.call(ctx, upper, p, name)
+      }
       if (upper === 'CALL' || upper === 'APPLY') {
         throw arangoError('QUERY_DISALLOWED_DYNAMIC_CALL', `disallowed dynamic call to '${upper}'`)
       }
@@ -300,6 +323,7 @@ export class ExprCompiler {
       return () => store.count(db, coll)
     }
     if (name === 'CALL' || name === 'APPLY') return this.dynamicCall(name, e, sc)
+    if (name.includes('::')) return this.userCall(name, e, sc)
     const def = this.host.lib.functions[name]
     if (!def) {
       if (this.host.lib.unsupported.has(name)) throw notImplemented(`AQL function ${name}()`)

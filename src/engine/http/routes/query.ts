@@ -4,7 +4,7 @@
  * /_api/query/slow (200 {error:false, code:200}), GET and PUT /_api/query/properties, and
  * DELETE /_api/query/{id} to kill a running query (200; 404 errorNum 1591 "query ID not found").
  */
-import type { Router } from '../router.js'
+import { ok, type Router } from '../router.js'
 import { cursors } from './aql.js'
 
 export function registerQueryRoutes(router: Router): void {
@@ -20,14 +20,13 @@ export function registerQueryRoutes(router: Router): void {
     cursors(ctx.store).tracker.clearSlow(ctx.db)
     return { status: 200, body: { error: false, code: 200 } }
   })
-  router.add('GET', '/_api/query/properties', (ctx) => ({
-    status: 200,
-    body: cursors(ctx.store).tracker.properties(),
-  }))
-  router.add('PUT', '/_api/query/properties', (ctx) => ({
-    status: 200,
-    body: cursors(ctx.store).tracker.setProperties(ctx.json()),
-  }))
+  // both answer {error:false, code:200, ...properties} (RestQueryHandler::readQueryProperties)
+  router.add('GET', '/_api/query/properties', (ctx) =>
+    ok(200, { ...cursors(ctx.store).tracker.properties() }),
+  )
+  router.add('PUT', '/_api/query/properties', (ctx) =>
+    ok(200, { ...cursors(ctx.store).tracker.setProperties(ctx.json()) }),
+  )
   router.add('DELETE', '/_api/query/:id', (ctx) => {
     cursors(ctx.store).tracker.kill(ctx.db, ctx.params.id!)
     return { status: 200, body: { error: false, code: 200 } }

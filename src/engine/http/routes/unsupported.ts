@@ -6,7 +6,6 @@ const FEATURES: [string, string][] = [
   ['/_api/analyzer', 'analyzers (/_api/analyzer)'],
   ['/_api/user', 'users (/_api/user)'],
   ['/_api/foxx', 'Foxx services (/_api/foxx)'],
-  ['/_api/aqlfunction', 'user-defined AQL functions (/_api/aqlfunction)'],
   ['/_api/job', 'async jobs (/_api/job)'],
   ['/_api/batch', 'batch requests (/_api/batch)'],
   ['/_api/replication', 'replication (/_api/replication)'],
