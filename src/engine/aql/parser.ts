@@ -6,6 +6,7 @@
 import { ArangoError } from '../errors.js'
 import type { BinaryOp, CollRef, Direction, Expr, GraphSpec, Op, Pattern, Query } from './ast.js'
 import { describeToken, parseError, tokenize, type Token } from './lexer.js'
+import { checkScopes } from './scopes.js'
 import type { AqlValue } from './values.js'
 
 const QUERY_START = new Set([
@@ -50,6 +51,7 @@ export function parseQuery(text: string): ParseResult {
   const p = new Parser(text, tokenize(text))
   const query = p.parseQueryBody(true)
   p.expectEnd()
+  checkScopes(query, text)
   const collections = new Set(p.collections)
   for (const n of p.forSources) if (!p.declared.has(n)) collections.add(n)
   return { query, bindParams: [...p.params], collections: [...collections] }
@@ -412,6 +414,8 @@ class Parser {
       }
       depth = expr
     }
+    // grammar.y for_output_variables of a traversal or path search are names only
+    if (destructure) this.fail()
     const direction = this.next().value as Direction
     const pathKinds = ['SHORTEST_PATH', 'K_SHORTEST_PATHS', 'K_PATHS', 'ALL_SHORTEST_PATHS']
     if (this.t.kind === 'keyword' && pathKinds.includes(this.t.value)) {
@@ -1054,7 +1058,7 @@ class Parser {
         if (!this.isOp(':')) {
           if (t.kind !== 'ident') this.fail()
           // shorthand {a} means {a: a}
-          entries.push({ key: key, value: { type: 'name', name: key } })
+          entries.push({ key: key, value: { type: 'name', name: key, shorthandAt: this.t.pos } })
           if (this.isOp(',')) this.next()
           else if (!this.isOp('}')) this.fail()
           continue

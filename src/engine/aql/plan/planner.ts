@@ -4,7 +4,7 @@
  * query says (which FOR enumerates a collection, which an array); choosing indexes and the like is
  * left to the optimizer rules (optimizer.ts).
  */
-import type { CollRef, Expr, Pattern, Query } from '../ast.js'
+import { modificationVariables, type CollRef, type Expr, type Pattern, type Query } from '../ast.js'
 import type { ExecutionPlan, ModificationNode, PlanNode, Pipeline } from './nodes.js'
 import { hasSubquery, pullSubqueries } from './subqueries.js'
 
@@ -166,7 +166,7 @@ export class Planner {
             ModificationNode,
             'id' | 'dependencies'
           >)
-          names = new Set([...names, 'NEW', 'OLD'])
+          names = new Set([...names, ...modificationVariables(op)])
           break
         }
       }
