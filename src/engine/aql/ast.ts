@@ -218,3 +218,49 @@ function insertOverwrites(options: Expr | undefined): boolean {
         e.value.value !== 'conflict'),
   )
 }
+
+/** `e` with each direct child expression replaced by `f(child)` (the counterpart of exprChildren). */
+export function mapExprChildren(e: Expr, f: (x: Expr) => Expr): Expr {
+  const o = <T extends Expr | null | undefined>(x: T): T => (x ? (f(x) as T) : x)
+  switch (e.type) {
+    case 'array':
+      return { ...e, items: e.items.map(f) }
+    case 'object':
+      return {
+        ...e,
+        entries: e.entries.map((en) => ({
+          key: typeof en.key === 'string' ? en.key : f(en.key),
+          value: f(en.value),
+        })),
+      }
+    case 'attr':
+      return { ...e, obj: f(e.obj) }
+    case 'index':
+      return { ...e, obj: f(e.obj), index: f(e.index) }
+    case 'expand':
+      return {
+        ...e,
+        obj: f(e.obj),
+        filter: o(e.filter),
+        limit: e.limit && { offset: f(e.limit.offset), count: f(e.limit.count) },
+        ret: o(e.ret),
+        inner: o(e.inner),
+      }
+    case 'unary':
+      return { ...e, arg: f(e.arg) }
+    case 'quant':
+      return { ...e, count: o(e.count), left: f(e.left), right: f(e.right) }
+    case 'binary':
+    case 'and':
+    case 'or':
+      return { ...e, left: f(e.left), right: f(e.right) }
+    case 'ternary':
+      return { ...e, cond: f(e.cond), then: o(e.then), else: f(e.else) }
+    case 'range':
+      return { ...e, from: f(e.from), to: f(e.to) }
+    case 'call':
+      return { ...e, args: e.args.map(f) }
+    default:
+      return e
+  }
+}

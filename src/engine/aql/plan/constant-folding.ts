@@ -1,0 +1,126 @@
+/**
+ * Constant folding before planning, as arangod's AST optimization does it (Ast::validateAndOptimize,
+ * not an optimizer rule: explain lists no rule for it): a call of a deterministic function whose
+ * arguments are all constant becomes its value, so `RETURN IS_NULL(42)` plans `LET #1 = false`;
+ * so do binary operators on constants (`1 + 1`) and arrays/objects that end up all constant.
+ * Functions that read data, have effects or vary between calls are left to run (the library's
+ * `deterministic: false`, and the ones named below), and so is any call that throws: its error
+ * belongs to the execution, as before.
+ */
+import { exprChildren, mapExprChildren, type Expr, type Op, type Query } from '../ast.js'
+import type { FunctionLibrary, QueryContext } from '../context.js'
+import { binaryOp } from '../expr/operators.js'
+import { setKey } from '../expr/util.js'
+import type { AqlValue } from '../values.js'
+
+/** Evaluates a constant call or operator, or says `undefined` (not foldable). */
+export interface Folder {
+  call(name: string, args: AqlValue[]): AqlValue | undefined
+  binary(op: Extract<Expr, { type: 'binary' }>['op'], a: AqlValue, b: AqlValue): AqlValue | undefined
+}
+
+/** Deterministic in the library's sense but with effects or data access: never folded. */
+const NOT_FOLDED = new Set([
+  'PASSTHRU',
+  'NOEVAL',
+  'FAIL',
+  'ASSERT',
+  'WARN',
+  'SLEEP',
+  'COLLECTIONS',
+  'COLLECTION_COUNT',
+  'SCHEMA_GET',
+  'SCHEMA_VALIDATE',
+  'CALL',
+  'APPLY',
+  'V8',
+])
+
+export function constantFolder(lib: FunctionLibrary, ctx: QueryContext): Folder {
+  const attempt = (f: () => AqlValue): AqlValue | undefined => {
+    try {
+      return f()
+    } catch {
+      return undefined
+    }
+  }
+  return {
+    call(name, args) {
+      const upper = name.toUpperCase()
+      const def = lib.functions[upper]
+      if (!def || def.deterministic === false || NOT_FOLDED.has(upper)) return undefined
+      if (args.length < def.minArgs || args.length > def.maxArgs) return undefined
+      return attempt(() => def.fn(ctx, args))
+    },
+    binary: (op, a, b) => attempt(() => binaryOp(op, ctx)(a, b)),
+  }
+}
+
+const isValue = (e: Expr): e is Extract<Expr, { type: 'value' }> => e.type === 'value'
+
+/** `e` with its constant parts folded (bottom-up; children first). */
+export function foldExpr(e: Expr, f: Folder): Expr {
+  if (e.type !== 'subquery' && exprChildren(e).length === 0) return e
+  switch (e.type) {
+    case 'subquery':
+      return { ...e, query: foldQuery(e.query, f) }
+    case 'call': {
+      const args = e.args.map((a) => foldExpr(a, f))
+      if (args.every(isValue)) {
+        const v = f.call(
+          e.name,
+          args.map((a) => a.value),
+        )
+        if (v !== undefined) return { type: 'value', value: v }
+      }
+      return { ...e, args }
+    }
+    case 'binary': {
+      const left = foldExpr(e.left, f)
+      const right = foldExpr(e.right, f)
+      if (isValue(left) && isValue(right)) {
+        const v = f.binary(e.op, left.value, right.value)
+        if (v !== undefined) return { type: 'value', value: v }
+      }
+      return { ...e, left, right }
+    }
+    case 'array': {
+      const items = e.items.map((x) => foldExpr(x, f))
+      return items.every(isValue) ? { type: 'value', value: items.map((x) => x.value) } : { ...e, items }
+    }
+    case 'object': {
+      const entries = e.entries.map((en) => ({
+        key: typeof en.key === 'string' ? en.key : foldExpr(en.key, f),
+        value: foldExpr(en.value, f),
+      }))
+      if (entries.every((en) => typeof en.key === 'string' && isValue(en.value))) {
+        const o: Record<string, AqlValue> = {}
+        for (const en of entries) setKey(o, en.key as string, (en.value as { value: AqlValue }).value)
+        return { type: 'value', value: o }
+      }
+      return { ...e, entries }
+    }
+    default:
+      // the other nodes keep their shape, their parts folded (a ternary or expansion may hold calls)
+      return mapExprChildren(e, (c) => foldExpr(c, f))
+  }
+}
+
+/** Every expression of a query (and of its subqueries) folded. */
+export function foldQuery(q: Query, f: Folder): Query {
+  const x = (e: Expr) => foldExpr(e, f)
+  const ops = q.ops.map((op): Op => {
+    switch (op.type) {
+      case 'let':
+      case 'filter':
+        return { ...op, expr: x(op.expr) }
+      case 'return':
+        return { ...op, expr: x(op.expr) }
+      case 'for':
+        return { ...op, in: x(op.in) }
+      default:
+        return op
+    }
+  })
+  return { ops }
+}
