@@ -395,11 +395,16 @@ class Parser {
     }
     this.expectKw('IN', vars.length < 3 && !destructure ? 'IN keyword or ,' : 'IN keyword')
     const dirKw = (t: Token) => t.kind === 'keyword' && ['OUTBOUND', 'INBOUND', 'ANY'].includes(t.value)
+    // grammar.y checkOutVariables: the number of output variables each FOR form allows
+    const outVariables = (max: number, msg: string) => {
+      if (vars.length > max) throw parseError(this.text, msg, forTok.pos, forTok.line, forTok.col)
+    }
     let depth: Expr | undefined
     if (!dirKw(this.t)) {
       const expr = this.parseExpr()
       if (!dirKw(this.t)) {
-        if (vars.length > 1) this.fail()
+        if (vars.length > 1)
+          outVariables(1, 'Collections and views FOR loops only allow a single return variable')
         if (this.isKw('SEARCH')) {
           const s = this.t
           throw new ArangoError(
@@ -420,6 +425,8 @@ class Parser {
     const pathKinds = ['SHORTEST_PATH', 'K_SHORTEST_PATHS', 'K_PATHS', 'ALL_SHORTEST_PATHS']
     if (this.t.kind === 'keyword' && pathKinds.includes(this.t.value)) {
       const kind = this.next().value as 'SHORTEST_PATH'
+      if (kind === 'SHORTEST_PATH') outVariables(2, 'SHORTEST_PATH must have one or two return variables')
+      else outVariables(1, `${kind} only has one return variable`)
       const start = this.parseExpr()
       if (!this.isWord('TO')) this.fail(this.t, 'TO')
       this.next()
@@ -436,6 +443,7 @@ class Parser {
       }
       return { type: 'path', kind, vars, min, max, direction, start, target, graph, options }
     }
+    outVariables(3, 'Traversals only have one, two or three return variables')
     const start = this.parseExpr()
     const graph = this.parseGraphSpec()
     let prune: { expr: Expr; var?: string } | undefined

@@ -136,4 +136,58 @@ describe('AQL compile-time checks (ArangoDB 3.12 parser)', () => {
       expect((await errorOf(q)).errorNum).toBe(1501)
     }
   })
+
+  it('each FOR form allows the output variables grammar.y checkOutVariables allows, with its message (1501)', async () => {
+    const cases: [string, string][] = [
+      ['FOR a, b IN [1] RETURN a', 'Collections and views FOR loops only allow a single return variable'],
+      [
+        'FOR a, b, c, d IN 1..1 OUTBOUND "v/a" e RETURN a',
+        'Traversals only have one, two or three return variables',
+      ],
+      [
+        'FOR a, b, c IN OUTBOUND SHORTEST_PATH "v/a" TO "v/b" e RETURN a',
+        'SHORTEST_PATH must have one or two return variables',
+      ],
+      [
+        'FOR p, x IN OUTBOUND K_SHORTEST_PATHS "v/a" TO "v/b" e RETURN p',
+        'K_SHORTEST_PATHS only has one return variable',
+      ],
+      ['FOR p, x IN 1..2 OUTBOUND K_PATHS "v/a" TO "v/b" e RETURN p', 'K_PATHS only has one return variable'],
+      [
+        'FOR p, x IN OUTBOUND ALL_SHORTEST_PATHS "v/a" TO "v/b" e RETURN p',
+        'ALL_SHORTEST_PATHS only has one return variable',
+      ],
+    ]
+    for (const [q, msg] of cases) {
+      const e = await errorOf(q)
+      expect([e.errorNum, e.code, q]).toEqual([1501, 400, q])
+      expect(e.message).toContain(msg)
+    }
+  })
+
+  it('a negative edge weight stops a weighted search with 1948, a negative defaultWeight too (ShortestPathOptions)', async () => {
+    await target.db.createCollection('wv')
+    const edges = await target.db.createEdgeCollection('we')
+    await target.db.collection('wv').import([{ _key: 'a' }, { _key: 'b' }, { _key: 'c' }])
+    await edges.import([
+      { _from: 'wv/a', _to: 'wv/b', w: 1 },
+      { _from: 'wv/b', _to: 'wv/c', w: -2 },
+    ])
+    const ksp =
+      'FOR p IN OUTBOUND K_SHORTEST_PATHS "wv/a" TO "wv/c" we OPTIONS { weightAttribute: "w" } RETURN p.weight'
+    const e = await errorOf(ksp)
+    expect(e.errorNum).toBe(1948)
+    expect(e.message).toContain('negative edge weight found')
+    const weighted = await errorOf(
+      'FOR v IN 1..2 OUTBOUND "wv/a" we OPTIONS { order: "weighted", weightAttribute: "w" } RETURN v._key',
+    )
+    expect(weighted.errorNum).toBe(1948)
+    const dflt = await errorOf(
+      'FOR p IN OUTBOUND K_SHORTEST_PATHS "wv/a" TO "wv/b" we OPTIONS { weightAttribute: "x", defaultWeight: -1 } RETURN p',
+    )
+    expect(dflt.errorNum).toBe(1948)
+    expect(dflt.message).toContain('negative default weight not allowed')
+    // without weights the same graph answers: path length counts, the weight attribute is unused
+    expect(await all('FOR p IN OUTBOUND K_SHORTEST_PATHS "wv/a" TO "wv/c" we RETURN p.weight')).toEqual([2])
+  })
 })
