@@ -45,6 +45,14 @@ describe('explain and statistics (ArangoDB 3.12 planner)', () => {
     ])
   })
 
+  it("expression nodes carry arangod's AstNode type names (plus, compare in, unary not)", async () => {
+    const [, calc] = (await nodesOf('FOR x IN [1] RETURN [x + 1, x IN [2], !x]')).filter(
+      (n) => n.type === 'CalculationNode',
+    )
+    const types = (calc!.expression as { subNodes: { type: string }[] }).subNodes.map((n) => n.type)
+    expect(types).toEqual(['plus', 'compare in', 'unary not'])
+  })
+
   it('scannedFull includes the documents subqueries scan, once per run; a LIMIT reads no further than it passes', async () => {
     const c = await target.db.createCollection('scanned')
     await c.import([{ v: 1 }, { v: 2 }, { v: 3 }, { v: 4 }])
