@@ -81,7 +81,7 @@ export function compileQuery(
   const parsed = parseQuery(text)
   checkBindVars(new Set(parsed.bindParams), bindVars)
   const ctx = new QueryContext(store, db, options)
-  const planner = new Planner(bindVars, options.fullCount === true, constantFolder(lib, ctx))
+  const planner = new Planner(bindVars, options.fullCount === true, constantFolder(lib, ctx, bindVars))
   const plan = optimize(planner.plan(parsed.query), { store, db })
   const builder = new PlanBuilder(ctx, bindVars, lib, planner, plan.rules)
   const run = builder.top(plan.root)

@@ -2,7 +2,8 @@
  * Constant folding before planning, as arangod's AST optimization does it (Ast::validateAndOptimize,
  * not an optimizer rule: explain lists no rule for it): a call of a deterministic function whose
  * arguments are all constant becomes its value, so `RETURN IS_NULL(42)` plans `LET #1 = false`;
- * so do binary operators on constants (`1 + 1`) and arrays/objects that end up all constant.
+ * so do binary operators on constants (`1 + 1`) and arrays/objects that end up all constant. Bind
+ * parameters count as constants: arangod injects their values into the AST first.
  * Functions that read data, have effects or vary between calls are left to run (the library's
  * `deterministic: false`, and the ones named below), and so is any call that throws: its error
  * belongs to the execution, as before.
@@ -10,11 +11,13 @@
 import { exprChildren, mapExprChildren, type Expr, type Op, type Query } from '../ast.js'
 import type { FunctionLibrary, QueryContext } from '../context.js'
 import { binaryOp } from '../expr/operators.js'
-import { setKey } from '../expr/util.js'
+import { hasOwn, setKey } from '../expr/util.js'
 import type { AqlValue } from '../values.js'
 
 /** Evaluates a constant call or operator, or says `undefined` (not foldable). */
 export interface Folder {
+  /** A bind parameter's value: arangod injects them into the AST before optimizing it. */
+  param(name: string): AqlValue | undefined
   call(name: string, args: AqlValue[]): AqlValue | undefined
   binary(op: Extract<Expr, { type: 'binary' }>['op'], a: AqlValue, b: AqlValue): AqlValue | undefined
 }
@@ -36,7 +39,11 @@ const NOT_FOLDED = new Set([
   'V8',
 ])
 
-export function constantFolder(lib: FunctionLibrary, ctx: QueryContext): Folder {
+export function constantFolder(
+  lib: FunctionLibrary,
+  ctx: QueryContext,
+  bind: Record<string, unknown>,
+): Folder {
   const attempt = (f: () => AqlValue): AqlValue | undefined => {
     try {
       return f()
@@ -45,6 +52,7 @@ export function constantFolder(lib: FunctionLibrary, ctx: QueryContext): Folder 
     }
   }
   return {
+    param: (name) => (hasOwn(bind, name) ? ((bind[name] ?? null) as AqlValue) : undefined),
     call(name, args) {
       const upper = name.toUpperCase()
       const def = lib.functions[upper]
@@ -60,6 +68,10 @@ const isValue = (e: Expr): e is Extract<Expr, { type: 'value' }> => e.type === '
 
 /** `e` with its constant parts folded (bottom-up; children first). */
 export function foldExpr(e: Expr, f: Folder): Expr {
+  if (e.type === 'param') {
+    const v = f.param(e.name)
+    return v === undefined ? e : { type: 'value', value: v }
+  }
   if (e.type !== 'subquery' && exprChildren(e).length === 0) return e
   switch (e.type) {
     case 'subquery':

@@ -39,6 +39,15 @@ describe('explain and statistics (ArangoDB 3.12 planner)', () => {
     expect(calc!.expression).toEqual({ type: 'value', value: false })
     const [rand] = (await nodesOf('RETURN RAND()')).filter((n) => n.type === 'CalculationNode')
     expect((rand!.expression as { type: string }).type).toBe('function call')
+    // bind parameters are constants too: arangod injects them into the AST before optimizing
+    const explained = (await target.db.explain({
+      query: 'RETURN IS_NULL(@x)',
+      bindVars: { x: null },
+    })) as unknown as {
+      plan: { nodes: PlanNode[] }
+    }
+    const [bound] = explained.plan.nodes.filter((n) => n.type === 'CalculationNode')
+    expect(bound!.expression).toEqual({ type: 'value', value: true })
     // folding keeps the answer
     expect(await (await target.db.query('RETURN [IS_NULL(42), 1 + 1, CONCAT("a", "b")]')).all()).toEqual([
       [false, 2, 'ab'],
