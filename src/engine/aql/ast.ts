@@ -154,7 +154,10 @@ export interface Query {
 export type ModificationOp = Extract<Op, { type: 'insert' | 'update' | 'replace' | 'remove' | 'upsert' }>
 export const MODIFICATION_TYPES = new Set(['insert', 'update', 'replace', 'remove', 'upsert'])
 
-/** The direct child expressions of `e`, in source order (a subquery's body is not among them). */
+/**
+ * The direct child expressions of `e`, in source order (a subquery's body is not among them) — the
+ * order in which mapExprChildren calls its function, so the two can rebuild a node together.
+ */
 export function exprChildren(e: Expr): Expr[] {
   switch (e.type) {
     case 'array':

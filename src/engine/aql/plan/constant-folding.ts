@@ -66,55 +66,68 @@ export function constantFolder(
 
 const isValue = (e: Expr): e is Extract<Expr, { type: 'value' }> => e.type === 'value'
 
-/** `e` with its constant parts folded (bottom-up; children first). */
-export function foldExpr(e: Expr, f: Folder): Expr {
-  if (e.type === 'param') {
-    const v = f.param(e.name)
-    return v === undefined ? e : { type: 'value', value: v }
+/**
+ * `e` with its constant parts folded, bottom-up. Iterative (an explicit stack instead of recursion):
+ * a FILTER of thousands of AND-ed conditions is a chain that deep.
+ */
+export function foldExpr(root: Expr, f: Folder): Expr {
+  interface Frame {
+    e: Expr
+    kids: Expr[]
+    done: Expr[]
   }
-  if (e.type !== 'subquery' && exprChildren(e).length === 0) return e
+  const open = (e: Expr): Frame => ({ e, kids: exprChildren(e), done: [] })
+  const stack: Frame[] = [open(root)]
+  let result: Expr = root
+  while (stack.length) {
+    const top = stack[stack.length - 1]!
+    if (top.done.length < top.kids.length) {
+      stack.push(open(top.kids[top.done.length]!))
+      continue
+    }
+    stack.pop()
+    // the children, folded, in the order mapExprChildren asks for them
+    let k = 0
+    const rebuilt = top.kids.length ? mapExprChildren(top.e, () => top.done[k++]!) : top.e
+    const folded = foldNode(rebuilt, f)
+    if (stack.length) stack[stack.length - 1]!.done.push(folded)
+    else result = folded
+  }
+  return result
+}
+
+/** One node whose children are folded already. */
+function foldNode(e: Expr, f: Folder): Expr {
   switch (e.type) {
+    case 'param': {
+      const v = f.param(e.name)
+      return v === undefined ? e : { type: 'value', value: v }
+    }
     case 'subquery':
       return { ...e, query: foldQuery(e.query, f) }
     case 'call': {
-      const args = e.args.map((a) => foldExpr(a, f))
-      if (args.every(isValue)) {
-        const v = f.call(
-          e.name,
-          args.map((a) => a.value),
-        )
-        if (v !== undefined) return { type: 'value', value: v }
-      }
-      return { ...e, args }
+      if (!e.args.every(isValue)) return e
+      const v = f.call(
+        e.name,
+        e.args.map((a) => a.value),
+      )
+      return v === undefined ? e : { type: 'value', value: v }
     }
     case 'binary': {
-      const left = foldExpr(e.left, f)
-      const right = foldExpr(e.right, f)
-      if (isValue(left) && isValue(right)) {
-        const v = f.binary(e.op, left.value, right.value)
-        if (v !== undefined) return { type: 'value', value: v }
-      }
-      return { ...e, left, right }
+      if (!isValue(e.left) || !isValue(e.right)) return e
+      const v = f.binary(e.op, e.left.value, e.right.value)
+      return v === undefined ? e : { type: 'value', value: v }
     }
-    case 'array': {
-      const items = e.items.map((x) => foldExpr(x, f))
-      return items.every(isValue) ? { type: 'value', value: items.map((x) => x.value) } : { ...e, items }
-    }
+    case 'array':
+      return e.items.every(isValue) ? { type: 'value', value: e.items.map((x) => x.value) } : e
     case 'object': {
-      const entries = e.entries.map((en) => ({
-        key: typeof en.key === 'string' ? en.key : foldExpr(en.key, f),
-        value: foldExpr(en.value, f),
-      }))
-      if (entries.every((en) => typeof en.key === 'string' && isValue(en.value))) {
-        const o: Record<string, AqlValue> = {}
-        for (const en of entries) setKey(o, en.key as string, (en.value as { value: AqlValue }).value)
-        return { type: 'value', value: o }
-      }
-      return { ...e, entries }
+      if (!e.entries.every((en) => typeof en.key === 'string' && isValue(en.value))) return e
+      const o: Record<string, AqlValue> = {}
+      for (const en of e.entries) setKey(o, en.key as string, (en.value as { value: AqlValue }).value)
+      return { type: 'value', value: o }
     }
     default:
-      // the other nodes keep their shape, their parts folded (a ternary or expansion may hold calls)
-      return mapExprChildren(e, (c) => foldExpr(c, f))
+      return e
   }
 }
 

@@ -5,7 +5,7 @@
  * under a ternary branch, the right side of AND/OR or an inline expansion (which may read
  * CURRENT) stays where it is and runs there, lazily, planned when its stage is built.
  */
-import { mapExprChildren, type Expr, type Query } from '../ast.js'
+import { exprChildren, mapExprChildren, type Expr, type Query } from '../ast.js'
 
 /** `e` with each eagerly evaluated subquery replaced by the variable `pull` returns for it. */
 export function pullSubqueries(e: Expr, pull: (q: Query) => string): Expr {
@@ -27,7 +27,13 @@ export function pullSubqueries(e: Expr, pull: (q: Query) => string): Expr {
   }
 }
 
-/** Does `e` contain a subquery anywhere (so that a rewrite is worth it)? */
+/** Does `e` contain a subquery anywhere (so that a rewrite is worth it)? Iterative: AND chains run deep. */
 export function hasSubquery(e: Expr): boolean {
-  return JSON.stringify(e, (k, v: unknown) => (k === 'query' ? 'SUBQUERY' : v)).includes('"SUBQUERY"')
+  const todo: Expr[] = [e]
+  while (todo.length) {
+    const x = todo.pop()!
+    if (x.type === 'subquery') return true
+    todo.push(...exprChildren(x))
+  }
+  return false
 }

@@ -54,6 +54,11 @@ describe('explain and statistics (ArangoDB 3.12 planner)', () => {
     ])
   })
 
+  it('a FILTER of 3,000 AND-ed conditions plans and runs: the scope checks and folding walk it without recursion', async () => {
+    const conds = Array.from({ length: 3000 }, (_, i) => `x != ${i + 10}`).join(' AND ')
+    expect(await (await target.db.query(`FOR x IN [1, 2] FILTER ${conds} RETURN x`)).all()).toEqual([1, 2])
+  })
+
   it("expression nodes carry arangod's AstNode type names (plus, compare in, unary not)", async () => {
     const [, calc] = (await nodesOf('FOR x IN [1] RETURN [x + 1, x IN [2], !x]')).filter(
       (n) => n.type === 'CalculationNode',
