@@ -221,14 +221,21 @@ class Checker {
         return
       case 'collect':
         return this.collect(op)
-      case 'window':
+      case 'window': {
+        const declared = new Set<string>()
         this.expr(op.rangeExpr)
         this.expr(op.spec)
+        // grammar.y window_statement runs validateAggregates as COLLECT does
         for (const a of op.aggregates) {
           a.args.forEach((x) => this.expr(x))
+          a.args.forEach((x) =>
+            this.ownUse(x, declared, (n) => `use of COLLECT variable '${n}' inside same COLLECT`),
+          )
           s.declare(a.var)
+          declared.add(a.var)
         }
         return
+      }
       case 'return':
         this.expr(op.expr)
         s.endNested()

@@ -88,6 +88,11 @@ describe('AQL compile-time checks (ArangoDB 3.12 parser)', () => {
     const own = await errorOf('FOR x IN [1] COLLECT AGGREGATE a = MAX(x), b = MAX(a) RETURN b')
     expect(own.errorNum).toBe(1512)
     expect(own.message).toContain("use of COLLECT variable 'a' inside same COLLECT")
+    // grammar.y's WINDOW runs the same validateAggregates
+    const win = await errorOf(
+      'FOR x IN [1, 2] WINDOW { preceding: 1 } AGGREGATE a = SUM(x), b = SUM(a) RETURN b',
+    )
+    expect(win.errorNum).toBe(1512)
   })
 
   it('KEEP naming no variable is a parse error, 1501 (grammar.y variable_list)', async () => {
