@@ -1,5 +1,27 @@
 /** The AST as ArangoDB-like JSON nodes `{type, name?, value?, subNodes?}` (/_api/query, explain plans). */
-import type { Expr, Op, Query } from './ast.js'
+import type { BinaryOp, Expr, Op, Query } from './ast.js'
+
+/** arangod's AstNode::TypeNames; LIKE and =~ are function calls there (LIKE(), REGEX_TEST()). */
+const BINARY_TYPE: Record<BinaryOp, string> = {
+  '+': 'plus',
+  '-': 'minus',
+  '*': 'times',
+  '/': 'division',
+  '%': 'modulus',
+  '==': 'compare ==',
+  '!=': 'compare !=',
+  '<': 'compare <',
+  '<=': 'compare <=',
+  '>': 'compare >',
+  '>=': 'compare >=',
+  IN: 'compare in',
+  'NOT IN': 'compare not in',
+  LIKE: 'compare LIKE',
+  'NOT LIKE': 'compare NOT LIKE',
+  '=~': 'compare =~',
+  '!~': 'compare !~',
+}
+const UNARY_TYPE = { '!': 'unary not', '-': 'unary minus', '+': 'unary plus' } as const
 
 export function exprNode(e: Expr): Record<string, unknown> {
   switch (e.type) {
@@ -44,12 +66,12 @@ export function exprNode(e: Expr): Record<string, unknown> {
         subNodes: [{ type: 'array', subNodes: e.args.map(exprNode) }],
       }
     case 'binary':
-      return { type: `compare ${e.op}`, subNodes: [exprNode(e.left), exprNode(e.right)] }
+      return { type: BINARY_TYPE[e.op], subNodes: [exprNode(e.left), exprNode(e.right)] }
     case 'and':
     case 'or':
       return { type: `logical ${e.type}`, subNodes: [exprNode(e.left), exprNode(e.right)] }
     case 'unary':
-      return { type: `unary ${e.op}`, subNodes: [exprNode(e.arg)] }
+      return { type: UNARY_TYPE[e.op], subNodes: [exprNode(e.arg)] }
     case 'range':
       return { type: 'range', subNodes: [exprNode(e.from), exprNode(e.to)] }
     case 'subquery':

@@ -11,6 +11,7 @@ import { QueryContext, type FunctionLibrary, type NodeStats, type QueryOptions }
 import { PlanBuilder } from './exec/builder.js'
 import { hasOwn } from './expr/util.js'
 import type { ExecutionPlan } from './plan/nodes.js'
+import { constantFolder } from './plan/constant-folding.js'
 import { optimize } from './plan/optimizer.js'
 import { Planner } from './plan/planner.js'
 import { explainPlan } from './plan/serialize.js'
@@ -80,7 +81,7 @@ export function compileQuery(
   const parsed = parseQuery(text)
   checkBindVars(new Set(parsed.bindParams), bindVars)
   const ctx = new QueryContext(store, db, options)
-  const planner = new Planner(bindVars, options.fullCount === true)
+  const planner = new Planner(bindVars, options.fullCount === true, constantFolder(lib, ctx, bindVars))
   const plan = optimize(planner.plan(parsed.query), { store, db })
   const builder = new PlanBuilder(ctx, bindVars, lib, planner, plan.rules)
   const run = builder.top(plan.root)

@@ -6,6 +6,7 @@
 import { ArangoError } from '../errors.js'
 import type { BinaryOp, CollRef, Direction, Expr, GraphSpec, Op, Pattern, Query } from './ast.js'
 import { describeToken, parseError, tokenize, type Token } from './lexer.js'
+import { checkScopes } from './scopes.js'
 import type { AqlValue } from './values.js'
 
 const QUERY_START = new Set([
@@ -50,6 +51,7 @@ export function parseQuery(text: string): ParseResult {
   const p = new Parser(text, tokenize(text))
   const query = p.parseQueryBody(true)
   p.expectEnd()
+  checkScopes(query, text)
   const collections = new Set(p.collections)
   for (const n of p.forSources) if (!p.declared.has(n)) collections.add(n)
   return { query, bindParams: [...p.params], collections: [...collections] }
@@ -393,11 +395,16 @@ class Parser {
     }
     this.expectKw('IN', vars.length < 3 && !destructure ? 'IN keyword or ,' : 'IN keyword')
     const dirKw = (t: Token) => t.kind === 'keyword' && ['OUTBOUND', 'INBOUND', 'ANY'].includes(t.value)
+    // grammar.y checkOutVariables: the number of output variables each FOR form allows
+    const outVariables = (max: number, msg: string) => {
+      if (vars.length > max) throw parseError(this.text, msg, forTok.pos, forTok.line, forTok.col)
+    }
     let depth: Expr | undefined
     if (!dirKw(this.t)) {
       const expr = this.parseExpr()
       if (!dirKw(this.t)) {
-        if (vars.length > 1) this.fail()
+        if (vars.length > 1)
+          outVariables(1, 'Collections and views FOR loops only allow a single return variable')
         if (this.isKw('SEARCH')) {
           const s = this.t
           throw new ArangoError(
@@ -412,10 +419,14 @@ class Parser {
       }
       depth = expr
     }
+    // grammar.y for_output_variables of a traversal or path search are names only
+    if (destructure) this.fail()
     const direction = this.next().value as Direction
     const pathKinds = ['SHORTEST_PATH', 'K_SHORTEST_PATHS', 'K_PATHS', 'ALL_SHORTEST_PATHS']
     if (this.t.kind === 'keyword' && pathKinds.includes(this.t.value)) {
       const kind = this.next().value as 'SHORTEST_PATH'
+      if (kind === 'SHORTEST_PATH') outVariables(2, 'SHORTEST_PATH must have one or two return variables')
+      else outVariables(1, `${kind} only has one return variable`)
       const start = this.parseExpr()
       if (!this.isWord('TO')) this.fail(this.t, 'TO')
       this.next()
@@ -432,6 +443,7 @@ class Parser {
       }
       return { type: 'path', kind, vars, min, max, direction, start, target, graph, options }
     }
+    outVariables(3, 'Traversals only have one, two or three return variables')
     const start = this.parseExpr()
     const graph = this.parseGraphSpec()
     let prune: { expr: Expr; var?: string } | undefined
@@ -1054,7 +1066,7 @@ class Parser {
         if (!this.isOp(':')) {
           if (t.kind !== 'ident') this.fail()
           // shorthand {a} means {a: a}
-          entries.push({ key: key, value: { type: 'name', name: key } })
+          entries.push({ key: key, value: { type: 'name', name: key, shorthandAt: this.t.pos } })
           if (this.isOp(',')) this.next()
           else if (!this.isOp('}')) this.fail()
           continue

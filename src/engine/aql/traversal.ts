@@ -4,6 +4,7 @@
  * a null edge; defaults order dfs, uniqueVertices none, uniqueEdges path; PRUNE still emits the
  * path it stops at.
  */
+import { arangoError } from '../errors.js'
 import type { Cancellation } from './cancel.js'
 import type { Doc, Store } from '../storage/types.js'
 import type { Direction } from './ast.js'
@@ -157,10 +158,20 @@ interface State {
   weight: number
 }
 
+/**
+ * An edge's weight: its weight attribute when that is a number, else the default. A negative one
+ * stops the query with 1948 as arangod's weight callbacks do (ShortestPathOptions::weightEdge,
+ * the weighted traversal's callback in TraverserOptions).
+ */
+function weightOf(attribute: string | undefined, defaultWeight: number, e: Doc): number {
+  const x = attribute === undefined ? undefined : e[attribute]
+  const w = typeof x === 'number' ? x : defaultWeight
+  if (w < 0) throw arangoError('GRAPH_NEGATIVE_EDGE_WEIGHT')
+  return w
+}
+
 function edgeWeight(spec: TraversalSpec, e: Doc): number {
-  if (!spec.weightAttribute) return spec.defaultWeight
-  const w = e[spec.weightAttribute]
-  return typeof w === 'number' ? w : spec.defaultWeight
+  return spec.order === 'weighted' ? weightOf(spec.weightAttribute, spec.defaultWeight, e) : 1
 }
 
 export function* traverse(g: GraphAccess, spec: TraversalSpec, startId: string): Generator<TraversalRow> {
@@ -346,9 +357,7 @@ export interface FoundPath {
 }
 
 function w(spec: PathSearchSpec, e: Doc): number {
-  if (!spec.weightAttribute) return 1
-  const x = e[spec.weightAttribute]
-  return typeof x === 'number' ? x : spec.defaultWeight
+  return spec.weightAttribute === undefined ? 1 : weightOf(spec.weightAttribute, spec.defaultWeight, e)
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 } from './types.js'
 
 export function collect(b: BuildContext, node: CollectNode, sc: Scope, inp: StageInput): StageResult {
+  if (node.distinct) return distinctCollect(b, node, sc)
   const op = node.op
   const baseScope = inp.level
   const groups = op.groups.map((g) => ({ var: g.var, fn: b.expr(g.expr, sc) }))
@@ -118,4 +119,28 @@ export function collect(b: BuildContext, node: CollectNode, sc: Scope, inp: Stag
     }
   }
   return { stage, scope }
+}
+
+/** The "distinct" method: each value the first time it is seen, streaming, in input order. */
+function distinctCollect(b: BuildContext, node: CollectNode, sc: Scope): StageResult {
+  const g = node.op.groups[0]!
+  const fn = b.expr(g.expr, sc)
+  const slot = b.slot()
+  const ctx = b.ctx
+  const stage: Stage = function* (input) {
+    const seen = new Set<string>()
+    let n = 0
+    for (const f of input) {
+      if ((++n & CHECK_MASK) === 0) ctx.cancel.check()
+      const v = fn(f)
+      const k = canonicalKey(v)
+      if (seen.has(k)) continue
+      ctx.useMemory(64 + k.length * 2)
+      seen.add(k)
+      const out = f.slice()
+      out[slot] = v
+      yield out
+    }
+  }
+  return { stage, scope: sc.with(g.var, slot) }
 }

@@ -15,10 +15,14 @@ export function limit(b: BuildContext, node: LimitNode, sc: Scope): StageResult 
       const off = limitValue(offFn(base))
       const cnt = limitValue(cntFn(base))
       let n = 0
+      // without fullCount nothing past offset + count is pulled from upstream, so a scan before
+      // reads (and counts in scannedFull) only the documents the LIMIT passes, as arangod's
+      // executors fetch with the LIMIT's hard limit
+      if (off + cnt === 0 && !fullCount) return
       for (const f of input) {
         n++
         if (n > off && n <= off + cnt) yield f
-        else if (n > off + cnt && !fullCount) break
+        if (n >= off + cnt && !fullCount) break
       }
       if (fullCount) stats.fullCount = n
     },

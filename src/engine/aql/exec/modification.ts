@@ -4,6 +4,7 @@
  */
 import { ArangoError, arangoError } from '../../errors.js'
 import type { Doc, WriteOptions, WriteResult } from '../../storage/types.js'
+import { modificationVariables } from '../ast.js'
 import type { Scope } from '../expr/scope.js'
 import { getAttr, hasOwn, isObject } from '../expr/util.js'
 import type { ModificationNode } from '../plan/nodes.js'
@@ -189,7 +190,8 @@ export function modification(b: BuildContext, node: ModificationNode, sc: Scope)
       break
     }
   }
-  scope = scope.with('NEW', newSlot).with('OLD', oldSlot)
+  // only the variables the operation introduces: NEW after REMOVE names a collection, as in arangod
+  for (const v of modificationVariables(op)) scope = scope.with(v, v === 'NEW' ? newSlot : oldSlot)
   b.markModified(coll, nodeType)
   const runFn = run
   const stage: Stage = function* (input) {

@@ -1,32 +1,34 @@
 /** ShortestPathNode (SHORTEST_PATH) and EnumeratePathsNode (K_SHORTEST_PATHS, K_PATHS, ALL_SHORTEST_PATHS). */
+import { arangoError } from '../../errors.js'
 import type { Scope } from '../expr/scope.js'
-import { getAttr, isObject } from '../expr/util.js'
 import type { PathNode } from '../plan/nodes.js'
 import { allShortestPaths, kPaths, kShortestPaths, shortestPath, type FoundPath } from '../traversal.js'
 import { toNumber, type AqlValue } from '../values.js'
-import { resolveSources, startId } from './graph-sources.js'
+import { graphStage } from './graph-sources.js'
 import type { BuildContext, Stage, StageResult } from './types.js'
 
 export function paths(b: BuildContext, node: PathNode, sc: Scope): StageResult {
   const op = node.op
-  const sources = resolveSources(b, op.graph, op.direction, sc)
-  node.edgeCollections = sources.map((s) => s.coll)
-  const startFn = b.expr(op.start, sc)
+  const {
+    sources,
+    start: startFn,
+    startIdOf,
+    opt,
+    weightAttribute,
+    defaultWeight,
+    slots,
+    scope,
+  } = graphStage(b, node, sc)
+  // ShortestPathOptions::setDefaultWeight refuses a negative default before the search starts
+  if (opt('defaultWeight') !== null && defaultWeight < 0) {
+    throw arangoError('GRAPH_NEGATIVE_EDGE_WEIGHT', 'negative default weight not allowed')
+  }
   const targetFn = b.expr(op.target, sc)
   const minFn = op.min ? b.expr(op.min, sc) : () => 1
   const maxFn = op.max ? b.expr(op.max, sc) : minFn
-  const options = op.options ? b.constant(op.options, sc) : null
-  const opt = (k: string) => (isObject(options) ? getAttr(options, k) : null)
-  const weightAttribute =
-    typeof opt('weightAttribute') === 'string' ? (opt('weightAttribute') as string) : undefined
-  const defaultWeight = typeof opt('defaultWeight') === 'number' ? (opt('defaultWeight') as number) : 1
-  const [vName, eName] = op.vars
-  const vSlot = b.slot()
-  let scope = sc.with(vName!, vSlot)
-  const eSlot = eName ? b.slot() : -1
-  if (eName) scope = scope.with(eName, eSlot)
+  const vSlot = slots[0]!
+  const eSlot = slots[1] ?? -1
   const g = b.graph
-  const startIdOf = (v: AqlValue) => startId(b, v)
   const kind = op.kind
   const spec = { sources, weightAttribute, defaultWeight }
   const pathObj = (p: FoundPath): AqlValue => {

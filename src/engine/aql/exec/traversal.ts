@@ -1,21 +1,18 @@
 /** TraversalNode: `FOR v, e, p IN min..max DIRECTION start edges|GRAPH g [PRUNE …] [OPTIONS …]`. */
 import type { Scope } from '../expr/scope.js'
-import { getAttr, isObject } from '../expr/util.js'
 import type { TraversalNode } from '../plan/nodes.js'
 import { traverse } from '../traversal.js'
 import { toBool, toNumber, toStringValue, type AqlValue } from '../values.js'
-import { resolveSources, startId } from './graph-sources.js'
+import { graphStage } from './graph-sources.js'
 import type { BuildContext, Frame, Stage, StageResult } from './types.js'
 
 export function traversal(b: BuildContext, node: TraversalNode, sc: Scope): StageResult {
   const op = node.op
-  const sources0 = resolveSources(b, op.graph, op.direction, sc)
-  node.edgeCollections = sources0.map((s) => s.coll)
+  const pre = graphStage(b, node, sc)
+  const { start: startFn, startIdOf, opt, weightAttribute, defaultWeight } = pre
+  let scope = pre.scope
   const minFn = b.expr(op.min, sc)
   const maxFn = b.expr(op.max, sc)
-  const startFn = b.expr(op.start, sc)
-  const options = op.options ? b.constant(op.options, sc) : null
-  const opt = (k: string) => (isObject(options) ? getAttr(options, k) : null)
   const order = ((): 'dfs' | 'bfs' | 'weighted' => {
     const o = opt('order')
     if (o === 'bfs' || o === 'weighted' || o === 'dfs') return o
@@ -27,16 +24,7 @@ export function traversal(b: BuildContext, node: TraversalNode, sc: Scope): Stag
     x === null ? undefined : new Set((Array.isArray(x) ? x : [x]).map((y) => toStringValue(y)))
   const vertexCollections = asSet(opt('vertexCollections'))
   const edgeCollections = asSet(opt('edgeCollections'))
-  const weightAttribute =
-    typeof opt('weightAttribute') === 'string' ? (opt('weightAttribute') as string) : undefined
-  const defaultWeight = typeof opt('defaultWeight') === 'number' ? (opt('defaultWeight') as number) : 1
-  const [vName, eName, pName] = op.vars
-  const vSlot = b.slot()
-  let scope = sc.with(vName!, vSlot)
-  const eSlot = eName ? b.slot() : -1
-  if (eName) scope = scope.with(eName, eSlot)
-  const pSlot = pName ? b.slot() : -1
-  if (pName) scope = scope.with(pName, pSlot)
+  const [vSlot, eSlot = -1, pSlot = -1] = pre.slots as [number, number?, number?]
   let prune: ((f: Frame) => AqlValue) | null = null
   let pruneSlot = -1
   if (op.prune) {
@@ -47,8 +35,7 @@ export function traversal(b: BuildContext, node: TraversalNode, sc: Scope): Stag
     }
   }
   const g = b.graph
-  const startIdOf = (v: AqlValue) => startId(b, v)
-  const sources = edgeCollections ? sources0.filter((s) => edgeCollections.has(s.coll)) : sources0
+  const sources = edgeCollections ? pre.sources.filter((s) => edgeCollections.has(s.coll)) : pre.sources
   const stage: Stage = function* (input) {
     for (const f of input) {
       const start = startIdOf(startFn(f))

@@ -101,6 +101,11 @@ export interface LimitNode extends Base {
 export interface CollectNode extends Base {
   type: 'CollectNode'
   op: Extract<Op, { type: 'collect' }>
+  /**
+   * RETURN DISTINCT's anonymous COLLECT (ExecutionPlan::createAnonymousCollect): one group
+   * variable, method "distinct", values passed on in the order first seen.
+   */
+  distinct?: boolean
 }
 export interface WindowNode extends Base {
   type: 'WindowNode'
@@ -114,7 +119,6 @@ export interface ModificationNode extends Base {
 export interface ReturnNode extends Base {
   type: 'ReturnNode'
   inVariable: string
-  distinct: boolean
 }
 
 export type PlanNode =

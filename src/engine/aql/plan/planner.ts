@@ -4,7 +4,8 @@
  * query says (which FOR enumerates a collection, which an array); choosing indexes and the like is
  * left to the optimizer rules (optimizer.ts).
  */
-import type { CollRef, Expr, Pattern, Query } from '../ast.js'
+import { modificationVariables, type CollRef, type Expr, type Pattern, type Query } from '../ast.js'
+import { foldQuery, type Folder } from './constant-folding.js'
 import type { ExecutionPlan, ModificationNode, PlanNode, Pipeline } from './nodes.js'
 import { hasSubquery, pullSubqueries } from './subqueries.js'
 
@@ -36,10 +37,12 @@ export class Planner {
   constructor(
     private readonly bind: Record<string, unknown>,
     private readonly fullCount = false,
+    /** Folds constant expressions before planning, as arangod's AST optimization does. */
+    private readonly folder?: Folder,
   ) {}
 
   plan(q: Query): ExecutionPlan {
-    const root = this.pipeline(q, [], true)
+    const root = this.pipeline(this.folder ? foldQuery(q, this.folder) : q, [], true)
     const isModification = containsModification(root)
     return { root, rules: [], isModification }
   }
@@ -128,8 +131,20 @@ export class Planner {
           add({ type: 'LimitNode', offset: op.offset, count: op.count, fullCount: i === lastLimit })
           break
         case 'return': {
-          const inVariable = op.expr.type === 'name' ? op.expr.name : calc(op.expr)
-          add({ type: 'ReturnNode', inVariable, distinct: op.distinct })
+          let inVariable = op.expr.type === 'name' ? op.expr.name : calc(op.expr)
+          if (op.distinct) {
+            // RETURN DISTINCT e: `COLLECT #n = e` with method "distinct", then RETURN #n
+            // (ExecutionPlan::createCalculation + createAnonymousCollect)
+            const out = temp()
+            const expr: Expr = { type: 'name', name: inVariable }
+            add({
+              type: 'CollectNode',
+              op: { type: 'collect', groups: [{ var: out, expr }], aggregates: [] },
+              distinct: true,
+            })
+            inVariable = out
+          }
+          add({ type: 'ReturnNode', inVariable })
           break
         }
         case 'collect':
@@ -166,7 +181,7 @@ export class Planner {
             ModificationNode,
             'id' | 'dependencies'
           >)
-          names = new Set([...names, 'NEW', 'OLD'])
+          names = new Set([...names, ...modificationVariables(op)])
           break
         }
       }

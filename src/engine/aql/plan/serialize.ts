@@ -146,6 +146,10 @@ function nodeJson(n: PlanNode): Json {
           inVariable: { name: g.expr.type === 'name' ? g.expr.name : JSON.stringify(exprNode(g.expr)) },
         })),
         aggregates: n.op.aggregates.map((a) => ({ outVariable: { name: a.var }, type: a.fn })),
+        // the engine groups by sorting (CollectOptions "sorted"); RETURN DISTINCT's is "distinct"
+        isDistinctCommand: n.distinct === true,
+        specialized: n.distinct === true,
+        collectOptions: { method: n.distinct ? 'distinct' : 'sorted' },
       }
     case 'WindowNode':
       return {

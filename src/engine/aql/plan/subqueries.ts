@@ -5,7 +5,7 @@
  * under a ternary branch, the right side of AND/OR or an inline expansion (which may read
  * CURRENT) stays where it is and runs there, lazily, planned when its stage is built.
  */
-import type { Expr, Query } from '../ast.js'
+import { exprChildren, mapExprChildren, type Expr, type Query } from '../ast.js'
 
 /** `e` with each eagerly evaluated subquery replaced by the variable `pull` returns for it. */
 export function pullSubqueries(e: Expr, pull: (q: Query) => string): Expr {
@@ -13,43 +13,27 @@ export function pullSubqueries(e: Expr, pull: (q: Query) => string): Expr {
   switch (e.type) {
     case 'subquery':
       return { type: 'name', name: pull(e.query) }
-    case 'array':
-      return { ...e, items: e.items.map(go) }
-    case 'object':
-      return {
-        ...e,
-        entries: e.entries.map((x) => ({
-          key: typeof x.key === 'string' ? x.key : go(x.key),
-          value: go(x.value),
-        })),
-      }
-    case 'attr':
-      return { ...e, obj: go(e.obj) }
-    case 'index':
-      return { ...e, obj: go(e.obj), index: go(e.index) }
+    // only the parts evaluated whenever the expression is: an expansion's input, the left side of
+    // AND/OR, a ternary's condition
     case 'expand':
       return { ...e, obj: go(e.obj) }
-    case 'unary':
-      return { ...e, arg: go(e.arg) }
-    case 'binary':
-      return { ...e, left: go(e.left), right: go(e.right) }
-    case 'quant':
-      return { ...e, left: go(e.left), right: go(e.right), count: e.count && go(e.count) }
     case 'and':
     case 'or':
       return { ...e, left: go(e.left) }
     case 'ternary':
       return { ...e, cond: go(e.cond) }
-    case 'range':
-      return { ...e, from: go(e.from), to: go(e.to) }
-    case 'call':
-      return { ...e, args: e.args.map(go) }
     default:
-      return e
+      return mapExprChildren(e, go)
   }
 }
 
-/** Does `e` contain a subquery anywhere (so that a rewrite is worth it)? */
+/** Does `e` contain a subquery anywhere (so that a rewrite is worth it)? Iterative: AND chains run deep. */
 export function hasSubquery(e: Expr): boolean {
-  return JSON.stringify(e, (k, v: unknown) => (k === 'query' ? 'SUBQUERY' : v)).includes('"SUBQUERY"')
+  const todo: Expr[] = [e]
+  while (todo.length) {
+    const x = todo.pop()!
+    if (x.type === 'subquery') return true
+    todo.push(...exprChildren(x))
+  }
+  return false
 }
