@@ -25,6 +25,8 @@ export const DEFAULTS = {
     streamingIdleTimeoutSeconds: 60,
     /** A stream transaction's default lockTimeout (arangod transaction::Options::defaultLockTimeout). */
     lockTimeoutSeconds: 900,
+    /** Query worker threads of the engine (`server --query-workers`): one per core. */
+    queryWorkers: Math.max(1, os.availableParallelism()),
   },
   cursor: { batchSize: 1000, ttlSeconds: 30 },
   consume: {
