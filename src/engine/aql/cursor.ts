@@ -63,7 +63,19 @@ export interface CursorEvents {
   closed?(id: string): void
 }
 
+/**
+ * The engine-wide turn of long writers (WriteGate): a modification query takes it before it
+ * takes SQLite's write lock, so writers elsewhere wait for it asynchronously, not in SQLite's
+ * busy timeout with their thread blocked.
+ */
+export interface WriteTurn {
+  acquire(): Promise<void>
+  release(): void
+}
+
 export interface CreateOptions {
+  /** Runs on a stream transaction's store, which holds the write lock already when it writes. */
+  inTransaction?: boolean
   /** The authenticated user, for CURRENT_USER(). */
   user?: string
   /** The id and cancellation the HTTP thread registered this query under. */
@@ -79,6 +91,7 @@ export class CursorManager {
     /** Where running queries are registered (/_api/query/*). */
     readonly queries: QueryRegistry,
     private readonly events: CursorEvents = {},
+    private readonly writeTurn?: WriteTurn,
   ) {}
 
   /** Cursors still open (arangodb_aql_cursors_active). */
@@ -162,14 +175,14 @@ export class CursorManager {
     if (typeof options.maxRuntime === 'number') tq.cancel.setMaxRuntime(options.maxRuntime)
     qopts.cancel = tq.cancel
     try {
-      return this.start(store, db, req, qopts, tq, batchSize, ttl, options, stream, lib)
+      return await this.start(store, db, req, qopts, tq, batchSize, ttl, options, stream, lib, opts)
     } catch (e) {
       this.queries.finish(tq)
       throw e
     }
   }
 
-  private start(
+  private async start(
     store: Store,
     db: string,
     req: CursorRequest,
@@ -180,7 +193,8 @@ export class CursorManager {
     options: Record<string, unknown>,
     stream: boolean,
     lib: Awaited<ReturnType<typeof loadFunctionLibrary>>,
-  ): Record<string, unknown> {
+    opts: CreateOptions,
+  ): Promise<Record<string, unknown>> {
     const started = performance.now()
     const compiled = compileQuery(
       store,
@@ -221,7 +235,14 @@ export class CursorManager {
       cursor.iter = compiled.run()[Symbol.iterator]()
       cursor.tracked = tq
     } else {
-      const rows = compiled.all()
+      const turn = compiled.isModification && !opts.inTransaction ? this.writeTurn : undefined
+      await turn?.acquire()
+      let rows: AqlValue[]
+      try {
+        rows = compiled.all()
+      } finally {
+        turn?.release()
+      }
       cursor.pending = rows
       cursor.exhausted = true
       if (req.count === true) cursor.count = rows.length

@@ -11,7 +11,7 @@ import { authenticatedUser } from './auth.js'
 import { RequestContext, type EngineContext, type RouteResponse, type Router } from './router.js'
 
 /** How long a write outside any transaction waits for a stream transaction's write lock. */
-const WRITE_WAIT_MS = 30_000
+export const WRITE_WAIT_MS = 30_000
 
 export interface RequestInput {
   method: string

@@ -8,7 +8,13 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { DEFAULTS } from '../../config/defaults.js'
 import { CursorManager } from '../aql/cursor.js'
-import { errorResponse, handleRequest, payloadOf, type RequestInput } from '../http/dispatch.js'
+import {
+  errorResponse,
+  handleRequest,
+  payloadOf,
+  WRITE_WAIT_MS,
+  type RequestInput,
+} from '../http/dispatch.js'
 import { Metrics } from '../http/metrics.js'
 import type { EngineContext, RouteResponse } from '../http/router.js'
 import { buildRouter } from '../http/server.js'
@@ -19,6 +25,9 @@ import type { EngineOptions } from '../types.js'
 import { adoptIds } from './ids.js'
 import { QueryTracker, ReportingRegistry } from './tracking.js'
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js'
+
+/** The gate's owner name for this worker's modification queries (one runs at a time here). */
+const AQL_WRITER = 'aql'
 
 const port = parentPort
 if (port) {
@@ -70,7 +79,8 @@ function open(init: WorkerInit, post: (m: FromWorker) => void): EngineContext {
     attach: true,
     cacheMiB: opts.cacheMiB,
     clock,
-    lockHeldElsewhere: () => gate.held,
+    // a modification query of this worker holds the gate as AQL_WRITER; anyone else is elsewhere
+    lockHeldElsewhere: () => gate.held && !gate.holds(AQL_WRITER),
   })
   let cursors: CursorManager | undefined
   const transactions = new TransactionManager(store, {
@@ -94,6 +104,10 @@ function open(init: WorkerInit, post: (m: FromWorker) => void): EngineContext {
     {
       opened: (id) => post({ type: 'cursor-opened', id }),
       closed: (id) => post({ type: 'cursor-closed', id }),
+    },
+    {
+      acquire: () => gate.acquire(AQL_WRITER, WRITE_WAIT_MS),
+      release: () => gate.release(AQL_WRITER),
     },
   )
   return {

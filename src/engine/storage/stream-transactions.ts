@@ -66,6 +66,11 @@ export class WriteGate {
     return Atomics.load(this.cell, 0) !== 0
   }
 
+  /** Whether `owner` of this thread holds it. */
+  holds(owner: string): boolean {
+    return this.mine === owner && this.held
+  }
+
   /** `timeoutMs` 0 waits forever (ArangoDB's lockTimeout 0). Rejects with error 18 on expiry. */
   async acquire(owner: string, timeoutMs: number): Promise<void> {
     const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity

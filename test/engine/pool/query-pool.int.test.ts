@@ -73,6 +73,21 @@ describe('the query worker pool', () => {
     expect(await pending).toMatchObject({ errorNum: 1500, code: 410 })
   })
 
+  it('lets a document write wait for a long modification query without blocking reads meanwhile', async () => {
+    await db.createCollection('writes')
+    const long = 'FOR i IN 1..40 LET s = SLEEP(0.025) INSERT {i} INTO writes'
+    const pending = db.query(long)
+    await running(long)
+    const write = db.collection('writes').save({ _key: 'single' })
+    // the HTTP thread is not stuck in SQLite's busy timeout: reads are answered while both wait
+    expect((await db.version()).server).toBe('arango')
+    expect((await db.collection('docs').document('k3')).i).toBe(3)
+    expect((await current()).map((c) => c.query)).toContain(long)
+    await pending
+    await write
+    expect(await db.collection('writes').count()).toMatchObject({ count: 41 })
+  })
+
   it('keeps stream cursors on their worker: interleaved batches of many cursors stay consistent', async () => {
     const cursors = await Promise.all(
       Array.from({ length: 6 }, (_, n) =>

@@ -17,6 +17,7 @@ export function registerAqlRoutes(router: Router): void {
     const out = await ctx.engine.cursors.create(ctx.store, ctx.db, body(ctx), {
       user: ctx.user,
       assigned: ctx.assignedQuery,
+      inTransaction: ctx.trxId !== undefined,
     })
     // a cursor created inside a stream transaction goes when the transaction ends
     const trx = ctx.trxId
