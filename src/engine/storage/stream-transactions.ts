@@ -96,9 +96,9 @@ export class WriteGate {
     if (Atomics.compareExchange(this.cell, 0, token, 0) === token) Atomics.notify(this.cell, 0)
   }
 
-  /** Resolves when no transaction holds the lock (at once when none does). */
+  /** Resolves when no transaction holds the lock (at once when none does); 0 waits forever. */
   waitFree(timeoutMs: number): Promise<void> {
-    return this.untilFree(Date.now() + timeoutMs)
+    return this.untilFree(timeoutMs > 0 ? Date.now() + timeoutMs : Infinity)
   }
 
   private async untilFree(deadline: number): Promise<void> {
