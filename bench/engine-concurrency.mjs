@@ -25,6 +25,7 @@ const p99 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.f
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-bench-conc-'))
 const engine = await startEngineServer({ dataDir: dir, port: 0 })
+await engine.pool.warmUp()
 log(`engine at ${engine.url} with ${engine.pool.size} query workers; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`)
 const clients = []
 const open = () => {

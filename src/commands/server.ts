@@ -70,10 +70,12 @@ export default class Server extends GraphpipeCommand<typeof Server> {
       streamingIdleTimeoutSeconds: f['transaction-idle-timeout'],
       queryWorkers: f['query-workers'],
     })
+    // a standalone server starts its workers now, so its first query does not wait for them
+    await engine.pool.warmUp()
 
     this.out(`graphpipe server listening on ${engine.url}`)
     this.info(
-      `data dir ${dataDir}; authentication ${rootPassword ? 'on (user root)' : 'off'}; ${engine.pool.size} query workers; Ctrl-C stops`,
+      `data dir ${dataDir}; authentication ${rootPassword ? 'on (user root)' : 'off'}; ${engine.pool.live} query workers; Ctrl-C stops`,
     )
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -130,18 +130,12 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     idleTimeoutMs: (opts.streamingIdleTimeoutSeconds ?? DEFAULTS.engine.streamingIdleTimeoutSeconds) * 1000,
   })
   const tracker = new QueryTracker()
-  let pool: QueryPool
-  try {
-    pool = await QueryPool.start({
-      size: opts.queryWorkers ?? DEFAULTS.engine.queryWorkers,
-      engine: opts,
-      gate,
-      tracker,
-    })
-  } catch (e) {
-    store.close()
-    throw new EngineStartError((e as Error).message, 'ENGINE_WORKER')
-  }
+  const pool = new QueryPool({
+    size: opts.queryWorkers ?? DEFAULTS.engine.queryWorkers,
+    engine: opts,
+    gate,
+    tracker,
+  })
   const metrics = new Metrics()
   registerEngineMetrics(metrics, pool, () => pool.cursorsActive)
   const engine: EngineContext = {

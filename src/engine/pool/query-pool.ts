@@ -7,7 +7,7 @@
  * ArangoDB's shapes.
  */
 import { Worker } from 'node:worker_threads'
-import { arangoError, type ArangoError } from '../errors.js'
+import { ArangoError, arangoError } from '../errors.js'
 import { errorResponse } from '../http/dispatch.js'
 import type { RequestContext, RouteResponse } from '../http/router.js'
 import type { WriteGate } from '../storage/stream-transactions.js'
@@ -19,8 +19,12 @@ import { queryWorkerScript } from './worker-script.js'
 
 interface Slot {
   index: number
-  worker: Worker
+  /** Set once the worker's script is known (bundled, under vitest). */
+  worker?: Worker
   ready: Promise<void>
+  /** It answered 'ready' once (a worker that dies at start is not respawned in a loop). */
+  started: boolean
+  startError?: string
   /** Requests sent and not yet answered. */
   busy: number
   alive: boolean
@@ -39,6 +43,10 @@ export interface PoolOptions {
   engine: EngineOptions
   gate: WriteGate
   tracker: QueryTracker
+}
+
+function startError(slot: Slot): ArangoError {
+  return new ArangoError(4, 500, `internal error: query worker failed to start: ${slot.startError ?? 'unknown'}`)
 }
 
 function diedError(isQuery: boolean): ArangoError {
@@ -63,25 +71,27 @@ export class QueryPool {
   private turn = 0
   private closing = false
 
-  private constructor(
-    private readonly opts: PoolOptions,
-    private readonly script: string,
-  ) {}
-
-  static async start(opts: PoolOptions): Promise<QueryPool> {
-    const pool = new QueryPool(opts, await queryWorkerScript())
-    for (let i = 0; i < opts.size; i++) pool.slots.push(pool.spawn(i))
-    try {
-      await Promise.all(pool.slots.map((s) => s.ready))
-    } catch (e) {
-      await pool.close()
-      throw e
-    }
-    return pool
+  /**
+   * The workers start with the first request that needs one, all together: a command that runs
+   * no AQL (an import) never pays for them, and the engine is listening at once.
+   */
+  constructor(private readonly opts: PoolOptions) {
+    if (!(opts.size >= 1)) throw new Error(`query workers must be at least 1 (got ${opts.size})`)
   }
 
   get size(): number {
-    return this.slots.length
+    return this.opts.size
+  }
+
+  /** Workers running now (started and not dead). */
+  get live(): number {
+    return this.slots.filter((s) => s.alive && s.started).length
+  }
+
+  /** Start the workers now rather than at the first query (resolves when all are ready). */
+  async warmUp(): Promise<void> {
+    this.launch()
+    await Promise.all(this.slots.map((s) => s.ready))
   }
 
   /** Open cursors of all workers (arangodb_aql_cursors_active). */
@@ -96,7 +106,10 @@ export class QueryPool {
 
   /** Test hook: end worker `index` at once, as a crash would (busy or not). */
   async terminateWorker(index: number): Promise<void> {
-    await this.slots[index]!.worker.terminate()
+    this.launch()
+    const slot = this.slots[index]!
+    await slot.ready
+    await slot.worker!.terminate()
   }
 
   /** The worker a request runs in, and the promise of its answer; undefined: this thread runs it. */
@@ -132,15 +145,21 @@ export class QueryPool {
       this.slots.map(
         (s) =>
           new Promise<void>((resolve) => {
-            if (!s.alive) return resolve()
-            s.worker.once('exit', () => resolve())
-            s.worker.on('message', (m: FromWorker) => {
-              if (m.type === 'closed') void s.worker.terminate()
+            const w = s.worker
+            if (!s.alive || !w) return resolve()
+            w.once('exit', () => resolve())
+            w.on('message', (m: FromWorker) => {
+              if (m.type === 'closed') void w.terminate()
             })
-            s.worker.postMessage({ type: 'close' } satisfies ToWorker)
+            w.postMessage({ type: 'close' } satisfies ToWorker)
           }),
       ),
     )
+  }
+
+  private launch(): void {
+    if (this.slots.length > 0 || this.closing) return
+    for (let i = 0; i < this.opts.size; i++) this.slots.push(this.spawn(i))
   }
 
   private spawn(index: number): Slot {
@@ -150,23 +169,33 @@ export class QueryPool {
       gate: this.opts.gate.buffer,
       token: tokenOf(index),
     }
-    const worker = new Worker(this.script, { workerData: init })
-    const slot: Slot = { index, worker, ready: Promise.resolve(), busy: 0, alive: true }
-    slot.ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (m: FromWorker) => {
-        if (m.type === 'ready') resolve()
-        else if (m.type === 'error') reject(new Error(`query worker failed to start: ${m.message}`))
-        else this.onMessage(slot, m)
-      }
-      worker.on('message', onMessage)
-      worker.once('exit', (code) => {
-        reject(new Error(`query worker exited (${code}) before it was ready`))
+    const slot: Slot = { index, ready: Promise.resolve(), busy: 0, alive: true, started: false }
+    slot.ready = queryWorkerScript().then(
+      (script) =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(script, { workerData: init })
+          slot.worker = worker
+          worker.on('message', (m: FromWorker) => {
+            if (m.type === 'ready') {
+              slot.started = true
+              resolve()
+            } else if (m.type === 'error') slot.startError = m.message
+            else this.onMessage(slot, m)
+          })
+          worker.on('error', (e) => (slot.startError ??= e.message))
+          worker.once('exit', (code) => {
+            reject(new Error(slot.startError ?? `query worker exited (${code})`))
+            this.onExit(slot)
+          })
+        }),
+      (e: unknown) => {
+        slot.startError = (e as Error).message
         this.onExit(slot)
-      })
-    })
-    // a failed replacement surfaces through the requests sent to it
+        throw e
+      },
+    )
+    // a failed start surfaces through the requests sent to it
     slot.ready.catch(() => undefined)
-    worker.on('error', () => undefined)
     return slot
   }
 
@@ -222,7 +251,7 @@ export class QueryPool {
     for (const [rid, p] of this.pending) {
       if (p.slot !== slot) continue
       this.pending.delete(rid)
-      p.resolve(errorResponse(diedError(p.isQuery)))
+      p.resolve(errorResponse(slot.started ? diedError(p.isQuery) : startError(slot)))
     }
     for (const [id, s] of this.queryOwner) if (s === slot) this.forgetQuery(id)
     for (const [id, s] of this.cursorOwner) if (s === slot) this.cursorOwner.delete(id)
@@ -231,7 +260,8 @@ export class QueryPool {
       this.trxOwner.delete(id)
       if (this.runningTrx.delete(id)) this.counts.aborted++
     }
-    if (this.closing) return
+    // one that never started stays down until the next request asks for it (no respawn loop)
+    if (this.closing || !slot.started) return
     this.slots[slot.index] = this.spawn(slot.index)
   }
 
@@ -242,6 +272,8 @@ export class QueryPool {
 
   /** The live worker with the fewest requests in flight (ties: in turn). */
   private pick(): Slot {
+    this.launch()
+    for (const [i, s] of this.slots.entries()) if (!s.alive) this.slots[i] = this.spawn(i)
     let best: Slot | undefined
     const n = this.slots.length
     for (let k = 0; k < n; k++) {
@@ -271,6 +303,8 @@ export class QueryPool {
   }
 
   private async listTransactions(ctx: RequestContext): Promise<RouteResponse> {
+    // workers not started hold no transactions
+    if (this.slots.length === 0) return { status: 200, body: { transactions: [] } }
     const answers = await Promise.all(this.slots.map((s) => this.send(s, ctx)))
     const transactions: unknown[] = []
     for (const a of answers) {
@@ -297,7 +331,7 @@ export class QueryPool {
       user: ctx.user,
       query,
     }
-    if (!slot.alive) return errorResponse(diedError(isQuery))
+    if (!slot.alive) return errorResponse(slot.started ? diedError(isQuery) : startError(slot))
     slot.busy++
     const answer = new Promise<RouteResponse>((resolve) =>
       this.pending.set(msg.rid, { slot, resolve, query: query?.id, isQuery }),
@@ -309,7 +343,7 @@ export class QueryPool {
       return answer
     }
     if (!slot.alive) return answer
-    slot.worker.postMessage(msg)
+    slot.worker!.postMessage(msg)
     return answer
   }
 }
