@@ -26,7 +26,9 @@ const p99 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.f
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-bench-conc-'))
 const engine = await startEngineServer({ dataDir: dir, port: 0 })
 await engine.pool.warmUp()
-log(`engine at ${engine.url} with ${engine.pool.size} query workers; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`)
+log(
+  `engine at ${engine.url} with ${engine.pool.size} query workers; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
+)
 const clients = []
 const open = () => {
   const c = client(engine.url)
@@ -40,7 +42,9 @@ try {
   const t0 = performance.now()
   for (let i = 0; i < DOCS; i += 10_000) {
     const n = Math.min(10_000, DOCS - i)
-    await big.import(Array.from({ length: n }, (_, j) => ({ _key: `k${i + j}`, x: i + j, s: `row ${i + j}` })))
+    await big.import(
+      Array.from({ length: n }, (_, j) => ({ _key: `k${i + j}`, x: i + j, s: `row ${i + j}` })),
+    )
   }
   log(`loaded ${DOCS} documents in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 
@@ -75,7 +79,9 @@ try {
   const loaded = p99(await readAll())
   stop = true
   await Promise.all(scanners)
-  log(`document reads p99: ${idle.toFixed(2)} ms idle, ${loaded.toFixed(2)} ms beside 4 scanning clients (${scans} scans)`)
+  log(
+    `document reads p99: ${idle.toFixed(2)} ms idle, ${loaded.toFixed(2)} ms beside 4 scanning clients (${scans} scans)`,
+  )
   figure({
     figure: 'engine: p99 single-document read beside 4 clients running full scans (vs idle)',
     value: Number(loaded.toFixed(2)),
@@ -132,7 +138,9 @@ try {
   const killedAfter = (performance.now() - ts) / 1000
   sleeping = false
   await probing
-  log(`SLEEP(10) maxRuntime 1: errorNum ${errorNum} after ${killedAfter.toFixed(3)} s; ${probes} version probes, slowest ${versionMax.toFixed(2)} ms`)
+  log(
+    `SLEEP(10) maxRuntime 1: errorNum ${errorNum} after ${killedAfter.toFixed(3)} s; ${probes} version probes, slowest ${versionMax.toFixed(2)} ms`,
+  )
   figure({
     figure: 'engine: SLEEP(10) with maxRuntime 1 answered 1500',
     value: Number(killedAfter.toFixed(3)),

@@ -46,7 +46,11 @@ export interface PoolOptions {
 }
 
 function startError(slot: Slot): ArangoError {
-  return new ArangoError(4, 500, `internal error: query worker failed to start: ${slot.startError ?? 'unknown'}`)
+  return new ArangoError(
+    4,
+    500,
+    `internal error: query worker failed to start: ${slot.startError ?? 'unknown'}`,
+  )
 }
 
 function diedError(isQuery: boolean): ArangoError {

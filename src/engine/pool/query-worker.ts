@@ -52,7 +52,14 @@ if (port) {
         r = errorResponse(e)
       }
       const adopted = m.query ? registry.adopted(m.query.id) : undefined
-      post({ type: 'response', rid: m.rid, status: r.status, headers: r.headers, payload: payloadOf(r), adopted })
+      post({
+        type: 'response',
+        rid: m.rid,
+        status: r.status,
+        headers: r.headers,
+        payload: payloadOf(r),
+        adopted,
+      })
     }
     port.on('message', (m: ToWorker) => {
       if (m.type === 'request') void run(m)
@@ -82,24 +89,7 @@ function open(init: WorkerInit, post: (m: FromWorker) => void): EngineContext {
     // a modification query of this worker holds the gate as AQL_WRITER; anyone else is elsewhere
     lockHeldElsewhere: () => gate.held && !gate.holds(AQL_WRITER),
   })
-  let cursors: CursorManager | undefined
-  const transactions = new TransactionManager(store, {
-    dataDir: opts.dataDir,
-    clock,
-    gate,
-    cacheMiB: opts.cacheMiB,
-    idleTimeoutMs:
-      (opts.streamingIdleTimeoutSeconds ?? DEFAULTS.engine.streamingIdleTimeoutSeconds) * 1000,
-    events: {
-      begun: (t) => post({ type: 'trx-begun', id: t.id }),
-      finished: (t) => {
-        cursors?.dropAll(t.cursorIds)
-        post({ type: 'trx-finished', id: t.id, status: t.status, expired: t.expired })
-      },
-      forgotten: (id) => post({ type: 'trx-forgotten', id }),
-    },
-  })
-  cursors = new CursorManager(
+  const cursors = new CursorManager(
     new ReportingRegistry((id, peakMemoryUsage) => post({ type: 'query-finished', id, peakMemoryUsage })),
     {
       opened: (id) => post({ type: 'cursor-opened', id }),
@@ -110,6 +100,21 @@ function open(init: WorkerInit, post: (m: FromWorker) => void): EngineContext {
       release: () => gate.release(AQL_WRITER),
     },
   )
+  const transactions = new TransactionManager(store, {
+    dataDir: opts.dataDir,
+    clock,
+    gate,
+    cacheMiB: opts.cacheMiB,
+    idleTimeoutMs: (opts.streamingIdleTimeoutSeconds ?? DEFAULTS.engine.streamingIdleTimeoutSeconds) * 1000,
+    events: {
+      begun: (t) => post({ type: 'trx-begun', id: t.id }),
+      finished: (t) => {
+        cursors.dropAll(t.cursorIds)
+        post({ type: 'trx-finished', id: t.id, status: t.status, expired: t.expired })
+      },
+      forgotten: (id) => post({ type: 'trx-forgotten', id }),
+    },
+  })
   return {
     store,
     transactions,

@@ -101,7 +101,7 @@ describe('the query worker pool', () => {
     )
     const seen: number[][] = cursors.map(() => [])
     // one batch of each cursor in turn, so consecutive requests go to different workers
-    for (let more = true; more; ) {
+    for (let more = true; more;) {
       more = false
       for (const [n, c] of cursors.entries()) {
         if (!c.batches.hasNext) continue
@@ -127,7 +127,9 @@ describe('the query worker pool', () => {
 
   it('answers 1600 (not 500) for the next batch of a cursor whose transaction was committed', async () => {
     const trx = await db.beginTransaction({ read: ['docs'] })
-    const cursor = await trx.step(() => db.query('FOR d IN docs RETURN d.i', {}, { batchSize: 2, stream: true }))
+    const cursor = await trx.step(() =>
+      db.query('FOR d IN docs RETURN d.i', {}, { batchSize: 2, stream: true }),
+    )
     await cursor.batches.next()
     await trx.commit()
     expect(await failure(cursor.batches.next())).toMatchObject({ errorNum: 1600, code: 404 })
