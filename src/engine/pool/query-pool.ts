@@ -124,7 +124,8 @@ export class QueryPool {
     if (trx !== undefined) {
       const slot = this.trxOwner.get(trx)
       // unknown here: this thread's (empty) transaction manager answers 1655
-      return slot ? this.send(slot, ctx) : undefined
+      if (!slot) return undefined
+      return seg[1] === 'cursor' ? this.createCursor(ctx, slot) : this.send(slot, ctx)
     }
     if (seg[1] === 'cursor') {
       if (seg.length === 2) return ctx.method === 'POST' ? this.createCursor(ctx) : undefined
@@ -288,8 +289,7 @@ export class QueryPool {
     return best ?? this.slots[0]!
   }
 
-  private createCursor(ctx: RequestContext): Promise<RouteResponse> {
-    const slot = this.pick()
+  private createCursor(ctx: RequestContext, slot = this.pick()): Promise<RouteResponse> {
     const body = ctx.json()
     let query: AssignedQuery | undefined
     if (typeof body === 'object' && body !== null && !Array.isArray(body)) {

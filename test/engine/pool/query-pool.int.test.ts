@@ -125,6 +125,15 @@ describe('the query worker pool', () => {
     expect(await (await db.query(count)).all()).toEqual([1])
   })
 
+  it('lists a query inside a stream transaction in /_api/query/current and kills it (1500)', async () => {
+    const trx = await db.beginTransaction({ read: ['docs'] })
+    const long = 'FOR i IN 1..1000 LET s = SLEEP(0.01) RETURN i'
+    const inTrx = failure(trx.step(() => db.query(long)))
+    await db.route('/_api/query').delete(`/${(await running(long)).id}`)
+    expect(await inTrx).toMatchObject({ errorNum: 1500, code: 410 })
+    await trx.abort()
+  })
+
   it('answers 1600 (not 500) for the next batch of a cursor whose transaction was committed', async () => {
     const trx = await db.beginTransaction({ read: ['docs'] })
     const cursor = await trx.step(() =>
