@@ -135,9 +135,12 @@ export class CursorManager {
     this.timer.unref()
   }
 
-  /** POST /_api/cursor: 201 with the first batch, run on `store`. */
+  /**
+   * POST /_api/cursor: 201 with the first batch, run on `storeOf()`. A getter, called after the
+   * last await: a stream transaction committed meanwhile must not leave us its closed store.
+   */
   async create(
-    store: Store,
+    storeOf: () => Store,
     db: string,
     body: unknown,
     opts: CreateOptions = {},
@@ -175,7 +178,7 @@ export class CursorManager {
     if (typeof options.maxRuntime === 'number') tq.cancel.setMaxRuntime(options.maxRuntime)
     qopts.cancel = tq.cancel
     try {
-      return await this.start(store, db, req, qopts, tq, batchSize, ttl, options, stream, lib, opts)
+      return await this.start(storeOf(), db, req, qopts, tq, batchSize, ttl, options, stream, lib, opts)
     } catch (e) {
       this.queries.finish(tq)
       throw e

@@ -144,6 +144,20 @@ describe('the query worker pool', () => {
     expect(await failure(cursor.batches.next())).toMatchObject({ errorNum: 1600, code: 404 })
   })
 
+  it('never answers 500 when a commit races the queries and batches of its own cursors', async () => {
+    for (let round = 0; round < 5; round++) {
+      const trx = await db.beginTransaction({ read: ['docs'] })
+      const q = 'FOR d IN docs RETURN d.i'
+      const cursor = await trx.step(() => db.query(q, {}, { batchSize: 1, stream: true }))
+      const outcomes = await Promise.all([
+        failure(cursor.batches.next().then(() => cursor.batches.next())),
+        failure(trx.step(() => db.query(q, {}, { batchSize: 1, stream: true }))),
+        failure(trx.commit()),
+      ])
+      for (const o of outcomes) expect(o.code ?? 200).not.toBe(500)
+    }
+  })
+
   it('replaces a worker that dies: its queries answer 1500, its cursors 1600, and the server keeps serving', async () => {
     const long = 'FOR i IN 1..1000 LET s = SLEEP(0.01) RETURN i'
     const pending = failure(db.query(long))

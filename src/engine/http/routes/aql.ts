@@ -14,7 +14,7 @@ function body(ctx: RequestContext): unknown {
 
 export function registerAqlRoutes(router: Router): void {
   router.add('POST', '/_api/cursor', async (ctx) => {
-    const out = await ctx.engine.cursors.create(ctx.store, ctx.db, body(ctx), {
+    const out = await ctx.engine.cursors.create(() => ctx.store, ctx.db, body(ctx), {
       user: ctx.user,
       assigned: ctx.assignedQuery,
       inTransaction: ctx.trxId !== undefined,
