@@ -95,16 +95,25 @@ try {
   const throughput = async (n) => {
     const cs = Array.from({ length: n }, open)
     const t = performance.now()
+    const cpu0 = process.cpuUsage()
     await Promise.all(
       cs.map(async (c) => {
         for (let i = 0; i < SCANS_PER_CLIENT; i++) await (await c.query(SCAN)).all()
       }),
     )
-    return (n * SCANS_PER_CLIENT) / ((performance.now() - t) / 1000)
+    const wall = (performance.now() - t) / 1000
+    const cpu = process.cpuUsage(cpu0)
+    // CPU seconds of all the process's threads per wall second: how many cores the engine got
+    const cores = (cpu.user + cpu.system) / 1e6 / wall
+    return { rate: (n * SCANS_PER_CLIENT) / wall, cores }
   }
-  const one = await throughput(1)
-  const two = await throughput(2)
-  log(`scan queries: ${one.toFixed(2)}/s with 1 client, ${two.toFixed(2)}/s with 2`)
+  const r1 = await throughput(1)
+  const r2 = await throughput(2)
+  const one = r1.rate
+  const two = r2.rate
+  log(
+    `scan queries: ${one.toFixed(2)}/s with 1 client (${r1.cores.toFixed(2)} cores busy), ${two.toFixed(2)}/s with 2 (${r2.cores.toFixed(2)} cores busy); load ${os.loadavg()[0].toFixed(1)}`,
+  )
   figure({
     figure: `engine: read-only query throughput, 2 clients vs 1 (full scan of ${DOCS} documents)`,
     value: Number(two.toFixed(2)),
