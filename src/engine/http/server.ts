@@ -136,6 +136,13 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     gate,
     tracker,
   })
+  try {
+    await pool.warmUp(1)
+  } catch (e) {
+    await pool.close()
+    store.close()
+    throw new EngineStartError((e as Error).message, 'ENGINE_WORKER')
+  }
   const metrics = new Metrics()
   registerEngineMetrics(metrics, pool, () => pool.cursorsActive)
   const engine: EngineContext = {

@@ -76,8 +76,9 @@ export class QueryPool {
   private closing = false
 
   /**
-   * The workers start with the first request that needs one, all together: a command that runs
-   * no AQL (an import) never pays for them, and the engine is listening at once.
+   * Workers start on demand: the first with the first request that needs one, another each time
+   * a request finds all of them busy, up to `size`; the engine waits for the first before it
+   * listens (startEngineServer), so a first query does not pay for a start.
    */
   constructor(private readonly opts: PoolOptions) {
     if (!(opts.size >= 1)) throw new Error(`query workers must be at least 1 (got ${opts.size})`)
@@ -92,9 +93,9 @@ export class QueryPool {
     return this.slots.filter((s) => s.alive && s.started).length
   }
 
-  /** Start the workers now rather than at the first query (resolves when all are ready). */
-  async warmUp(): Promise<void> {
-    this.launch()
+  /** Start `n` workers (default all) now rather than on demand; resolves when they are ready. */
+  async warmUp(n = this.opts.size): Promise<void> {
+    this.launch(n)
     await Promise.all(this.slots.map((s) => s.ready))
   }
 
@@ -162,9 +163,10 @@ export class QueryPool {
     )
   }
 
-  private launch(): void {
-    if (this.slots.length > 0 || this.closing) return
-    for (let i = 0; i < this.opts.size; i++) this.slots.push(this.spawn(i))
+  /** Start workers until there are `n` (at most the pool's size). */
+  private launch(n = this.opts.size): void {
+    if (this.closing) return
+    while (this.slots.length < Math.min(n, this.opts.size)) this.slots.push(this.spawn(this.slots.length))
   }
 
   private spawn(index: number): Slot {
@@ -277,8 +279,13 @@ export class QueryPool {
 
   /** The live worker with the fewest requests in flight (ties: in turn). */
   private pick(): Slot {
-    this.launch()
+    this.launch(1)
     for (const [i, s] of this.slots.entries()) if (!s.alive) this.slots[i] = this.spawn(i)
+    // all busy: one more worker, if the pool may grow (a start beats waiting behind a long query)
+    if (this.slots.every((s) => s.busy > 0) && this.slots.length < this.opts.size) {
+      this.launch(this.slots.length + 1)
+      return this.slots[this.slots.length - 1]!
+    }
     let best: Slot | undefined
     const n = this.slots.length
     for (let k = 0; k < n; k++) {
