@@ -41,9 +41,9 @@ export default class Server extends GraphpipeCommand<typeof Server> {
       min: 1,
     }),
     'tls-key': Flags.string({ description: 'PEM private key for --tls-cert', dependsOn: ['tls-cert'] }),
+    // no oclif default: it depends on the machine (help and the README must not)
     'query-workers': Flags.integer({
       description: 'query worker threads: AQL runs there, reads in parallel (default: one per core)',
-      default: DEFAULTS.engine.queryWorkers,
       min: 1,
     }),
   }
@@ -68,7 +68,7 @@ export default class Server extends GraphpipeCommand<typeof Server> {
       rootPassword,
       tls,
       streamingIdleTimeoutSeconds: f['transaction-idle-timeout'],
-      queryWorkers: f['query-workers'],
+      queryWorkers: f['query-workers'] ?? DEFAULTS.engine.queryWorkers,
     })
     // a standalone server starts its workers now, so its first query does not wait for them
     await engine.pool.warmUp()
