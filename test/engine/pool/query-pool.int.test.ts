@@ -68,7 +68,9 @@ describe('the query worker pool', () => {
     await running('RETURN SLEEP(1.5)')
     await db.version().then(note('version'))
     await db.collection('docs').document('k7').then(note('document'))
-    await (async () => (await db.query('FOR d IN docs FILTER d.i < 5 RETURN d.i')).all())().then(note('query'))
+    await (async () => (await db.query('FOR d IN docs FILTER d.i < 5 RETURN d.i')).all())().then(
+      note('query'),
+    )
     await long
     // in answer order: the long query ends last (before the pool, it held the one thread)
     expect(done).toEqual(['version', 'document', 'query', 'long'])
