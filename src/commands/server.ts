@@ -41,6 +41,11 @@ export default class Server extends GraphpipeCommand<typeof Server> {
       min: 1,
     }),
     'tls-key': Flags.string({ description: 'PEM private key for --tls-cert', dependsOn: ['tls-cert'] }),
+    // no oclif default: it depends on the machine (help and the README must not)
+    'query-workers': Flags.integer({
+      description: 'query worker threads: AQL runs there, reads in parallel (default: one per core)',
+      min: 1,
+    }),
   }
 
   public async run(): Promise<void> {
@@ -63,10 +68,15 @@ export default class Server extends GraphpipeCommand<typeof Server> {
       rootPassword,
       tls,
       streamingIdleTimeoutSeconds: f['transaction-idle-timeout'],
+      queryWorkers: f['query-workers'] ?? DEFAULTS.engine.queryWorkers,
     })
+    // a standalone server starts its workers now, so its first query does not wait for them
+    await engine.pool.warmUp()
 
     this.out(`graphpipe server listening on ${engine.url}`)
-    this.info(`data dir ${dataDir}; authentication ${rootPassword ? 'on (user root)' : 'off'}; Ctrl-C stops`)
+    this.info(
+      `data dir ${dataDir}; authentication ${rootPassword ? 'on (user root)' : 'off'}; ${engine.pool.live} query workers; Ctrl-C stops`,
+    )
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'))

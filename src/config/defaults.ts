@@ -31,6 +31,8 @@ export const DEFAULTS = {
      * query worker, and 1 s is far above what a per-row function should need.
      */
     userFunctionCallTimeoutMs: 1000,
+    /** Query worker threads of the engine (`server --query-workers`): one per core. */
+    queryWorkers: Math.max(1, os.availableParallelism()),
   },
   cursor: { batchSize: 1000, ttlSeconds: 30 },
   consume: {

@@ -17,6 +17,11 @@ export interface EngineOptions {
    * `--transaction.streaming-idle-timeout`, default DEFAULTS.engine.streamingIdleTimeoutSeconds).
    */
   streamingIdleTimeoutSeconds?: number
+  /**
+   * Query worker threads (default DEFAULTS.engine.queryWorkers, one per core): AQL runs there,
+   * reads in parallel, never on the HTTP thread.
+   */
+  queryWorkers?: number
 }
 
 export interface RunningEngine {

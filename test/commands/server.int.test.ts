@@ -112,6 +112,20 @@ describe('graphpipe server (built CLI)', () => {
     expect(r.stderr).toContain('refusing to listen on 0.0.0.0 without authentication')
   })
 
+  it('starts --query-workers N query worker threads, and refuses 0 in one line with exit code 2', async () => {
+    const s = await startServer(['--port', '0', '--data-dir', dataDir, '--query-workers', '3'])
+    const db = new Database({ url: s.url })
+    expect(await (await db.query('RETURN 1 + 1')).all()).toEqual([2])
+    db.close()
+    expect(s.stderr()).toContain('3 query workers')
+    s.child.kill('SIGTERM')
+    expect((await s.exited).code).toBe(0)
+    const r = await runToExit(['--port', '0', '--data-dir', dataDir, '--query-workers', '0'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toContain('query-workers')
+  })
+
   it('with ARANGO_ROOT_PASSWORD serves any host and requires authentication (401 without it)', async () => {
     const s = await startServer(['--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir], {
       ARANGO_ROOT_PASSWORD: 'pw',

@@ -11,7 +11,8 @@ import type { Store } from '../storage/types.js'
 import { compileQuery, type NodeStats, type QueryContext, type QueryOptions } from './executor.js'
 import { loadFunctionLibrary } from './library.js'
 import { readSnapshot } from './snapshot.js'
-import { QueryTracker, type TrackedQuery } from '../pool/tracking.js'
+import type { AssignedQuery, QueryRegistry, TrackedQuery } from '../pool/tracking.js'
+import { nextId } from '../pool/ids.js'
 import type { AqlValue } from './values.js'
 
 export interface CursorRequest {
@@ -27,6 +28,8 @@ export interface CursorRequest {
 interface Cursor {
   id: string
   db: string
+  /** Where its rows are read: the engine's store, or its stream transaction's. */
+  store: Store
   ctx: QueryContext
   iter: Iterator<AqlValue> | null
   /** Materialized rows not yet sent (non-stream), or the one-row lookahead (stream). */
@@ -51,18 +54,45 @@ interface Cursor {
   tracked?: TrackedQuery
 }
 
-let nextCursorId = Date.now() % 1_000_000_000
-
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/** Told when a cursor is kept for later batches and when it goes (the pool maps cursor → worker). */
+export interface CursorEvents {
+  opened?(id: string): void
+  closed?(id: string): void
+}
+
+/**
+ * The engine-wide turn of long writers (WriteGate): a modification query takes it before it
+ * takes SQLite's write lock, so writers elsewhere wait for it asynchronously, not in SQLite's
+ * busy timeout with their thread blocked.
+ */
+export interface WriteTurn {
+  acquire(): Promise<void>
+  release(): void
+}
+
+export interface CreateOptions {
+  /** Runs on a stream transaction's store, which holds the write lock already when it writes. */
+  inTransaction?: boolean
+  /** The authenticated user, for CURRENT_USER(). */
+  user?: string
+  /** The id and cancellation the HTTP thread registered this query under. */
+  assigned?: AssignedQuery
+}
+
+/** The open cursors of an engine (one per query worker), over any of its stores. */
 export class CursorManager {
   private cursors = new Map<string, Cursor>()
   private timer: NodeJS.Timeout | null = null
-  /** Running and slow queries of this engine (/_api/query/*). */
-  readonly tracker = new QueryTracker()
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    /** Where running queries are registered (/_api/query/*). */
+    readonly queries: QueryRegistry,
+    private readonly events: CursorEvents = {},
+    private readonly writeTurn?: WriteTurn,
+  ) {}
 
   /** Cursors still open (arangodb_aql_cursors_active). */
   get active(): number {
@@ -77,9 +107,17 @@ export class CursorManager {
 
   /** Forget a cursor; a stream query it still ran stops being a running query. */
   private drop(c: Cursor): void {
-    this.cursors.delete(c.id)
-    if (c.tracked) this.tracker.finish(c.tracked)
+    if (this.cursors.delete(c.id)) this.events.closed?.(c.id)
+    if (c.tracked) this.queries.finish(c.tracked)
     c.tracked = undefined
+  }
+
+  /** Drop these cursors (their stream transaction ended: the connection they read is closed). */
+  dropAll(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const c = this.cursors.get(id)
+      if (c) this.drop(c)
+    }
   }
 
   private sweep(): void {
@@ -97,9 +135,17 @@ export class CursorManager {
     this.timer.unref()
   }
 
-  /** POST /_api/cursor: 201 with the first batch. */
-  /** `user`: the authenticated user, for CURRENT_USER(). */
-  async create(db: string, body: unknown, user?: string): Promise<Record<string, unknown>> {
+  /**
+   * POST /_api/cursor: 201 with the first batch, run on `storeOf()`. A getter, called after the
+   * last await: a stream transaction committed meanwhile must not leave us its closed store.
+   */
+  async create(
+    storeOf: () => Store,
+    db: string,
+    body: unknown,
+    opts: CreateOptions = {},
+  ): Promise<Record<string, unknown>> {
+    const user = opts.user
     this.sweep()
     if (body === undefined || body === null) throw arangoError('QUERY_EMPTY')
     if (!isObj(body)) throw arangoError('HTTP_BAD_PARAMETER', 'expecting a JSON object in the request body')
@@ -127,19 +173,20 @@ export class CursorManager {
       user,
     }
     const lib = await loadFunctionLibrary()
-    const tq = this.tracker.start(db, req.query, bindVars, stream)
+    const tq = this.queries.start(db, req.query, bindVars, stream, user ?? '', opts.assigned)
     // maxRuntime (seconds): past it the query is killed with 1500, as ArangoDB does
     if (typeof options.maxRuntime === 'number') tq.cancel.setMaxRuntime(options.maxRuntime)
     qopts.cancel = tq.cancel
     try {
-      return this.start(db, req, qopts, tq, batchSize, ttl, options, stream, lib)
+      return await this.start(storeOf(), db, req, qopts, tq, batchSize, ttl, options, stream, lib, opts)
     } catch (e) {
-      this.tracker.finish(tq)
+      this.queries.finish(tq)
       throw e
     }
   }
 
-  private start(
+  private async start(
+    store: Store,
     db: string,
     req: CursorRequest,
     qopts: QueryOptions,
@@ -149,10 +196,11 @@ export class CursorManager {
     options: Record<string, unknown>,
     stream: boolean,
     lib: Awaited<ReturnType<typeof loadFunctionLibrary>>,
-  ): Record<string, unknown> {
+    opts: CreateOptions,
+  ): Promise<Record<string, unknown>> {
     const started = performance.now()
     const compiled = compileQuery(
-      this.store,
+      store,
       db,
       req.query as string,
       (req.bindVars as Record<string, unknown>) ?? {},
@@ -161,8 +209,9 @@ export class CursorManager {
     )
     const parsed = performance.now()
     const cursor: Cursor = {
-      id: String(++nextCursorId),
+      id: nextId(),
       db,
+      store,
       ctx: compiled.ctx,
       iter: null,
       pending: [],
@@ -189,7 +238,14 @@ export class CursorManager {
       cursor.iter = compiled.run()[Symbol.iterator]()
       cursor.tracked = tq
     } else {
-      const rows = compiled.all()
+      const turn = compiled.isModification && !opts.inTransaction ? this.writeTurn : undefined
+      await turn?.acquire()
+      let rows: AqlValue[]
+      try {
+        rows = compiled.all()
+      } finally {
+        turn?.release()
+      }
       cursor.pending = rows
       cursor.exhausted = true
       if (req.count === true) cursor.count = rows.length
@@ -199,11 +255,12 @@ export class CursorManager {
       compiled.ctx.stats.executionTime = (performance.now() - started) / 1000
       if (cursor.profile) cursor.profile.executing = (performance.now() - parsed) / 1000
       tq.peakMemoryUsage = compiled.ctx.stats.peakMemoryUsage
-      this.tracker.finish(tq)
+      this.queries.finish(tq)
     }
     const out = this.batch(cursor, 201)
     if (out.hasMore || cursor.allowRetry) {
       this.cursors.set(cursor.id, cursor)
+      this.events.opened?.(cursor.id)
       this.arm()
     }
     return out
@@ -275,7 +332,7 @@ export class CursorManager {
     if (c.iter) {
       try {
         const started = performance.now()
-        readSnapshot(this.store, () => this.pull(c, result))
+        readSnapshot(c.store, () => this.pull(c, result))
         c.ctx.stats.executionTime += (performance.now() - started) / 1000
         if (c.profile) c.profile.executing += (performance.now() - started) / 1000
       } catch (e) {
@@ -285,7 +342,7 @@ export class CursorManager {
       hasMore = !c.exhausted || c.pending.length > 0
       if (c.tracked) c.tracked.peakMemoryUsage = c.ctx.stats.peakMemoryUsage
       if (!hasMore && c.tracked) {
-        this.tracker.finish(c.tracked)
+        this.queries.finish(c.tracked)
         c.tracked = undefined
       }
     } else {

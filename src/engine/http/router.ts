@@ -12,6 +12,8 @@ import { ArangoError, arangoError } from '../errors.js'
 import type { Store } from '../storage/types.js'
 import type { TransactionManager } from '../storage/stream-transactions.js'
 import type { Metrics } from './metrics.js'
+import type { CursorManager } from '../aql/cursor.js'
+import type { AssignedQuery, QueryTracker } from '../pool/tracking.js'
 
 export interface RouteResponse {
   status: number
@@ -25,6 +27,10 @@ export interface RouteResponse {
 export interface EngineContext {
   store: Store
   transactions: TransactionManager
+  /** The cursors of this thread (a query worker's; the HTTP thread forwards cursors to them). */
+  cursors: CursorManager
+  /** The running and slow queries of the whole engine (kept by the HTTP thread). */
+  queries: QueryTracker
   /** Request statistics and the registry of gauges/counters (GET /_admin/metrics/v2). */
   metrics: Metrics
   /** True when a root password is set (auth required). */
@@ -38,6 +44,8 @@ export class RequestContext {
   params: Record<string, string> = {}
   /** The authenticated user (undefined when authentication is off). */
   user?: string
+  /** In a query worker: the id and cancellation cell the HTTP thread registered the query under. */
+  assignedQuery?: AssignedQuery
   private parsed: unknown
   private parsedOk = false
   private trxStore?: Store
@@ -124,7 +132,7 @@ export class RequestContext {
  * operations"): documents, imports, creating cursors, a collection's count/properties/truncate,
  * and the vertices and edges of named graphs. Others ignore the header.
  */
-function honoursTransaction(seg: string[]): boolean {
+export function honoursTransaction(seg: string[]): boolean {
   if (seg[0] !== '_api') return false
   switch (seg[1]) {
     case 'document':

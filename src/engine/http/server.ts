@@ -9,17 +9,20 @@ import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { ArangoError, arangoError } from '../errors.js'
+import { arangoError } from '../errors.js'
 import { DEFAULTS } from '../../config/defaults.js'
 import type { EngineOptions, RunningEngine } from '../types.js'
 import { RevisionClock } from '../storage/keys.js'
-import { LocalLockBusy, SqliteStore } from '../storage/sqlite-store.js'
+import { SqliteStore } from '../storage/sqlite-store.js'
+import { CursorManager } from '../aql/cursor.js'
+import { QueryPool } from '../pool/query-pool.js'
+import { QueryTracker } from '../pool/tracking.js'
+import { errorResponse, handleRequest, payloadOf } from './dispatch.js'
 import { TransactionManager, WriteGate } from '../storage/stream-transactions.js'
 import { requiresPassword } from './loopback.js'
 import { Metrics } from './metrics.js'
 import { registerEngineMetrics } from './routes/metrics.js'
-import { authenticatedUser } from './auth.js'
-import { RequestContext, Router, type EngineContext, type RouteResponse } from './router.js'
+import { Router, type EngineContext, type RouteResponse } from './router.js'
 import { registerAqlRoutes } from './routes/aql.js'
 import { registerAqlFunctionRoutes } from './routes/aqlfunction.js'
 import { registerQueryRoutes } from './routes/query.js'
@@ -59,9 +62,6 @@ export function buildRouter(): Router {
 
 export { isLoopbackHost } from './loopback.js'
 
-/** How long a write outside any transaction waits for a stream transaction's write lock. */
-const WRITE_WAIT_MS = 30_000
-
 /** Thrown when the engine is asked to do something unsafe or impossible at start. */
 export class EngineStartError extends Error {
   constructor(
@@ -70,35 +70,6 @@ export class EngineStartError extends Error {
   ) {
     super(message)
     this.name = 'EngineStartError'
-  }
-}
-
-function errorResponse(e: unknown): RouteResponse {
-  if (e instanceof ArangoError) {
-    const headers: Record<string, string> = {}
-    if (e.errorNum === 1200 && e.code === 412 && typeof e.extra?._rev === 'string')
-      headers.etag = `"${e.extra._rev}"`
-    return { status: e.code, body: e.toBody(), headers }
-  }
-  const err = e as { code?: string; message?: string }
-  if (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_BUSY_SNAPSHOT') {
-    return {
-      status: 503,
-      body: new ArangoError(
-        18,
-        503,
-        'lock timeout: another process holds the data directory too long',
-      ).toBody(),
-    }
-  }
-  // a collection dropped by another process between our metadata check and the statement
-  if (typeof err.message === 'string' && err.message.startsWith('no such table')) {
-    return { status: 404, body: arangoError('ARANGO_DATA_SOURCE_NOT_FOUND').toBody() }
-  }
-  if (process.env.GRAPHPIPE_DEBUG) console.error(e)
-  return {
-    status: 500,
-    body: new ArangoError(4, 500, `internal error: ${err.message ?? String(e)}`).toBody(),
   }
 }
 
@@ -111,81 +82,11 @@ function send(res: http.ServerResponse, method: string, r: RouteResponse, metric
     ...r.headers,
   }
   let payload: string | undefined
-  if (r.status !== 304 && method !== 'HEAD') {
-    payload = r.raw ?? (r.body === undefined ? '' : JSON.stringify(r.body))
-  }
+  if (r.status !== 304 && method !== 'HEAD') payload = payloadOf(r)
   if (r.status === 304) headers['content-type'] = 'text/plain'
   headers['content-length'] = String(payload === undefined ? 0 : Buffer.byteLength(payload))
   res.writeHead(r.status, headers)
   res.end(payload)
-}
-
-function splitPath(rawPath: string): { db: string; sub: string; segments: string[] } {
-  let parts = rawPath.split('/').filter((p) => p !== '')
-  let db = '_system'
-  if (parts[0] === '_db' && parts.length >= 2) {
-    db = decodeURIComponent(parts[1])
-    parts = parts.slice(2)
-  }
-  return { db, sub: '/' + parts.join('/'), segments: parts.map((p) => decodeURIComponent(p)) }
-}
-
-async function handle(
-  engine: EngineContext,
-  router: Router,
-  req: http.IncomingMessage,
-  body: Buffer,
-): Promise<RouteResponse> {
-  const method = (req.method ?? 'GET').toUpperCase()
-  const url = req.url ?? '/'
-  const q = url.indexOf('?')
-  const rawPath = q >= 0 ? url.slice(0, q) : url
-  let split: ReturnType<typeof splitPath>
-  try {
-    split = splitPath(rawPath)
-  } catch {
-    throw arangoError('HTTP_BAD_PARAMETER', `invalid URL encoding in '${rawPath}'`)
-  }
-  const { db, sub, segments } = split
-  checkQueueTime(req.headers, engine.metrics)
-  const isOpen = segments[0] === '_open'
-  // who is asking: only with authentication on (CURRENT_USER() is null without it, as in ArangoDB)
-  const user = engine.authEnabled
-    ? authenticatedUser(req.headers, engine.rootPassword ?? '', engine.jwtSecret)
-    : undefined
-  if (engine.authEnabled && !isOpen && user === undefined) throw arangoError('FORBIDDEN')
-  if (!engine.store.hasDatabase(db)) throw arangoError('ARANGO_DATABASE_NOT_FOUND')
-  const m = router.match(method, segments)
-  if (!m.handler) {
-    if (m.methodMismatch) throw arangoError('HTTP_METHOD_NOT_ALLOWED')
-    throw arangoError('HTTP_NOT_FOUND', `unknown path '${sub}'`)
-  }
-  const ctx = new RequestContext(
-    engine,
-    db,
-    method,
-    sub,
-    segments,
-    new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
-    req.headers,
-    body,
-  )
-  ctx.params = m.params
-  ctx.user = user
-  // a write that meets a stream transaction's write lock waits for it without blocking the
-  // event loop (the transaction's own requests must get through), then runs again from the start:
-  // LocalLockBusy is thrown before its first statement, so nothing of it has happened yet
-  const deadline = Date.now() + WRITE_WAIT_MS
-  for (;;) {
-    try {
-      return await m.handler(ctx)
-    } catch (e) {
-      if (!(e instanceof LocalLockBusy)) throw e
-      const left = deadline - Date.now()
-      if (left <= 0) throw arangoError('LOCK_TIMEOUT')
-      await engine.transactions.gate.waitFree(left)
-    }
-  }
 }
 
 /**
@@ -203,6 +104,8 @@ function checkQueueTime(headers: http.IncomingHttpHeaders, metrics: Metrics): vo
 export interface EngineServer extends RunningEngine {
   port: number
   store: SqliteStore
+  /** The query workers (white-box tests reach its test hook). */
+  pool: QueryPool
 }
 
 /** Serve the engine in this thread. Refuses a non-loopback host without a root password. */
@@ -215,7 +118,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     )
   }
   const clock = new RevisionClock()
-  const gate = new WriteGate()
+  const gate = new WriteGate(new SharedArrayBuffer(4), 1)
   const store = new SqliteStore(opts.dataDir, {
     cacheMiB: opts.cacheMiB,
     clock,
@@ -228,11 +131,28 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     cacheMiB: opts.cacheMiB,
     idleTimeoutMs: (opts.streamingIdleTimeoutSeconds ?? DEFAULTS.engine.streamingIdleTimeoutSeconds) * 1000,
   })
+  const tracker = new QueryTracker()
+  const pool = new QueryPool({
+    size: opts.queryWorkers ?? DEFAULTS.engine.queryWorkers,
+    engine: opts,
+    gate,
+    tracker,
+  })
+  try {
+    await pool.warmUp(1)
+  } catch (e) {
+    await pool.close()
+    store.close()
+    throw new EngineStartError((e as Error).message, 'ENGINE_WORKER')
+  }
   const metrics = new Metrics()
-  registerEngineMetrics(metrics, store, transactions)
+  registerEngineMetrics(metrics, pool, () => pool.cursorsActive)
   const engine: EngineContext = {
     store,
     transactions,
+    // AQL runs in the pool; this thread's manager stays empty
+    cursors: new CursorManager(tracker),
+    queries: tracker,
     metrics,
     authEnabled: !!opts.rootPassword,
     rootPassword: opts.rootPassword,
@@ -265,7 +185,12 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
       // requests are worked on as soon as they are read (no queue in this thread)
       metrics.noteQueueTime((performance.now() - read) / 1000)
-      handle(engine, router, req, body).then(answer, (e: unknown) => answer(errorResponse(e)))
+      const run = async () => {
+        checkQueueTime(req.headers, metrics)
+        const input = { method, url: req.url ?? '/', headers: req.headers, body }
+        return handleRequest(engine, router, input, pool.forward)
+      }
+      run().then(answer, (e: unknown) => answer(errorResponse(e)))
     })
   }
   const server = opts.tls
@@ -287,6 +212,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
       })
     })
   } catch (e) {
+    await pool.close()
     store.close()
     const err = e as NodeJS.ErrnoException
     throw new EngineStartError(
@@ -302,6 +228,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     url: `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}`,
     port,
     store,
+    pool,
     close: async () => {
       if (closed) return
       closed = true
@@ -309,6 +236,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
         server.close(() => resolve())
         server.closeAllConnections()
       })
+      await pool.close()
       transactions.closeAll()
       store.close()
     },

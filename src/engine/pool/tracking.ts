@@ -11,6 +11,7 @@
  */
 import { arangoError } from '../errors.js'
 import { QueryCancellation } from '../aql/cancel.js'
+import { nextId } from './ids.js'
 
 export interface TrackingProperties {
   enabled: boolean
@@ -44,9 +45,82 @@ export interface TrackedQuery {
   peakMemoryUsage: number
 }
 
-let nextQueryId = (Date.now() % 1_000_000_000) * 10
+/** A query registered by the HTTP thread before a worker runs it: its id and cancellation cell. */
+export interface AssignedQuery {
+  id: string
+  buffer: SharedArrayBuffer
+}
 
-export class QueryTracker {
+/** Where a cursor manager registers the queries it runs. */
+export interface QueryRegistry {
+  start(
+    database: string,
+    query: string,
+    bindVars: Record<string, unknown>,
+    stream: boolean,
+    user?: string,
+    assigned?: AssignedQuery,
+  ): TrackedQuery
+  finish(q: TrackedQuery): void
+}
+
+/**
+ * The registry of a query worker: the HTTP thread owns the tracking; the worker runs queries
+ * under the id and cancellation cell it was handed, and reports when each one ends.
+ */
+export class ReportingRegistry implements QueryRegistry {
+  private readonly mine = new Set<string>()
+  /** Started and not yet asked about by `adopted` (the answer to its request). */
+  private readonly begun = new Set<string>()
+
+  constructor(private readonly report: (id: string, peakMemoryUsage: number) => void) {}
+
+  start(
+    database: string,
+    query: string,
+    bindVars: Record<string, unknown>,
+    stream: boolean,
+    user = '',
+    assigned?: AssignedQuery,
+  ): TrackedQuery {
+    const q = newQuery(database, query, bindVars, stream, user, assigned)
+    this.mine.add(q.id)
+    if (assigned) this.begun.add(q.id)
+    return q
+  }
+
+  /** Whether the query with this id was started here (a request may fail before its query starts). */
+  adopted(id: string): boolean {
+    return this.begun.delete(id)
+  }
+
+  finish(q: TrackedQuery): void {
+    if (this.mine.delete(q.id)) this.report(q.id, q.peakMemoryUsage)
+  }
+}
+
+function newQuery(
+  database: string,
+  query: string,
+  bindVars: Record<string, unknown>,
+  stream: boolean,
+  user: string,
+  assigned?: AssignedQuery,
+): TrackedQuery {
+  return {
+    id: assigned?.id ?? nextId(),
+    database,
+    user,
+    query,
+    bindVars,
+    started: Date.now(),
+    stream,
+    cancel: new QueryCancellation(assigned?.buffer),
+    peakMemoryUsage: 0,
+  }
+}
+
+export class QueryTracker implements QueryRegistry {
   private props: TrackingProperties = { ...DEFAULT_TRACKING }
   private running = new Map<string, TrackedQuery>()
   private slow: Record<string, unknown>[] = []
@@ -92,20 +166,29 @@ export class QueryTracker {
     bindVars: Record<string, unknown>,
     stream: boolean,
     user = '',
+    assigned?: AssignedQuery,
   ): TrackedQuery {
-    const q: TrackedQuery = {
-      id: String(++nextQueryId),
-      database,
-      user,
-      query,
-      bindVars,
-      started: Date.now(),
-      stream,
-      cancel: new QueryCancellation(),
-      peakMemoryUsage: 0,
-    }
+    const q = newQuery(database, query, bindVars, stream, user, assigned)
     if (this.props.enabled) this.running.set(q.id, q)
     return q
+  }
+
+  /** A worker reports the end of a query registered here. */
+  finishById(id: string, peakMemoryUsage: number): void {
+    const q = this.running.get(id)
+    if (!q) return
+    q.peakMemoryUsage = peakMemoryUsage
+    this.finish(q)
+  }
+
+  /** A query that never started (its request failed first, or its worker died): no slow entry. */
+  discard(id: string): void {
+    this.running.delete(id)
+  }
+
+  /** The running query with this id, if any. */
+  get(id: string): TrackedQuery | undefined {
+    return this.running.get(id)
   }
 
   finish(q: TrackedQuery): void {

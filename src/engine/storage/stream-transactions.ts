@@ -15,81 +15,101 @@ import { DEFAULTS } from '../../config/defaults.js'
 import { ArangoError, arangoError } from '../errors.js'
 import type { RevisionClock } from './keys.js'
 import { SqliteStore } from './sqlite-store.js'
+import { nextId } from '../pool/ids.js'
 
 export type TransactionStatus = 'running' | 'committed' | 'aborted'
-
-interface Waiter {
-  resolve: () => void
-  reject: (e: unknown) => void
-  timer?: NodeJS.Timeout
-}
 
 function lockTimeout(): ArangoError {
   return arangoError('LOCK_TIMEOUT', 'lock timeout: the write lock is held by a stream transaction')
 }
 
+/** Node has had `Atomics.waitAsync` since 16; TypeScript types it only from lib es2024. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      a: Int32Array,
+      i: number,
+      v: number,
+      t?: number,
+    ): { async: boolean; value: Promise<string> | string }
+  }
+).waitAsync
+
 /**
- * The one write lock of this process's connections, held by the stream transaction that writes.
- * `acquire` queues transactions (FIFO, with their lockTimeout); `waitFree` lets a request outside
- * any transaction wait until no transaction holds it. A release wakes those requests first and
- * grants the next transaction a turn later, so single writes are not starved by a queue of
- * transactions.
+ * The one write lock of the engine's connections, held by the stream transaction that writes,
+ * in whichever thread (HTTP thread or query worker) it lives: one Int32 cell in a
+ * SharedArrayBuffer every thread maps, 0 when free, else the holding thread's `token`.
+ * `acquire` lets transactions take turns (each with its lockTimeout); `waitFree` lets a request
+ * outside any transaction wait until no transaction holds it. Waiting is `Atomics.waitAsync`,
+ * so a waiting thread's event loop stays free (it may have to finish the holder itself). A
+ * transaction woken by a release yields 1 ms first, so single writes waiting for the same
+ * release get their turn before the next transaction takes the lock again.
  */
 export class WriteGate {
-  private holder: string | null = null
-  private queue: (Waiter & { owner: string })[] = []
-  private free: Waiter[] = []
+  private readonly cell: Int32Array
+  /** The transaction of this thread that holds the lock, if any. */
+  private mine: string | null = null
+
+  constructor(
+    buffer: SharedArrayBuffer = new SharedArrayBuffer(4),
+    /** This thread's non-zero mark in the cell (lets the pool free a dead worker's lock). */
+    private readonly token = 1,
+  ) {
+    this.cell = new Int32Array(buffer, 0, 1)
+  }
+
+  get buffer(): SharedArrayBuffer {
+    return this.cell.buffer as SharedArrayBuffer
+  }
 
   get held(): boolean {
-    return this.holder !== null
+    return Atomics.load(this.cell, 0) !== 0
+  }
+
+  /** Whether `owner` of this thread holds it. */
+  holds(owner: string): boolean {
+    return this.mine === owner && this.held
   }
 
   /** `timeoutMs` 0 waits forever (ArangoDB's lockTimeout 0). Rejects with error 18 on expiry. */
-  acquire(owner: string, timeoutMs: number): Promise<void> {
-    if (this.holder === null && this.queue.length === 0) {
-      this.holder = owner
-      return Promise.resolve()
+  async acquire(owner: string, timeoutMs: number): Promise<void> {
+    const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity
+    for (;;) {
+      if (Atomics.compareExchange(this.cell, 0, 0, this.token) === 0) {
+        this.mine = owner
+        return
+      }
+      await this.untilFree(deadline)
+      await new Promise((r) => setTimeout(r, 1))
     }
-    return this.enqueue(this.queue, timeoutMs, { owner })
   }
 
   release(owner: string): void {
-    if (this.holder !== owner) return
-    this.holder = null
-    for (const w of this.free.splice(0)) {
-      clearTimeout(w.timer)
-      w.resolve()
-    }
-    setImmediate(() => this.grant())
+    if (this.mine !== owner) return
+    this.mine = null
+    Atomics.store(this.cell, 0, 0)
+    Atomics.notify(this.cell, 0)
   }
 
-  /** Resolves when no transaction holds the lock (at once when none does). */
+  /** A thread that died holding the lock (its SQLite connection is gone with it): free it. */
+  releaseDead(token: number): void {
+    if (Atomics.compareExchange(this.cell, 0, token, 0) === token) Atomics.notify(this.cell, 0)
+  }
+
+  /** Resolves when no transaction holds the lock (at once when none does); 0 waits forever. */
   waitFree(timeoutMs: number): Promise<void> {
-    if (this.holder === null) return Promise.resolve()
-    return this.enqueue(this.free, timeoutMs, {})
+    return this.untilFree(timeoutMs > 0 ? Date.now() + timeoutMs : Infinity)
   }
 
-  private grant(): void {
-    if (this.holder !== null) return
-    const next = this.queue.shift()
-    if (!next) return
-    clearTimeout(next.timer)
-    this.holder = next.owner
-    next.resolve()
-  }
-
-  private enqueue<E extends object>(list: (Waiter & E)[], timeoutMs: number, extra: E): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const w = { ...extra, resolve, reject } as Waiter & E
-      if (timeoutMs > 0) {
-        w.timer = setTimeout(() => {
-          const i = list.indexOf(w)
-          if (i >= 0) list.splice(i, 1)
-          reject(lockTimeout())
-        }, timeoutMs)
-      }
-      list.push(w)
-    })
+  private async untilFree(deadline: number): Promise<void> {
+    for (;;) {
+      const v = Atomics.load(this.cell, 0)
+      if (v === 0) return
+      const left = deadline - Date.now()
+      if (left <= 0) throw lockTimeout()
+      const w = waitAsync(this.cell, 0, v, Number.isFinite(left) ? left : undefined)
+      if (w.async) await w.value
+    }
   }
 }
 
@@ -133,6 +153,16 @@ export interface TransactionManagerOptions {
   cacheMiB?: number
   /** `--transaction.streaming-idle-timeout` (ArangoDB default 60 s). */
   idleTimeoutMs?: number
+  /** Told about each transaction's life (a query worker reports them to the HTTP thread). */
+  events?: TransactionEvents
+}
+
+export interface TransactionEvents {
+  begun?(t: StreamTransaction): void
+  /** Committed or aborted; its cursors must go (their reads ran on its connection). */
+  finished?(t: StreamTransaction): void
+  /** Its tombstone is dropped: its id is unknown from now on. */
+  forgotten?(id: string): void
 }
 
 /** A transaction waits for another process's write lock in slices this long (ms). */
@@ -141,8 +171,6 @@ const BUSY_SLICE_MS = 50
 /** How long finished transactions still answer their status (arangod keeps tombstones too). */
 const TOMBSTONE_MS = 10 * 60_000
 const MAX_TOMBSTONES = 10_000
-
-let lastId = Date.now() * 10
 
 function names(v: unknown, what: string): string[] {
   if (v === undefined || v === null) return []
@@ -243,7 +271,7 @@ export class TransactionManager {
   async begin(db: string, opts: BeginOptions): Promise<StreamTransaction> {
     // unknown collections fail before any lock is taken (1203, as ArangoDB's lockCollections)
     for (const n of [...opts.read, ...opts.write, ...opts.exclusive]) this.main.requireCollection(db, n)
-    const id = String(++lastId)
+    const id = nextId()
     const t = new StreamTransaction(id, db, opts, null)
     if (t.writes) await this.gate.acquire(id, opts.lockTimeoutMs)
     let store: SqliteStore | undefined
@@ -276,6 +304,7 @@ export class TransactionManager {
     t.store = store
     this.trx.set(id, t)
     this.counts.started++
+    this.opts.events?.begun?.(t)
     this.touch(t)
     this.sweep()
     return t
@@ -333,12 +362,6 @@ export class TransactionManager {
     this.trx.get(trxId)?.cursorIds.add(cursorId)
   }
 
-  /** The transaction store a cursor was created in, if any. */
-  storeOfCursor(cursorId: string): SqliteStore | undefined {
-    for (const t of this.trx.values()) if (t.cursorIds.has(cursorId) && t.store) return t.store
-    return undefined
-  }
-
   /** PUT (commit) / DELETE (abort) /_api/transaction/{id}: the final status. */
   end(db: string, id: string, want: 'committed' | 'aborted'): TransactionStatus {
     const t = this.find(db, id)
@@ -376,6 +399,7 @@ export class TransactionManager {
       this.counts[t.status === 'committed' ? 'committed' : 'aborted']++
       store?.close()
       if (t.writes) this.gate.release(t.id)
+      this.opts.events?.finished?.(t)
     }
     return t.status
   }
@@ -397,6 +421,7 @@ export class TransactionManager {
       if (t.status === 'running') continue
       if (now - t.finishedAt > TOMBSTONE_MS || tombstones > MAX_TOMBSTONES) {
         this.trx.delete(id)
+        this.opts.events?.forgotten?.(id)
         tombstones--
       }
     }

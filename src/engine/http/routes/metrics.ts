@@ -2,11 +2,8 @@
  * GET /_admin/metrics/v2: the engine's metrics in Prometheus text (ArangoDB 3.12's metrics API),
  * and the engine-wide gauges and counters registered at start.
  */
-import type { TransactionManager } from '../../storage/stream-transactions.js'
-import type { Store } from '../../storage/types.js'
 import type { Metrics } from '../metrics.js'
 import type { Router } from '../router.js'
-import { activeCursors } from './aql.js'
 
 export function registerMetricsRoutes(router: Router): void {
   router.add('GET', '/_admin/metrics/v2', (ctx) => ({
@@ -17,7 +14,12 @@ export function registerMetricsRoutes(router: Router): void {
 }
 
 /** Transactions and cursors, under ArangoDB's names (Documentation/Metrics in arangod). */
-export function registerEngineMetrics(m: Metrics, store: Store, trx: TransactionManager): void {
+export interface TransactionCounts {
+  counts: { started: number; committed: number; aborted: number; expired: number }
+  running: number
+}
+
+export function registerEngineMetrics(m: Metrics, trx: TransactionCounts, cursors: () => number): void {
   m.registerCounter(
     'arangodb_transactions_started_total',
     'Total number of started transactions',
@@ -45,6 +47,6 @@ export function registerEngineMetrics(m: Metrics, store: Store, trx: Transaction
     () => trx.running,
   )
   m.registerGauge('arangodb_aql_cursors_active', 'Current number of active AQL query cursors', () =>
-    activeCursors(store),
+    cursors(),
   )
 }

@@ -5,30 +5,27 @@
  * DELETE /_api/query/{id} to kill a running query (200; 404 errorNum 1591 "query ID not found").
  */
 import { ok, type Router } from '../router.js'
-import { cursors } from './aql.js'
 
 export function registerQueryRoutes(router: Router): void {
   router.add('GET', '/_api/query/current', (ctx) => ({
     status: 200,
-    body: cursors(ctx.store).tracker.current(ctx.db),
+    body: ctx.engine.queries.current(ctx.db),
   }))
   router.add('GET', '/_api/query/slow', (ctx) => ({
     status: 200,
-    body: cursors(ctx.store).tracker.slowQueries(ctx.db),
+    body: ctx.engine.queries.slowQueries(ctx.db),
   }))
   router.add('DELETE', '/_api/query/slow', (ctx) => {
-    cursors(ctx.store).tracker.clearSlow(ctx.db)
+    ctx.engine.queries.clearSlow(ctx.db)
     return { status: 200, body: { error: false, code: 200 } }
   })
   // both answer {error:false, code:200, ...properties} (RestQueryHandler::readQueryProperties)
-  router.add('GET', '/_api/query/properties', (ctx) =>
-    ok(200, { ...cursors(ctx.store).tracker.properties() }),
-  )
+  router.add('GET', '/_api/query/properties', (ctx) => ok(200, { ...ctx.engine.queries.properties() }))
   router.add('PUT', '/_api/query/properties', (ctx) =>
-    ok(200, { ...cursors(ctx.store).tracker.setProperties(ctx.json()) }),
+    ok(200, { ...ctx.engine.queries.setProperties(ctx.json()) }),
   )
   router.add('DELETE', '/_api/query/:id', (ctx) => {
-    cursors(ctx.store).tracker.kill(ctx.db, ctx.params.id!)
+    ctx.engine.queries.kill(ctx.db, ctx.params.id!)
     return { status: 200, body: { error: false, code: 200 } }
   })
 }
