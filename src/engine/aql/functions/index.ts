@@ -74,12 +74,16 @@ export const UNSUPPORTED_REASONS: Readonly<Record<string, string>> = {
   // clusters and Pregel
   SHARD_ID: 'cluster',
   PREGEL_RESULT: 'Pregel',
-  // user-defined functions and the V8 bridge
-  CALL: 'user-defined functions',
-  APPLY: 'user-defined functions',
+  // the V8 bridge
   V8: 'JavaScript',
   // results tied to ArangoDB internals
   SCHEMA_VALIDATE: 'JSON Schema validation',
 }
 
 export const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set(Object.keys(UNSUPPORTED_REASONS))
+
+/**
+ * CALL and APPLY pick their function (a built-in or a user-defined one) at run time, so the
+ * expression compiler (expr/compile.ts, dynamicCall) compiles them itself instead of looking them up here.
+ */
+export const DYNAMIC_CALLS: ReadonlySet<string> = new Set(['CALL', 'APPLY'])
