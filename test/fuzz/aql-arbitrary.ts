@@ -66,11 +66,13 @@ const BINARY = [
 ]
 
 const exprArb: fc.Memo<string> = fc.memo((n) => {
+  // mostly names the preamble of `queryCase` declares, so most queries get past name resolution
   const leaf = fc.oneof(
-    literal,
-    fc.constantFrom(...VARS),
-    fc.constantFrom(...BIND_NAMES).map((b) => '@' + b),
-    fc.constantFrom(...COLLECTIONS),
+    { weight: 4, arbitrary: literal },
+    { weight: 4, arbitrary: fc.constantFrom('x', 'y', 'doc') },
+    { weight: 1, arbitrary: fc.constantFrom(...VARS) },
+    { weight: 1, arbitrary: fc.constantFrom(...BIND_NAMES).map((b) => '@' + b) },
+    { weight: 1, arbitrary: fc.constantFrom(...COLLECTIONS) },
   )
   if (n <= 1) return leaf
   const sub = exprArb(n - 1)
@@ -168,7 +170,11 @@ const bindArb: fc.Arbitrary<Record<string, unknown>> = fc.record(
 
 /** Bind variables: the declared ones usually, sometimes missing, extra or of the wrong type. */
 export function withBinds(query: fc.Arbitrary<string>): fc.Arbitrary<AqlCase> {
-  return fc.tuple(query, bindArb, fc.boolean()).map(([q, b, exact]) => {
+  const exactly = fc.oneof(
+    { weight: 5, arbitrary: fc.constant(true) },
+    { weight: 1, arbitrary: fc.constant(false) },
+  )
+  return fc.tuple(query, bindArb, exactly).map(([q, b, exact]) => {
     if (!exact) return { query: q, bindVars: b }
     const used = new Set([...q.matchAll(/@(@?)(p\d)/g)].map((m) => m[2]!))
     const bindVars: Record<string, unknown> = {}
@@ -179,7 +185,17 @@ export function withBinds(query: fc.Arbitrary<string>): fc.Arbitrary<AqlCase> {
   })
 }
 
-export const generatedCase: fc.Arbitrary<AqlCase> = withBinds(queryArb(4))
+const PREAMBLES = [
+  '',
+  'FOR doc IN c LET x = doc.a LET y = doc.o ',
+  'LET doc = DOCUMENT("c/1") LET x = [1, 2, 3] LET y = {a: 1, b: [2]} ',
+  'FOR x IN 1..3 LET y = x * 2 LET doc = {a: x, b: [y]} ',
+  'FOR doc IN c FOR x IN doc.b LET y = x ',
+]
+
+export const generatedCase: fc.Arbitrary<AqlCase> = withBinds(
+  fc.tuple(fc.constantFrom(...PREAMBLES), queryArb(4)).map(([pre, q]) => pre + q),
+)
 
 // ------------------------------------------------------------------ mutations of real queries
 

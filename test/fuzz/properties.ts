@@ -29,6 +29,8 @@ import { FUZZ_SETUP, jsonValue, type AqlCase } from './aql-arbitrary.js'
 export const ANSWER_MS = 5000
 /** `maxRuntime` (seconds) of every fuzzed query. */
 export const MAX_RUNTIME_S = 2
+/** Documents in `c` and `e` past which the fuzzing data is reset to FUZZ_SETUP. */
+const MAX_FUZZ_DOCS = 500
 
 export interface FuzzBudget {
   numRuns: number
@@ -86,12 +88,25 @@ export async function openInProcess(): Promise<InProcess> {
   const db = '_system'
   store.createCollection(db, 'c')
   store.createCollection(db, 'e', { type: 3 })
-  for (const d of FUZZ_SETUP.docs) store.insert(db, 'c', d)
-  for (const d of FUZZ_SETUP.edges) store.insert(db, 'e', d)
+  const fill = () => {
+    for (const d of FUZZ_SETUP.docs) store.insert(db, 'c', d)
+    for (const d of FUZZ_SETUP.edges) store.insert(db, 'e', d)
+  }
+  fill()
+  // `FOR doc IN c … INSERT … INTO c` doubles the collection: back to the setup before it explodes
+  const refill = () => {
+    if (store.count(db, 'c') + store.count(db, 'e') < MAX_FUZZ_DOCS) return
+    store.truncateCollection(db, 'c')
+    store.truncateCollection(db, 'e')
+    fill()
+  }
   return {
     store,
     lib,
     check(c) {
+      // FUZZ_TRACE=file: each case is written there before it runs, so a crash (out of memory,
+      // a hang without cancellation point) leaves its input behind
+      if (process.env.FUZZ_TRACE) fs.writeFileSync(process.env.FUZZ_TRACE, show(c, Infinity) + '\n')
       const cancel = new QueryCancellation()
       cancel.setMaxRuntime(MAX_RUNTIME_S)
       const t0 = Date.now()
@@ -111,6 +126,7 @@ export async function openInProcess(): Promise<InProcess> {
           throw new Error(`HTTP ${e.code} for ${show(c)}`)
       }
       const ms = Date.now() - t0
+      refill()
       if (ms > ANSWER_MS) throw new Error(`took ${ms} ms (maxRuntime ${MAX_RUNTIME_S} s) for ${show(c)}`)
     },
     close() {
@@ -120,8 +136,8 @@ export async function openInProcess(): Promise<InProcess> {
   }
 }
 
-export function show(c: AqlCase): string {
-  const q = c.query.length > 300 ? `${c.query.slice(0, 300)}… (${c.query.length} chars)` : c.query
+export function show(c: AqlCase, max = 300): string {
+  const q = c.query.length > max ? `${c.query.slice(0, max)}… (${c.query.length} chars)` : c.query
   return JSON.stringify({ query: q, bindVars: c.bindVars })
 }
 
@@ -236,6 +252,8 @@ export async function checkCursor(live: Live, c: AqlCase, api: 'cursor' | 'expla
       : { query: c.query, bindVars: c.bindVars, options: { maxRuntime: MAX_RUNTIME_S }, batchSize: 5 }
   const a = await live.request('POST', `/_db/${live.db}/_api/${api}`, { body: JSON.stringify(body) })
   live.checkAnswer(`POST /_api/${api} ${show(c)}`, 'POST', a)
+  const count = await live.request('GET', `/_db/${live.db}/_api/collection/c/count`)
+  if (((count.body as { count?: number })?.count ?? 0) > MAX_FUZZ_DOCS) await live.reset()
   const cursor = a.body as { id?: string; hasMore?: boolean }
   if (api === 'cursor' && a.status === 201 && cursor.hasMore && cursor.id) {
     const next = await live.request('POST', `/_db/${live.db}/_api/cursor/${cursor.id}`)
