@@ -6,7 +6,14 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import { garbageCase, generatedCase, mutatedCase, pathologicalCase, seedQueries } from './aql-arbitrary.js'
+import {
+  garbageCase,
+  generatedCase,
+  mutatedCase,
+  pathologicalCase,
+  seedQueries,
+  type AqlCase,
+} from './aql-arbitrary.js'
 import {
   checkAlive,
   checkCursor,
@@ -41,29 +48,27 @@ export function fuzzSuites(budgets: Budgets): void {
     })
     afterAll(() => ip?.close())
 
-    it('grammar-generated queries never escape as a JavaScript exception or errorNum 4', () => {
+    // async, one event-loop turn per case: a long synchronous run starves vitest's worker RPC
+    const inProcess = (arb: fc.Arbitrary<AqlCase>, budget: FuzzBudget) =>
       fc.assert(
-        fc.property(generatedCase, (c) => ip.check(c)),
-        params(budgets.inProcess),
+        fc.asyncProperty(arb, async (c) => {
+          await new Promise((resolve) => setImmediate(resolve))
+          ip.check(c)
+        }),
+        params(budget),
       )
+
+    it('grammar-generated queries never escape as a JavaScript exception or errorNum 4', async () => {
+      await inProcess(generatedCase, budgets.inProcess)
     })
-    it('mutated conformance and test queries never escape either', () => {
-      fc.assert(
-        fc.property(mutatedCase(seeds), (c) => ip.check(c)),
-        params(budgets.inProcess),
-      )
+    it('mutated conformance and test queries never escape either', async () => {
+      await inProcess(mutatedCase(seeds), budgets.inProcess)
     })
-    it('garbage text is a clean syntax error', () => {
-      fc.assert(
-        fc.property(garbageCase, (c) => ip.check(c)),
-        params(budgets.inProcess),
-      )
+    it('garbage text is a clean syntax error', async () => {
+      await inProcess(garbageCase, budgets.inProcess)
     })
-    it('deep nesting and long condition lists answer or refuse with 1524', () => {
-      fc.assert(
-        fc.property(pathologicalCase, (c) => ip.check(c)),
-        params(budgets.pathological),
-      )
+    it('deep nesting and long condition lists answer or refuse with 1524', async () => {
+      await inProcess(pathologicalCase, budgets.pathological)
     })
   })
 
