@@ -15,6 +15,7 @@ import { constantFolder } from './plan/constant-folding.js'
 import { optimize } from './plan/optimizer.js'
 import { Planner } from './plan/planner.js'
 import { explainPlan } from './plan/serialize.js'
+import { withinStack } from './limits.js'
 import { parseQuery } from './parser.js'
 import { readSnapshot } from './snapshot.js'
 import type { AqlValue } from './values.js'
@@ -82,9 +83,9 @@ export function compileQuery(
   checkBindVars(new Set(parsed.bindParams), bindVars)
   const ctx = new QueryContext(store, db, options)
   const planner = new Planner(bindVars, options.fullCount === true, constantFolder(lib, ctx, bindVars))
-  const plan = optimize(planner.plan(parsed.query), { store, db })
+  const plan = withinStack(() => optimize(planner.plan(parsed.query), { store, db }))
   const builder = new PlanBuilder(ctx, bindVars, lib, planner, plan.rules)
-  const run = builder.top(plan.root)
+  const run = withinStack(() => builder.top(plan.root))
   const isModification = plan.isModification || builder.isModification
   const collections = [...builder.collectionsUsed].map(([name, type]) => ({ name, type }))
   return {

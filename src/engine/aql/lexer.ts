@@ -381,6 +381,12 @@ export function tokenize(query: string): Token[] {
       continue
     }
     if (isIdentStart(c)) {
+      // tokens.ll: `$?[a-zA-Z][_a-zA-Z0-9]*` - a `$` only before a letter (a lone one looped forever)
+      if (c === '$') {
+        if (!/[A-Za-z]/.test(query[i + 1] ?? ''))
+          throw err(`syntax error, unexpected character '${c}'`, start)
+        i++
+      }
       while (i < n && isIdentPart(query[i]!)) i++
       const word = query.slice(start, i)
       const up = word.toUpperCase()

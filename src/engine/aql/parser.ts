@@ -7,6 +7,7 @@ import { ArangoError } from '../errors.js'
 import type { BinaryOp, CollRef, Direction, Expr, GraphSpec, Op, Pattern, Query } from './ast.js'
 import { describeToken, parseError, tokenize, type Token } from './lexer.js'
 import { checkScopes } from './scopes.js'
+import { checkNesting, MAX_EXPRESSION_NESTING, tooMuchNesting, withinStack } from './limits.js'
 import type { AqlValue } from './values.js'
 
 const QUERY_START = new Set([
@@ -49,9 +50,11 @@ export function parseQuery(text: string): ParseResult {
     throw parseError(text, 'syntax error, unexpected end of query', eof.pos, eof.line, eof.col)
   }
   const p = new Parser(text, tokenize(text))
-  const query = p.parseQueryBody(true)
+  const query = withinStack(() => p.parseQueryBody(true))
   p.expectEnd()
-  checkScopes(query, text)
+  // nesting first: an over-deep tree is refused before the scope check walks it
+  checkNesting(query)
+  withinStack(() => checkScopes(query, text))
   const collections = new Set(p.collections)
   for (const n of p.forSources) if (!p.declared.has(n)) collections.add(n)
   return { query, bindParams: [...p.params], collections: [...collections] }
@@ -65,6 +68,8 @@ class Parser {
   readonly forSources = new Set<string>()
   readonly declared = new Set<string>()
   private expansionDepth = 0
+  /** Recursion depth of the expression parser (limits.ts). */
+  private depth = 0
   /** A FOR / traversal / path / COLLECT came before in the current query body (RETURN DISTINCT). */
   private inLoop = false
   /** Inside INSERT/UPDATE/… document expressions a top-level IN starts the collection clause. */
@@ -621,7 +626,21 @@ class Parser {
     return this.parseTernary()
   }
 
+  /** Every nested expression (parentheses, arrays, objects, calls, subqueries, unary chains). */
   private parseTernary(): Expr {
+    return this.nested(() => this.parseTernaryInner())
+  }
+
+  private nested(parse: () => Expr): Expr {
+    if (++this.depth > MAX_EXPRESSION_NESTING) throw tooMuchNesting()
+    try {
+      return parse()
+    } finally {
+      this.depth--
+    }
+  }
+
+  private parseTernaryInner(): Expr {
     const cond = this.parseOr()
     if (this.isOp('?')) {
       this.next()
@@ -770,15 +789,15 @@ class Parser {
   private parseUnary(): Expr {
     if (this.isOp('!') || (this.isKw('NOT') && !this.isOp('(', this.peek()))) {
       this.next()
-      return { type: 'unary', op: '!', arg: this.parseUnary() }
+      return { type: 'unary', op: '!', arg: this.nested(() => this.parseUnary()) }
     }
     if (this.isKw('NOT')) {
       this.next()
-      return { type: 'unary', op: '!', arg: this.parseUnary() }
+      return { type: 'unary', op: '!', arg: this.nested(() => this.parseUnary()) }
     }
     if (this.isOp('-') || this.isOp('+')) {
       const op = this.next().value as '-' | '+'
-      const arg = this.parseUnary()
+      const arg = this.nested(() => this.parseUnary())
       if (op === '-' && arg.type === 'value' && typeof arg.value === 'number') {
         return { type: 'value', value: -arg.value }
       }

@@ -173,6 +173,11 @@ export class Router {
     this.routes.push({ methods, parts: pattern.split('/').filter((p) => p !== ''), handler })
   }
 
+  /** The registered routes, in matching order (the fuzzing run walks them). */
+  list(): { methods: string[]; pattern: string }[] {
+    return this.routes.map((r) => ({ methods: [...r.methods], pattern: '/' + r.parts.join('/') }))
+  }
+
   match(method: string, segments: string[]): RouteMatch {
     let methodMismatch = false
     for (const r of this.routes) {

@@ -28,7 +28,7 @@ import { paths } from './paths.js'
 import { returnNode } from './return.js'
 import { sort } from './sort.js'
 import { traversal } from './traversal.js'
-import type { BuildContext, Output, Stage, StageInput, StageResult } from './types.js'
+import type { BuildContext, Output, RowOp, Stage, StageInput, StageResult } from './types.js'
 import { windowNode } from './window.js'
 
 /** Does `next` read the temporary variable `v` of the CalculationNode before it, and nothing else does? */
@@ -48,6 +48,23 @@ function fusesWith(next: PlanNode | undefined, v: string): boolean {
       return true
     default:
       return false
+  }
+}
+
+/** Stages one lazy chain may have (see `pipeline`). */
+const SEGMENT_STAGES = 256
+
+/** One stage running the row operations of consecutive FILTER/LET stages in order. */
+function rowStage(ops: RowOp[]): Stage {
+  return function* (input) {
+    next: for (let f of input) {
+      for (const op of ops) {
+        const g = op(f)
+        if (g === undefined) continue next
+        f = g
+      }
+      yield f
+    }
   }
 }
 
@@ -96,6 +113,8 @@ export class PlanBuilder implements BuildContext, ExprHost {
     let sc = scope.enter()
     const nodes = p.nodes
     let calc: Expr | null = null
+    // the row operations of the run of FILTER/LET stages being fused (types.ts, RowOp)
+    let rows: RowOp[] | null = null
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!
       if (node.type === 'SingletonNode') continue
@@ -114,14 +133,26 @@ export class PlanBuilder implements BuildContext, ExprHost {
         output = st ? (input, base) => profiled(st, () => o(input, base)) : o
       } else {
         const stage = r.stage
-        stages.push(st ? (input, base) => profiled(st, () => stage(input, base)) : stage)
+        if (r.row && !st) {
+          if (rows) rows.push(r.row)
+          else stages.push(rowStage((rows = [r.row])))
+        } else {
+          rows = null
+          stages.push(st ? (input, base) => profiled(st, () => stage(input, base)) : stage)
+        }
         sc = r.scope
       }
     }
     const out = output
     return (base: Frame) => {
       let it: Iterable<Frame> = [base]
-      for (const s of stages) it = s(it, base)
+      for (let i = 0; i < stages.length; i++) {
+        it = stages[i]!(it, base)
+        // a pull through n chained stages nests n generators on the stack: past SEGMENT_STAGES
+        // (only queries with thousands of SORTs, LIMITs, COLLECTs or FORs) the rows so far are
+        // materialized, so the stack stays bounded for any plan within MAX_PLAN_NODES
+        if ((i + 1) % SEGMENT_STAGES === 0 && i + 1 < stages.length) it = [...it]
+      }
       if (out) return out(it, base)
       for (const _ of it) void _
       return []

@@ -5,7 +5,16 @@ import type { AqlValue } from '../values.js'
 import type { BuildContext, Frame, StageResult } from './types.js'
 
 export function calculation(b: BuildContext, node: CalculationNode, sc: Scope): StageResult {
-  return extend(sc, node.outVariable, b.slot(), b.expr(node.expr, sc))
+  const slot = b.slot()
+  const fn = b.expr(node.expr, sc)
+  return {
+    ...extend(sc, node.outVariable, slot, fn),
+    row: (f) => {
+      const g = f.slice()
+      g[slot] = fn(f)
+      return g
+    },
+  }
 }
 
 /** `run` is the subquery's built pipeline (the builder builds nested plans). */

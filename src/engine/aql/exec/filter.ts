@@ -17,5 +17,10 @@ export function filter(b: BuildContext, node: FilterNode, sc: Scope, inp: StageI
         else stats.filtered++
       }
     },
+    row: (f) => {
+      if (toBool(fn(f))) return f
+      stats.filtered++
+      return undefined
+    },
   }
 }

@@ -15,7 +15,14 @@ import type { CollectionInfo } from '../../storage/types.js'
 export type { Fn, Frame }
 export type Stage = (input: Iterable<Frame>, base: Frame) => Iterable<Frame>
 export type Output = (input: Iterable<Frame>, base: Frame) => Iterable<AqlValue>
-export type StageResult = { stage: Stage; scope: Scope } | { output: Output }
+/**
+ * A stage that maps each row to one row or none (FILTER, LET) may also offer that as `row`: the
+ * builder then runs a run of such stages as one loop instead of one generator per stage, so a
+ * query with thousands of FILTERs or LETs neither nests thousands of generators deep nor pays a
+ * generator hop per row and stage.
+ */
+export type RowOp = (f: Frame) => Frame | undefined
+export type StageResult = { stage: Stage; scope: Scope; row?: RowOp } | { output: Output }
 
 /** Rows between two cancellation checks in a stage's loop (a counter test, cheap enough per row). */
 export const CHECK_MASK = 1023

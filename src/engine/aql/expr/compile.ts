@@ -8,7 +8,7 @@ import type { Frame, FunctionLibrary, QueryContext } from '../context.js'
 import { toBool, toNumber, toStringValue, type AqlValue } from '../values.js'
 import { binaryOp } from './operators.js'
 import type { Scope } from './scope.js'
-import { flatten, getAttr, hasOwn, isObject, limitValue, num, rangeIter, setKey } from './util.js'
+import { flatten, getAttr, hasOwn, isObject, limitValue, materializeRange, num, setKey } from './util.js'
 
 export type Fn = (f: Frame) => AqlValue
 
@@ -189,7 +189,7 @@ export class ExprCompiler {
       case 'range': {
         const a = this.expr(e.from, sc)
         const b = this.expr(e.to, sc)
-        return (f) => [...rangeIter(a(f), b(f))]
+        return (f) => materializeRange(a(f), b(f))
       }
       case 'binary': {
         const l = this.expr(e.left, sc)

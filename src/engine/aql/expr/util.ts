@@ -21,6 +21,20 @@ export function setKey(o: Record<string, AqlValue>, k: string, v: AqlValue): voi
   else o[k] = v
 }
 
+/** arangod refuses to materialise ranges of more than 10 million values (Range::throwIfTooBigForMaterialization). */
+export const RANGE_LIMIT = 10_000_000
+export const rangeTooBig = (): never => {
+  throw arangoError('QUERY_NUMBER_OUT_OF_RANGE', 'number out of range: range is too big to be materialized')
+}
+
+/** `a..b` as an array value (FOR over a range iterates `rangeIter` without this). */
+export function materializeRange(from: AqlValue, to: AqlValue): number[] {
+  const a = Math.trunc(toNumber(from))
+  const b = Math.trunc(toNumber(to))
+  if (!(Math.abs(b - a) <= RANGE_LIMIT)) return rangeTooBig()
+  return [...rangeIter(a, b)]
+}
+
 export function* rangeIter(from: AqlValue, to: AqlValue): Generator<number> {
   const a = Math.trunc(toNumber(from))
   const b = Math.trunc(toNumber(to))

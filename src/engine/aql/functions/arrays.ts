@@ -5,6 +5,7 @@
 import { arangoError } from '../../errors.js'
 import { compare, toNumber, toStringValue, type AqlValue } from '../values.js'
 import type { FunctionContext } from './types.js'
+import { RANGE_LIMIT, rangeTooBig } from '../expr/util.js'
 import {
   arrayExpected,
   boolArg,
@@ -86,11 +87,7 @@ function sliceArray(arr: AqlValue[], startArg: AqlValue, lenArg: AqlValue | unde
   return arr.slice(start, Math.max(start, Math.min(end, n)))
 }
 
-/** arangod refuses to materialise ranges of more than 10 million values (Range::throwIfTooBigForMaterialization). */
-const RANGE_LIMIT = 10_000_000
-const tooBig = (): never => {
-  throw arangoError('QUERY_NUMBER_OUT_OF_RANGE', 'number out of range: range is too big to be materialized')
-}
+const tooBig = rangeTooBig
 
 export const ARRAY_FUNCTIONS: FnTable = {
   LENGTH: def(1, 1, (_ctx, [v]) => lengthOf(v!)),

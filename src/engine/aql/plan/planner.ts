@@ -8,6 +8,7 @@ import { modificationVariables, type CollRef, type Expr, type Pattern, type Quer
 import { foldQuery, type Folder } from './constant-folding.js'
 import type { ExecutionPlan, ModificationNode, PlanNode, Pipeline } from './nodes.js'
 import { hasSubquery, pullSubqueries } from './subqueries.js'
+import { MAX_PLAN_NODES, tooMuchNesting } from '../limits.js'
 
 const MODIFICATION_NODE = {
   insert: 'InsertNode',
@@ -52,6 +53,7 @@ export class Planner {
     const nodes: PlanNode[] = []
     const add = (n: NewNode): PlanNode => {
       const id = ++this.lastId
+      if (id > MAX_PLAN_NODES) throw tooMuchNesting()
       const node = { ...n, id, dependencies: nodes.length ? [nodes[nodes.length - 1]!.id] : [] } as PlanNode
       nodes.push(node)
       return node
