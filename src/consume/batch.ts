@@ -18,6 +18,8 @@ export interface Inbound {
   seq: number
   /** Event time (ms) from --event-time-attribute, when it parsed. */
   eventTime?: number
+  /** Only these records of the message (a replay of record-level dead letters). */
+  onlyRecords?: Set<number>
 }
 
 /** Where a document came from: a record of a message (or a whole message, for a transform). */
@@ -46,6 +48,17 @@ export interface DeadLetterDoc extends Doc {
   recordIndex?: number
   record?: unknown
   deadLetteredAt: string
+  /** Where the message came from (full resource names), so `deadletters replay` can send it back. */
+  topic?: string
+  subscription?: string
+  /** The raw payload was too big for a document and is not kept (it cannot be replayed). */
+  dataDropped?: boolean
+}
+
+/** The topic and subscription a consumer reads (stamped on its dead letters). */
+export interface Origin {
+  topic?: string
+  subscription?: string
 }
 
 export interface WritePlan {
@@ -84,7 +97,7 @@ export function mergeInto(target: Doc, patch: Doc): Doc {
   return target
 }
 
-function rawData(data: Buffer): { data: string; dataEncoding: 'utf8' | 'base64' } {
+export function rawData(data: Buffer): { data: string; dataEncoding: 'utf8' | 'base64' } {
   const text = data.toString('utf8')
   return Buffer.byteLength(text) === data.length && !text.includes('\uFFFD')
     ? { data: text, dataEncoding: 'utf8' }
@@ -158,6 +171,12 @@ export async function mapMessage(
     return []
   }
   const result = await mapper.map(value)
+  const only = message.onlyRecords
+  if (only) {
+    const keep = (i: number | undefined) => i !== undefined && only.has(i)
+    result.groups = result.groups.filter((g) => keep(g.recordIndex))
+    result.rejects = result.rejects.filter((r) => r.recordIndex === undefined || keep(r.recordIndex))
+  }
   for (const r of result.rejects) deadLetters.push(deadLetter(message, r.reason, r.recordIndex, r.record))
   return result.groups
 }

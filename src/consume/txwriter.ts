@@ -12,7 +12,7 @@
 import type { Transaction } from 'arangojs/transactions'
 
 import { GraphpipeError } from '../errors.js'
-import { deadLetter, type DeadLetterDoc } from './batch.js'
+import { buildPlan, deadLetter, type DeadLetterDoc } from './batch.js'
 import {
   buildEvents,
   edgeVersionKey,
@@ -241,10 +241,11 @@ export class OrderedWriter extends GraphWriter {
           '@c': vc,
           docs: w.versions,
         })
-      if (batch.deadLetters.length > 0)
+      const dead = this.stamped(batch.deadLetters)
+      if (dead.length > 0)
         await this.q(trx, 'FOR d IN @docs INSERT d INTO @@c OPTIONS {overwriteMode: "replace"}', {
           '@c': dl,
-          docs: batch.deadLetters,
+          docs: dead,
         })
       const now = Date.now()
       if (now - this.lastPurge >= (options.purgeEveryMs ?? 60_000)) {
@@ -256,10 +257,10 @@ export class OrderedWriter extends GraphWriter {
       }
       await end('PUT')
       if (now - this.lastPurge >= (options.purgeEveryMs ?? 60_000)) this.lastPurge = now
-      if (this.options.publishDeadLetter && batch.deadLetters.length > 0) {
+      if (this.options.publishDeadLetter && dead.length > 0) {
         const publish = this.options.publishDeadLetter
         await this.retry('publish dead letters', () =>
-          Promise.all(batch.deadLetters.map((d) => publish(d))).then(() => undefined),
+          Promise.all(dead.map((d) => publish(d))).then(() => undefined),
         )
       }
       return {
@@ -278,4 +279,15 @@ export class OrderedWriter extends GraphWriter {
       throw err
     }
   }
+}
+
+/** Writes one batch of messages as one of the consumer's windows; resolves once committed. */
+export async function writeMessages(
+  writer: GraphWriter,
+  mapper: Mapper,
+  messages: Inbound[],
+  options: { edgeKey?: string[]; tombstoneTtlMs: number },
+): Promise<WriteResult & { deletes: number; superseded: number }> {
+  if (writer instanceof OrderedWriter) return writer.writeOrdered(messages, options)
+  return { deletes: 0, superseded: 0, ...(await writer.write(await buildPlan(messages, mapper, options))) }
 }

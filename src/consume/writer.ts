@@ -7,7 +7,14 @@
 import type { Database } from 'arangojs'
 
 import { EXIT, GraphpipeError } from '../errors.js'
-import { deadLetter, type DeadLetterDoc, type PlanItem, type Source, type WritePlan } from './batch.js'
+import {
+  deadLetter,
+  type DeadLetterDoc,
+  type Origin,
+  type PlanItem,
+  type Source,
+  type WritePlan,
+} from './batch.js'
 import type { GraphSpec, Mapper } from './mapping.js'
 
 export interface RetryInfo {
@@ -32,6 +39,8 @@ export interface WriterOptions {
   publishDeadLetter?: (doc: DeadLetterDoc) => Promise<void>
   /** Stops retrying (second signal); the pending write then rejects. */
   signal?: AbortSignal
+  /** Topic and subscription stamped on every dead letter (for `deadletters replay`). */
+  origin?: Origin
 }
 
 export interface WriteResult {
@@ -248,8 +257,20 @@ export class GraphWriter {
     return { vertices, edges, deadLetters: dead.length, writeMs: Math.round(performance.now() - started) }
   }
 
-  private async writeDeadLetters(docs: DeadLetterDoc[]): Promise<void> {
-    if (docs.length === 0) return
+  /** The dead letters with the consumer's topic and subscription on them. */
+  protected stamped(docs: DeadLetterDoc[]): DeadLetterDoc[] {
+    const o = this.options.origin
+    if (!o?.topic && !o?.subscription) return docs
+    return docs.map((d) => ({
+      ...d,
+      ...(o.topic ? { topic: o.topic } : {}),
+      ...(o.subscription ? { subscription: o.subscription } : {}),
+    }))
+  }
+
+  private async writeDeadLetters(all: DeadLetterDoc[]): Promise<void> {
+    if (all.length === 0) return
+    const docs = this.stamped(all)
     const coll = this.options.deadLetterCollection
     const results = await this.saveAll(coll, 'document', docs, 'replace')
     const refused = docs.filter((_, i) => results[i]?.error)
