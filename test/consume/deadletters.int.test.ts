@@ -70,7 +70,10 @@ describe('graphpipe deadletters', () => {
 
   afterAll(async () => {
     await client?.close()
-    for (const [k, v] of Object.entries(env)) v === undefined ? delete process.env[k] : (process.env[k] = v)
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
