@@ -68,6 +68,10 @@ export interface WritePlan {
   /** Per collection, created only when missing (overwriteMode ignore). */
   ensure: Map<string, PlanItem[]>
   edges: Map<string, PlanItem[]>
+  /** Arrival order (--order none): vertices deleted (with their edges) before anything is written. */
+  deletes: Map<string, Set<string>>
+  /** Arrival order: edge keys removed before anything is written. */
+  unlinks: Map<string, Set<string>>
   deadLetters: DeadLetterDoc[]
   /** Every record-level source, to dead-letter those that a write rejects. */
   sources: Source[]
@@ -145,6 +149,15 @@ class Merger {
     if (!item.sources.includes(source)) item.sources.push(source)
   }
 
+  drop(collection: string, key: string): void {
+    this.byColl.get(collection)?.delete(key)
+  }
+
+  /** Drops the items for which `test` holds (edges of a deleted vertex). */
+  dropWhere(test: (doc: Doc) => boolean): void {
+    for (const m of this.byColl.values()) for (const [k, item] of m) if (test(item.doc)) m.delete(k)
+  }
+
   has(collection: string, key: string): boolean {
     return this.byColl.get(collection)?.has(key) ?? false
   }
@@ -193,10 +206,31 @@ export async function buildPlan(
   const edges = new Merger()
   const deadLetters: DeadLetterDoc[] = []
   const sources: Source[] = []
+  const deletes = new Map<string, Set<string>>()
+  const unlinks = new Map<string, Set<string>>()
+  const add = (m: Map<string, Set<string>>, c: string, k: string): void => {
+    const set = m.get(c)
+    if (set) set.add(k)
+    else m.set(c, new Set([k]))
+  }
 
   const addGroup = (message: Inbound, group: RecordGroup): void => {
     const source: Source = { message, recordIndex: group.recordIndex, record: group.record }
     sources.push(source)
+    // in arrival order a delete undoes what came before it in this write; what follows stands
+    for (const v of group.deletes ?? []) {
+      const key = v.doc._key as string
+      const id = `${v.collection}/${key}`
+      vertices.drop(v.collection, key)
+      ensure.drop(v.collection, key)
+      edges.dropWhere((e) => e._from === id || e._to === id)
+      add(deletes, v.collection, key)
+    }
+    for (const e of group.unlinks ?? []) {
+      const key = e.doc._key === undefined ? edgeKey(e.doc, options.edgeKey) : String(e.doc._key)
+      edges.drop(e.collection, key)
+      add(unlinks, e.collection, key)
+    }
     for (const v of group.vertices) vertices.add(v.collection, v.doc._key as string, v.doc, source, true)
     for (const v of group.ensure) ensure.add(v.collection, v.doc._key as string, v.doc, source, false)
     for (const e of group.edges) {
@@ -220,6 +254,8 @@ export async function buildPlan(
     vertices: vertices.lists(),
     ensure: ensureLists,
     edges: edges.lists(),
+    deletes,
+    unlinks,
     deadLetters,
     sources,
   }
