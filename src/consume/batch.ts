@@ -20,6 +20,8 @@ export interface Inbound {
   eventTime?: number
   /** Only these records of the message (a replay of record-level dead letters). */
   onlyRecords?: Set<number>
+  /** Parsed and mapped as it arrived (premap), while the previous window was being written. */
+  mapped?: Promise<{ groups: RecordGroup[]; deadLetters: DeadLetterDoc[] }>
 }
 
 /** Where a document came from: a record of a message (or a whole message, for a transform). */
@@ -176,12 +178,22 @@ export async function mapMessage(
   mapper: Mapper,
   deadLetters: DeadLetterDoc[],
 ): Promise<RecordGroup[]> {
+  const done = await (message.mapped ?? mapNow(message, mapper))
+  deadLetters.push(...done.deadLetters)
+  return done.groups
+}
+
+async function mapNow(
+  message: Inbound,
+  mapper: Mapper,
+): Promise<{ groups: RecordGroup[]; deadLetters: DeadLetterDoc[] }> {
+  const deadLetters: DeadLetterDoc[] = []
   let value: unknown
   try {
     value = JSON.parse(message.data.toString('utf8'))
   } catch (err) {
     deadLetters.push(deadLetter(message, `not JSON: ${(err as Error).message}`))
-    return []
+    return { groups: [], deadLetters }
   }
   const result = await mapper.map(value)
   const only = message.onlyRecords
@@ -191,7 +203,18 @@ export async function mapMessage(
     result.rejects = result.rejects.filter((r) => r.recordIndex === undefined || keep(r.recordIndex))
   }
   for (const r of result.rejects) deadLetters.push(deadLetter(message, r.reason, r.recordIndex, r.record))
-  return result.groups
+  return { groups: result.groups, deadLetters }
+}
+
+/**
+ * Starts parsing and mapping a message as soon as it arrives: the main thread is mostly idle
+ * while a window's write runs on the server, so the next window's JSON and mapping work is done
+ * by the time it is written (measured: a third of a window's time in --order none went there).
+ */
+export function premap(message: Inbound, mapper: Mapper): void {
+  const p = mapNow(message, mapper)
+  p.catch(() => undefined) // awaited (and so reported) when the window is written
+  message.mapped = p
 }
 
 /** Parses, maps and merges the messages of one write, in publish-time order. */

@@ -6,7 +6,7 @@
  */
 import { Duration, type SubscriberOptions } from '@google-cloud/pubsub'
 
-import type { Inbound } from './batch.js'
+import { premap, type Inbound } from './batch.js'
 import type { Mapper } from './mapping.js'
 import { Windower, type Bucket, type WindowOptions } from './windows.js'
 import type { GraphWriter } from './writer.js'
@@ -264,7 +264,7 @@ export class Consumer {
     const publishTime = Number.isFinite(pt) ? pt : Date.now()
     const attr = this.options.eventTimeAttribute
     const eventTime = attr ? parseEventTime(m.attributes?.[attr]) : undefined
-    this.windower.add({
+    const held: Held = {
       id: m.id,
       data: m.data,
       publishTime,
@@ -274,7 +274,9 @@ export class Consumer {
       bytes: m.length ?? m.data.length,
       message: m,
       fallback: attr !== undefined && eventTime === undefined,
-    })
+    }
+    premap(held, this.mapper)
+    this.windower.add(held)
     if (max !== undefined && this.stats.received >= max) this.stop('max-messages')
     else if (this.windower.hasFull) this.kick()
   }
