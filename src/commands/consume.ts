@@ -15,7 +15,7 @@ import {
 } from '../consume/index.js'
 import { checkReachable, ensureSubscription, ensureTopic, pubsubError } from '../pubsub/admin.js'
 import { createPubSubClient, resolvePubSubTarget } from '../pubsub/client.js'
-import { subscriptionPath } from '../pubsub/names.js'
+import { subscriptionPath, topicPath } from '../pubsub/names.js'
 
 const d = DEFAULTS.consume
 const G = 'CONSUME'
@@ -187,11 +187,17 @@ export default class Consume extends BaseCommand<typeof Consume> {
     process.on('SIGINT', onSignal).on('SIGTERM', onSignal)
     try {
       const subPath = subscriptionPath(f.subscription, client.projectId)
+      // stamped on dead letters (the topic once known), so `deadletters replay` can send them back
+      settings.origin = { subscription: subPath }
+      const origin = settings.origin
       const dlTopic = f['dead-letter-topic'] ? await ensureTopic(client, f['dead-letter-topic']) : undefined
       running = await startConsumer(
         conn.db,
         async (subscriber) => {
-          if (f.topic) return ensureSubscription(client, subPath, f.topic, { subscriber })
+          if (f.topic) {
+            origin.topic = topicPath(f.topic, client.projectId)
+            return ensureSubscription(client, subPath, f.topic, { subscriber })
+          }
           const sub = client.subscription(subPath, subscriber)
           const [exists] = await sub.exists().catch((err) => {
             throw pubsubError(err, `looking up subscription ${subPath}`)
@@ -202,6 +208,12 @@ export default class Consume extends BaseCommand<typeof Consume> {
               `subscription ${subPath} does not exist: pass --topic to create it`,
               EXIT.USAGE,
             )
+          // a subscriber-only role may not read the metadata: the dead letters then lack the topic
+          const meta = await sub.getMetadata().then(
+            ([m]) => m,
+            () => undefined,
+          )
+          if (meta?.topic && meta.topic !== '_deleted-topic_') origin.topic = meta.topic
           return sub
         },
         settings,

@@ -54,6 +54,14 @@ export const DEFAULTS = {
     /** Event-time bookkeeping beside the data (per-attribute and per-edge versions, tombstones). */
     versionsCollection: 'graphpipe_versions',
   },
+  deadletters: {
+    /** Dead letters `deadletters list` shows (the reason counts cover all). */
+    listLimit: 20,
+    /** Transient write errors `deadletters replay --mapping` retries before it gives up. */
+    replayRetries: 5,
+    /** Messages published before their dead letters are removed. */
+    publishChunk: 1000,
+  },
   pubsub: {
     /** Project id used against the emulator when none is given (the emulator accepts any). */
     emulatorProject: 'graphpipe',

@@ -6,11 +6,11 @@
  */
 import { Duration, type SubscriberOptions } from '@google-cloud/pubsub'
 
-import { buildPlan, type Inbound } from './batch.js'
+import { premap, type Inbound } from './batch.js'
 import type { Mapper } from './mapping.js'
 import { Windower, type Bucket, type WindowOptions } from './windows.js'
 import type { GraphWriter } from './writer.js'
-import { OrderedWriter } from './txwriter.js'
+import { writeMessages } from './txwriter.js'
 import { parseEventTime } from './mapping.js'
 
 /** The part of a Pub/Sub Message the consumer uses. */
@@ -264,7 +264,7 @@ export class Consumer {
     const publishTime = Number.isFinite(pt) ? pt : Date.now()
     const attr = this.options.eventTimeAttribute
     const eventTime = attr ? parseEventTime(m.attributes?.[attr]) : undefined
-    this.windower.add({
+    const held: Held = {
       id: m.id,
       data: m.data,
       publishTime,
@@ -274,7 +274,9 @@ export class Consumer {
       bytes: m.length ?? m.data.length,
       message: m,
       fallback: attr !== undefined && eventTime === undefined,
-    })
+    }
+    premap(held, this.mapper)
+    this.windower.add(held)
     if (max !== undefined && this.stats.received >= max) this.stop('max-messages')
     else if (this.windower.hasFull) this.kick()
   }
@@ -338,19 +340,10 @@ export class Consumer {
 
   private async writeBucket(b: Bucket<Held>): Promise<void> {
     this.inflight = b.items
-    const ordered = this.options.order !== 'none' && this.writer instanceof OrderedWriter
-    const result = ordered
-      ? await (this.writer as OrderedWriter).writeOrdered(b.items, {
-          edgeKey: this.options.edgeKey,
-          tombstoneTtlMs: this.options.tombstoneTtlMs ?? 7 * 86_400_000,
-        })
-      : {
-          ...(await this.writer.write(
-            await buildPlan(b.items, this.mapper, { edgeKey: this.options.edgeKey }),
-          )),
-          deletes: 0,
-          superseded: 0,
-        }
+    const result = await writeMessages(this.writer, this.mapper, b.items, {
+      edgeKey: this.options.edgeKey,
+      tombstoneTtlMs: this.options.tombstoneTtlMs ?? 7 * 86_400_000,
+    })
     if (this.fatal) return
     // late: its event time is older than what earlier windows already wrote, minus the grace
     let late = 0

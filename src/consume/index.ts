@@ -7,7 +7,7 @@ import type { Database } from 'arangojs'
 
 import { EXIT, GraphpipeError } from '../errors.js'
 import { DEFAULTS } from '../config/defaults.js'
-import type { DeadLetterDoc } from './batch.js'
+import type { DeadLetterDoc, Inbound, Origin } from './batch.js'
 import {
   Consumer,
   subscriberOptions,
@@ -18,15 +18,19 @@ import {
 import { parseDuration } from '../config/duration.js'
 import { resolveMapper, type Mapper } from './mapping.js'
 import { startEndpoints, type Endpoints } from './observe.js'
-import { GraphWriter, type RetryInfo } from './writer.js'
-import { OrderedWriter } from './txwriter.js'
+import { GraphWriter, type RetryInfo, type WriterOptions } from './writer.js'
+import { OrderedWriter, writeMessages } from './txwriter.js'
 
 export { parseDuration, formatDuration } from '../config/duration.js'
 export type { ConsumeSummary, WindowReport } from './consumer.js'
 export type { RetryInfo } from './writer.js'
 export { Consumer } from './consumer.js'
 export { GraphWriter } from './writer.js'
-export { OrderedWriter } from './txwriter.js'
+export { OrderedWriter, writeMessages } from './txwriter.js'
+export { DeadLetterStore, entryOf, isEmptySelection, rawBytes } from './deadletters.js'
+export type { DeadLetterEntry, ReasonCount, Selection, StoredDeadLetter } from './deadletters.js'
+export { replayThroughMapping, replayToTopic } from './replay.js'
+export type { ReplayReport } from './replay.js'
 export { resolveMapper, twitterMapper, TWITTER_MAPPING } from './mapping.js'
 
 export interface ConsumeSettings {
@@ -53,6 +57,8 @@ export interface ConsumeSettings {
   order?: 'event-time' | 'none'
   tombstoneTtl?: string | number
   versionsCollection?: string
+  /** Stamped on dead letters, so `deadletters replay` knows where to send them back. */
+  origin?: Origin
 }
 
 export interface ConsumeHooks {
@@ -104,6 +110,25 @@ export function resolveSettings(s: ConsumeSettings) {
   }
 }
 
+/** The writer `consume` uses for these settings: ordered (transactions, bookkeeping) or not. */
+export function createWriter(
+  db: Database,
+  r: ReturnType<typeof resolveSettings>,
+  settings: ConsumeSettings,
+  extra: Pick<WriterOptions, 'publishDeadLetter' | 'signal' | 'onRetry' | 'onRecovered'>,
+): GraphWriter {
+  const d = DEFAULTS.consume
+  const Writer = r.order === 'none' ? GraphWriter : OrderedWriter
+  return new Writer(db, {
+    versionsCollection:
+      r.order === 'none' ? undefined : (settings.versionsCollection ?? d.versionsCollection),
+    deadLetterCollection: settings.deadLetterCollection ?? d.deadLetterCollection,
+    requestTimeoutMs: r.requestTimeoutMs,
+    origin: settings.origin,
+    ...extra,
+  })
+}
+
 /**
  * Prepares the target (collections, graph), opens the subscription with flow control sized to
  * the window, and starts consuming. `openSubscription` gets the subscriber options to use.
@@ -115,19 +140,13 @@ export async function startConsumer(
   hooks: ConsumeHooks = {},
 ): Promise<RunningConsumer> {
   const r = resolveSettings(settings)
-  const d = DEFAULTS.consume
   const mapper = await resolveMapper(settings)
   const abort = new AbortController()
   // the writer reports retries to the consumer created after it
   const ref: { consumer?: Consumer } = {}
-  const Writer = r.order === 'none' ? GraphWriter : OrderedWriter
-  const writer = new Writer(db, {
-    versionsCollection:
-      r.order === 'none' ? undefined : (settings.versionsCollection ?? d.versionsCollection),
-    deadLetterCollection: settings.deadLetterCollection ?? DEFAULTS.consume.deadLetterCollection,
-    requestTimeoutMs: r.requestTimeoutMs,
-    signal: abort.signal,
+  const writer = createWriter(db, r, settings, {
     publishDeadLetter: hooks.publishDeadLetter,
+    signal: abort.signal,
     onRetry: (info) => {
       ref.consumer?.noteRetry(info.error)
       hooks.onRetry?.(info)
@@ -163,4 +182,37 @@ export async function startConsumer(
   hooks.onStart?.({ mapper, endpoints, windowMs: r.windowMs })
   const done = c.run().finally(() => endpoints.close())
   return { consumer: c, stop: () => c.stop('signal'), abort: () => abort.abort(), done }
+}
+
+/**
+ * The consumer's writer and mapping for `deadletters replay --mapping`: `write` commits one batch
+ * as the consumer commits a window. A write still failing after `retries` transient errors gives
+ * up (the replay then keeps its dead letters) instead of waiting out an outage like a consumer.
+ */
+export async function openReplayWriter(
+  db: Database,
+  settings: ConsumeSettings,
+  options: { retries: number; onRetry?: (r: RetryInfo) => void },
+): Promise<{ mapper: Mapper; batch: number; write: (messages: Inbound[]) => Promise<unknown> }> {
+  const r = resolveSettings(settings)
+  const mapper = await resolveMapper(settings)
+  // once given up, the later batches fail at once too: the server is not taking writes
+  const abort = new AbortController()
+  const writer = createWriter(db, r, settings, {
+    signal: abort.signal,
+    onRetry: (info) => {
+      options.onRetry?.(info)
+      if (info.attempt >= options.retries) abort.abort()
+    },
+  })
+  await writer.prepare(mapper)
+  return {
+    mapper,
+    batch: r.maxBatch,
+    write: (messages) =>
+      writeMessages(writer, mapper, messages, {
+        edgeKey: settings.edgeKey,
+        tombstoneTtlMs: r.tombstoneTtlMs,
+      }),
+  }
 }

@@ -141,6 +141,11 @@ export class WindowResolver {
   private readonly oldE = new Map<string, EState | undefined>()
   private readonly newVals = new Map<string, Doc>()
   private readonly edgeTouched = new Set<string>()
+  /** The stored form of each loaded version document: unchanged ones are not written back. */
+  private readonly oldJson = new Map<string, string>()
+  /** Version keys are SHA-1s, asked for many times per window: each is hashed once. */
+  private readonly hashed = new Map<string, string>()
+  private readonly edgeKeys = new WeakMap<Doc, string>()
   private superseded = 0
 
   constructor(
@@ -149,7 +154,17 @@ export class WindowResolver {
   ) {}
 
   private vid(collection: string, key: string): string {
-    return vertexVersionKey(collection, key)
+    const k = `v\n${collection}/${key}`
+    let id = this.hashed.get(k)
+    if (id === undefined) this.hashed.set(k, (id = vertexVersionKey(collection, key)))
+    return id
+  }
+
+  private eid(collection: string, key: string): string {
+    const k = `e\n${collection}/${key}`
+    let id = this.hashed.get(k)
+    if (id === undefined) this.hashed.set(k, (id = edgeVersionKey(collection, key)))
+    return id
   }
 
   /** Version-document keys of every vertex and edge this window touches (edge ends included). */
@@ -160,25 +175,32 @@ export class WindowResolver {
         keys.add(this.vid(o.collection, o.doc._key as string))
       for (const o of [...group.edges, ...(group.unlinks ?? [])]) {
         for (const end of [o.doc._from, o.doc._to] as string[]) keys.add(this.vid(...splitId(end)))
-        keys.add(edgeVersionKey(o.collection, this.keyOf(o.doc)))
+        keys.add(this.eid(o.collection, this.keyOf(o.doc)))
       }
     }
     return [...keys]
   }
 
   private keyOf(doc: Doc): string {
-    return doc._key !== undefined ? String(doc._key) : edgeKey(doc, this.edgeKeyFields)
+    if (doc._key !== undefined) return String(doc._key)
+    let k = this.edgeKeys.get(doc)
+    if (k === undefined) this.edgeKeys.set(doc, (k = edgeKey(doc, this.edgeKeyFields)))
+    return k
   }
 
   /** The stored version documents (those that exist). */
   load(docs: VersionDoc[]): void {
     for (const d of docs) {
+      // the fetched document becomes the working state; a copy through JSON (plain data, and
+      // cheaper than structuredClone) is the old state
+      const json = JSON.stringify(d)
+      this.oldJson.set(d._key, json)
       if (d.kind === 'v') {
-        this.oldV.set(d._key, structuredClone(d))
-        this.v.set(d._key, structuredClone(d))
+        this.oldV.set(d._key, JSON.parse(json) as VState)
+        this.v.set(d._key, d)
       } else {
-        this.oldE.set(d._key, structuredClone(d))
-        this.e.set(d._key, structuredClone(d))
+        this.oldE.set(d._key, JSON.parse(json) as EState)
+        this.e.set(d._key, d)
       }
     }
     this.apply()
@@ -197,7 +219,7 @@ export class WindowResolver {
 
   private edgeEvent(collection: string, doc: Doc, ver: string, present: boolean): void {
     const key = this.keyOf(doc)
-    const id = edgeVersionKey(collection, key)
+    const id = this.eid(collection, key)
     const cur = this.e.get(id)
     if (!this.oldE.has(id)) this.oldE.set(id, undefined)
     this.edgeTouched.add(id)
@@ -274,7 +296,7 @@ export class WindowResolver {
   addEdges(edges: { collection: string; doc: Doc }[], versions: EState[]): void {
     const byKey = new Map(versions.map((v) => [v._key, v]))
     for (const { collection, doc } of edges) {
-      const id = edgeVersionKey(collection, String(doc._key))
+      const id = this.eid(collection, String(doc._key))
       if (this.e.has(id)) {
         this.edgeTouched.add(id)
         continue
@@ -291,7 +313,7 @@ export class WindowResolver {
         ver: '',
         present: true,
       }
-      this.oldE.set(id, structuredClone(s))
+      this.oldE.set(id, JSON.parse(JSON.stringify(s)) as EState)
       this.e.set(id, s)
       this.edgeTouched.add(id)
     }
@@ -304,6 +326,11 @@ export class WindowResolver {
       if (del !== undefined && s.ver <= del) return false
     }
     return true
+  }
+
+  private changed(id: string, s: VersionDoc, old: VersionDoc | undefined): boolean {
+    if (old === undefined) return true
+    return JSON.stringify(s) !== (this.oldJson.get(id) ?? JSON.stringify(old))
   }
 
   writes(now = Date.now()): WindowWrites {
@@ -348,7 +375,7 @@ export class WindowResolver {
           out.vertices += 1
         }
       }
-      if (JSON.stringify(s) !== JSON.stringify(old)) out.versions.push(s)
+      if (this.changed(id, s, old)) out.versions.push(s)
     }
     const vs = new Map<string, VState | undefined>([...this.oldV.keys()].map((k) => [k, this.v.get(k)]))
     const oldVs = this.oldV
@@ -369,7 +396,7 @@ export class WindowResolver {
         push(out.removes, s.c, s.k)
         if (was) out.deletes += 1
       }
-      if (JSON.stringify(s) !== JSON.stringify(old)) out.versions.push(s)
+      if (this.changed(id, s, old)) out.versions.push(s)
     }
     return out
   }

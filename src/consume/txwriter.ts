@@ -12,7 +12,7 @@
 import type { Transaction } from 'arangojs/transactions'
 
 import { GraphpipeError } from '../errors.js'
-import { deadLetter, type DeadLetterDoc } from './batch.js'
+import { buildPlan, deadLetter, type DeadLetterDoc } from './batch.js'
 import {
   buildEvents,
   edgeVersionKey,
@@ -39,6 +39,9 @@ export interface OrderedOptions {
   /** How often tombstones older than the TTL are purged (inside a window's transaction). */
   purgeEveryMs?: number
 }
+
+/** ArangoDB's write-write conflict: another transaction holds the document; a retry may pass. */
+const ARANGO_CONFLICT = 1200
 
 export class OrderedWriter extends GraphWriter {
   private lastPurge = 0
@@ -72,6 +75,41 @@ export class OrderedWriter extends GraphWriter {
       ),
     )) as { result: T[]; hasMore?: boolean }
     return res.result
+  }
+
+  /**
+   * One array insert (`POST /_api/document/{collection}`) inside the transaction. Its items fail
+   * one by one without failing the request: the first failure fails the step as an AQL INSERT
+   * would, as a write-write conflict (1200, worth a retry) or as a refusal (split and dead-letter).
+   */
+  private async saveAllIn(
+    trx: Transaction,
+    collection: string,
+    docs: unknown[],
+    search: Record<string, string | boolean>,
+  ): Promise<void> {
+    const res = (await trx.step(() =>
+      this.db.request(
+        {
+          method: 'POST',
+          pathname: `/_api/document/${encodeURIComponent(collection)}`,
+          body: docs,
+          search: { ...search, silent: false },
+          timeout: this.timeoutMs,
+        },
+        (r) => r.parsedBody,
+      ),
+    )) as { error?: boolean; errorNum?: number; errorMessage?: string }[]
+    const bad = Array.isArray(res) ? res.find((r) => r?.error) : undefined
+    if (!Array.isArray(res) || res.length !== docs.length)
+      throw new Error(`unexpected answer to an array insert into ${collection}`)
+    if (bad) {
+      const conflict = bad.errorNum === ARANGO_CONFLICT
+      throw Object.assign(new Error(`${collection}: ${bad.errorMessage ?? 'error'}`), {
+        errorNum: bad.errorNum,
+        code: conflict ? 409 : 400,
+      })
+    }
   }
 
   /** Writes one window's messages in event-time order semantics; resolves once committed. */
@@ -223,29 +261,16 @@ export class OrderedWriter extends GraphWriter {
         }
       }
       const w = resolver.writes()
+      // array requests of the document API inside the transaction, not AQL INSERT loops: the
+      // same effect, and cheaper on the server (no bind-parameter array walked by a query)
       for (const [c, docs] of w.upserts)
-        await this.q(
-          trx,
-          'FOR d IN @docs INSERT d INTO @@c OPTIONS {overwriteMode: "update", keepNull: false, mergeObjects: false}',
-          { '@c': c, docs },
-        )
-      for (const [c, docs] of w.edges)
-        await this.q(trx, 'FOR d IN @docs INSERT d INTO @@c OPTIONS {overwriteMode: "replace"}', {
-          '@c': c,
-          docs,
-        })
+        await this.saveAllIn(trx, c, docs, { overwriteMode: 'update', keepNull: false, mergeObjects: false })
+      for (const [c, docs] of w.edges) await this.saveAllIn(trx, c, docs, { overwriteMode: 'replace' })
       for (const [c, keys] of w.removes)
         await this.q(trx, 'FOR k IN @keys REMOVE k IN @@c OPTIONS {ignoreErrors: true}', { '@c': c, keys })
-      if (w.versions.length > 0)
-        await this.q(trx, 'FOR d IN @docs INSERT d INTO @@c OPTIONS {overwriteMode: "replace"}', {
-          '@c': vc,
-          docs: w.versions,
-        })
-      if (batch.deadLetters.length > 0)
-        await this.q(trx, 'FOR d IN @docs INSERT d INTO @@c OPTIONS {overwriteMode: "replace"}', {
-          '@c': dl,
-          docs: batch.deadLetters,
-        })
+      if (w.versions.length > 0) await this.saveAllIn(trx, vc, w.versions, { overwriteMode: 'replace' })
+      const dead = this.stamped(batch.deadLetters)
+      if (dead.length > 0) await this.saveAllIn(trx, dl, dead, { overwriteMode: 'replace' })
       const now = Date.now()
       if (now - this.lastPurge >= (options.purgeEveryMs ?? 60_000)) {
         // tombstones older than the TTL: an event older than that may bring back what was deleted
@@ -256,10 +281,10 @@ export class OrderedWriter extends GraphWriter {
       }
       await end('PUT')
       if (now - this.lastPurge >= (options.purgeEveryMs ?? 60_000)) this.lastPurge = now
-      if (this.options.publishDeadLetter && batch.deadLetters.length > 0) {
+      if (this.options.publishDeadLetter && dead.length > 0) {
         const publish = this.options.publishDeadLetter
         await this.retry('publish dead letters', () =>
-          Promise.all(batch.deadLetters.map((d) => publish(d))).then(() => undefined),
+          Promise.all(dead.map((d) => publish(d))).then(() => undefined),
         )
       }
       return {
@@ -278,4 +303,15 @@ export class OrderedWriter extends GraphWriter {
       throw err
     }
   }
+}
+
+/** Writes one batch of messages as one of the consumer's windows; resolves once committed. */
+export async function writeMessages(
+  writer: GraphWriter,
+  mapper: Mapper,
+  messages: Inbound[],
+  options: { edgeKey?: string[]; tombstoneTtlMs: number },
+): Promise<WriteResult & { deletes: number; superseded: number }> {
+  if (writer instanceof OrderedWriter) return writer.writeOrdered(messages, options)
+  return { deletes: 0, superseded: 0, ...(await writer.write(await buildPlan(messages, mapper, options))) }
 }

@@ -7,7 +7,14 @@
 import type { Database } from 'arangojs'
 
 import { EXIT, GraphpipeError } from '../errors.js'
-import { deadLetter, type DeadLetterDoc, type PlanItem, type Source, type WritePlan } from './batch.js'
+import {
+  deadLetter,
+  type DeadLetterDoc,
+  type Origin,
+  type PlanItem,
+  type Source,
+  type WritePlan,
+} from './batch.js'
 import type { GraphSpec, Mapper } from './mapping.js'
 
 export interface RetryInfo {
@@ -32,6 +39,8 @@ export interface WriterOptions {
   publishDeadLetter?: (doc: DeadLetterDoc) => Promise<void>
   /** Stops retrying (second signal); the pending write then rejects. */
   signal?: AbortSignal
+  /** Topic and subscription stamped on every dead letter (for `deadletters replay`). */
+  origin?: Origin
 }
 
 export interface WriteResult {
@@ -39,6 +48,8 @@ export interface WriteResult {
   edges: number
   deadLetters: number
   writeMs: number
+  /** Vertices and edges removed. */
+  deletes?: number
 }
 
 type OverwriteMode = 'update' | 'ignore' | 'replace'
@@ -234,9 +245,60 @@ export class GraphWriter {
     return written
   }
 
+  /** The edge collections the mapping writes (where a deleted vertex's edges may be). */
+  private planEdgeCollections(plan: WritePlan): string[] {
+    const set = new Set(plan.unlinks.keys())
+    for (const c of plan.edges.keys()) set.add(c)
+    for (const [c, t] of this.known) if (t === 'edge') set.add(c)
+    for (const d of this.graph?.edgeDefinitions ?? []) set.add(d.collection)
+    return [...set]
+  }
+
+  /**
+   * Arrival order's deletes, before the window's writes (the plan already dropped what came
+   * before a delete): the deleted vertices with every edge from or to them, and unlinked edges.
+   */
+  private async writeDeletes(plan: WritePlan): Promise<number> {
+    let removed = 0
+    const ids = [...plan.deletes].flatMap(([c, keys]) => [...keys].map((k) => `${c}/${k}`))
+    if (ids.length > 0)
+      for (const ec of this.planEdgeCollections(plan))
+        // _from and _to apart: each is an edge-index lookup, where an OR of the two may scan
+        for (const end of ['_from', '_to']) {
+          const n = await this.retry(`remove edges of deleted vertices from ${ec}`, () =>
+            this.db
+              .query(
+                `FOR e IN @@c FILTER e.${end} IN @ids REMOVE e IN @@c OPTIONS {ignoreErrors: true} COLLECT WITH COUNT INTO n RETURN n`,
+                { '@c': ec, ids },
+                { timeout: this.timeoutMs },
+              )
+              .then((c) => c.all() as Promise<number[]>),
+          )
+          removed += n[0] ?? 0
+        }
+    for (const [c, keys] of [...plan.deletes, ...plan.unlinks]) {
+      const res = await this.retry(`remove from ${c}`, async () => {
+        if (!this.known.has(c)) return [] // nothing was ever written there by us
+        return (await this.db.request(
+          {
+            method: 'DELETE',
+            pathname: `/_api/document/${encodeURIComponent(c)}`,
+            body: [...keys],
+            timeout: this.timeoutMs,
+          },
+          (r) => r.parsedBody,
+        )) as ItemResult[]
+      })
+      // a key that is not there answers 1202 (document not found) for that item: nothing to do
+      removed += res.filter((r) => !r?.error).length
+    }
+    return removed
+  }
+
   /** Writes a plan; resolves once everything in it is committed (or dead-lettered). */
   async write(plan: WritePlan): Promise<WriteResult> {
     const started = performance.now()
+    const deletes = await this.writeDeletes(plan)
     const vertices =
       (await this.writeStage(plan.vertices, 'document', 'update')) +
       (await this.writeStage(plan.ensure, 'document', 'ignore'))
@@ -245,11 +307,29 @@ export class GraphWriter {
     for (const s of plan.sources as Source[])
       if (s.failed) dead.push(deadLetter(s.message, s.failed, s.recordIndex, s.record))
     await this.writeDeadLetters(dead)
-    return { vertices, edges, deadLetters: dead.length, writeMs: Math.round(performance.now() - started) }
+    return {
+      vertices,
+      edges,
+      deletes,
+      deadLetters: dead.length,
+      writeMs: Math.round(performance.now() - started),
+    }
   }
 
-  private async writeDeadLetters(docs: DeadLetterDoc[]): Promise<void> {
-    if (docs.length === 0) return
+  /** The dead letters with the consumer's topic and subscription on them. */
+  protected stamped(docs: DeadLetterDoc[]): DeadLetterDoc[] {
+    const o = this.options.origin
+    if (!o?.topic && !o?.subscription) return docs
+    return docs.map((d) => ({
+      ...d,
+      ...(o.topic ? { topic: o.topic } : {}),
+      ...(o.subscription ? { subscription: o.subscription } : {}),
+    }))
+  }
+
+  private async writeDeadLetters(all: DeadLetterDoc[]): Promise<void> {
+    if (all.length === 0) return
+    const docs = this.stamped(all)
     const coll = this.options.deadLetterCollection
     const results = await this.saveAll(coll, 'document', docs, 'replace')
     const refused = docs.filter((_, i) => results[i]?.error)

@@ -74,6 +74,11 @@ describe('graphpipe consume (CLI)', () => {
     await dlSub.close()
     const doc = JSON.parse(received.data.toString())
     expect(doc).toMatchObject({ data: 'not json at all', dataEncoding: 'utf8' })
+    // where it came from (the subscription's own topic, looked up), for `deadletters replay`
+    expect(doc).toMatchObject({
+      topic: topic.name,
+      subscription: `projects/${emu.projectId}/subscriptions/${sub}`,
+    })
     expect(doc.reason).toMatch(/^not JSON/)
     expect(received.attributes.reason).toBe(doc.reason)
   })
