@@ -16,7 +16,7 @@ import {
   type WindowReport,
 } from './consumer.js'
 import { parseDuration } from '../config/duration.js'
-import { resolveMapper, type Mapper } from './mapping.js'
+import { resolveMapper, type Mapper } from '../mapping/mapping.js'
 import { startEndpoints, type Endpoints } from './observe.js'
 import { GraphWriter, type RetryInfo } from './writer.js'
 import { OrderedWriter } from './txwriter.js'
@@ -27,7 +27,7 @@ export type { RetryInfo } from './writer.js'
 export { Consumer } from './consumer.js'
 export { GraphWriter } from './writer.js'
 export { OrderedWriter } from './txwriter.js'
-export { resolveMapper, twitterMapper, TWITTER_MAPPING } from './mapping.js'
+export { resolveMapper, twitterMapper, TWITTER_MAPPING } from '../mapping/mapping.js'
 
 export interface ConsumeSettings {
   /** Durations as text (`1m`, `500ms`) or milliseconds. */

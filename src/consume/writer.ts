@@ -8,7 +8,7 @@ import type { Database } from 'arangojs'
 
 import { EXIT, GraphpipeError } from '../errors.js'
 import { deadLetter, type DeadLetterDoc, type PlanItem, type Source, type WritePlan } from './batch.js'
-import type { GraphSpec, Mapper } from './mapping.js'
+import type { GraphSpec, Mapper } from '../mapping/mapping.js'
 
 export interface RetryInfo {
   attempt: number
