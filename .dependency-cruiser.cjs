@@ -1,9 +1,11 @@
 /**
  * The import rules of DESIGN.md's layout, checked by `npm run lint`:
- * commands → cli → core areas (import, publish, consume, query) → deployment, pubsub, config,
- * errors, runtime, ui; the engine imports nothing of the CLI; no cycles anywhere.
+ * commands → cli → core areas (import, publish, consume, query) → mapping (the mapping language,
+ * shared by import and consume) → deployment, pubsub, config, errors, runtime, ui; the engine
+ * imports nothing of the CLI; no cycles anywhere.
  */
 const CORE = '^src/(import|publish|consume|query)/'
+const MAPPING = '^src/mapping/'
 const GROUND = '^src/(deployment|pubsub|config|runtime|ui|errors\\.ts)'
 module.exports = {
   forbidden: [
@@ -17,7 +19,7 @@ module.exports = {
     {
       name: 'cli-above-core',
       severity: 'error',
-      from: { path: `${CORE}|${GROUND}|^src/engine/` },
+      from: { path: `${CORE}|${MAPPING}|${GROUND}|^src/engine/` },
       to: { path: '^src/cli/' },
     },
     {
@@ -27,10 +29,22 @@ module.exports = {
       to: { path: CORE },
     },
     {
+      name: 'mapping-below-core',
+      severity: 'error',
+      from: { path: MAPPING },
+      to: { path: `${CORE}|^src/engine/` },
+    },
+    {
+      name: 'ground-below-mapping',
+      severity: 'error',
+      from: { path: GROUND },
+      to: { path: MAPPING },
+    },
+    {
       name: 'engine-knows-no-cli',
       severity: 'error',
       from: { path: '^src/engine/' },
-      to: { path: '^src/(commands|cli|import|publish|consume|query|deployment|pubsub|ui)/' },
+      to: { path: '^src/(commands|cli|import|publish|consume|query|mapping|deployment|pubsub|ui)/' },
     },
   ],
   options: {

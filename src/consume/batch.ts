@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 
-import type { Doc, Mapper, RecordGroup } from './mapping.js'
+import type { Doc, Mapper, RecordGroup } from '../mapping/mapping.js'
 
 /** A received message as the core sees it (a Pub/Sub Message fits). */
 export interface Inbound {

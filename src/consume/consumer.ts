@@ -7,11 +7,11 @@
 import { Duration, type SubscriberOptions } from '@google-cloud/pubsub'
 
 import { premap, type Inbound } from './batch.js'
-import type { Mapper } from './mapping.js'
+import type { Mapper } from '../mapping/mapping.js'
 import { Windower, type Bucket, type WindowOptions } from './windows.js'
 import type { GraphWriter } from './writer.js'
 import { writeMessages } from './txwriter.js'
-import { parseEventTime } from './mapping.js'
+import { parseEventTime } from '../mapping/mapping.js'
 
 /** The part of a Pub/Sub Message the consumer uses. */
 export interface MessageLike {

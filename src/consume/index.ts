@@ -16,7 +16,7 @@ import {
   type WindowReport,
 } from './consumer.js'
 import { parseDuration } from '../config/duration.js'
-import { resolveMapper, type Mapper } from './mapping.js'
+import { resolveMapper, type Mapper } from '../mapping/mapping.js'
 import { startEndpoints, type Endpoints } from './observe.js'
 import { GraphWriter, type RetryInfo, type WriterOptions } from './writer.js'
 import { OrderedWriter, writeMessages } from './txwriter.js'
@@ -31,7 +31,7 @@ export { DeadLetterStore, entryOf, isEmptySelection, rawBytes } from './deadlett
 export type { DeadLetterEntry, ReasonCount, Selection, StoredDeadLetter } from './deadletters.js'
 export { replayThroughMapping, replayToTopic } from './replay.js'
 export type { ReplayReport } from './replay.js'
-export { resolveMapper, twitterMapper, TWITTER_MAPPING } from './mapping.js'
+export { resolveMapper, twitterMapper, TWITTER_MAPPING } from '../mapping/mapping.js'
 
 export interface ConsumeSettings {
   /** Durations as text (`1m`, `500ms`) or milliseconds. */

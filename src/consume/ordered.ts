@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto'
 
 import { edgeKey, mapMessage, type DeadLetterDoc, type Inbound, type Source } from './batch.js'
-import type { Doc, Mapper, RecordGroup } from './mapping.js'
+import type { Doc, Mapper, RecordGroup } from '../mapping/mapping.js'
 
 export interface VersionedGroup {
   group: RecordGroup

@@ -7,8 +7,8 @@
  */
 import { mapMessage, type DeadLetterDoc, type Inbound } from './batch.js'
 import { rawBytes, type DeadLetterStore, type StoredDeadLetter } from './deadletters.js'
-import type { Mapper } from './mapping.js'
-import { parseEventTime } from './mapping.js'
+import type { Mapper } from '../mapping/mapping.js'
+import { parseEventTime } from '../mapping/mapping.js'
 import { describe } from './writer.js'
 
 export interface ReplayFailure {

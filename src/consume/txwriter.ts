@@ -23,7 +23,7 @@ import {
 } from './ordered.js'
 import { GraphWriter, type WriteResult } from './writer.js'
 import type { Inbound } from './batch.js'
-import type { Mapper } from './mapping.js'
+import type { Mapper } from '../mapping/mapping.js'
 
 export interface OrderedResult extends WriteResult {
   deletes: number

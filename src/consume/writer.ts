@@ -15,7 +15,7 @@ import {
   type Source,
   type WritePlan,
 } from './batch.js'
-import type { GraphSpec, Mapper } from './mapping.js'
+import type { GraphSpec, Mapper } from '../mapping/mapping.js'
 
 export interface RetryInfo {
   attempt: number

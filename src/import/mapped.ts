@@ -13,7 +13,7 @@ import type { Database } from 'arangojs'
 
 import { EXIT, GraphpipeError } from '../errors.js'
 import type { Inbound } from '../consume/batch.js'
-import { resolveMapper } from '../consume/mapping.js'
+import { resolveMapper } from '../mapping/mapping.js'
 import { OrderedWriter } from '../consume/txwriter.js'
 import { DEFAULTS } from '../config/defaults.js'
 import { makeReader } from './produce.js'

@@ -10,7 +10,7 @@ import {
   parseEventTime,
   twitterMapper,
   validateMappingSpec,
-} from '../../src/consume/mapping.js'
+} from '../../src/mapping/mapping.js'
 
 describe('twitter mapping: unfollow and deleted', () => {
   it('turns unfollow (a name or an array) into edge removals and keeps it out of the document', () => {

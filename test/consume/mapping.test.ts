@@ -9,7 +9,7 @@ import {
   loadTransform,
   twitterMapper,
   validateMappingSpec,
-} from '../../src/consume/mapping.js'
+} from '../../src/mapping/mapping.js'
 
 const fixtures = path.resolve(__dirname, '../../fixtures/consume')
 let seq = 0

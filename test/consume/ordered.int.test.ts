@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 import type { Inbound } from '../../src/consume/batch.js'
-import { twitterMapper } from '../../src/consume/mapping.js'
+import { twitterMapper } from '../../src/mapping/mapping.js'
 import { OrderedWriter } from '../../src/consume/txwriter.js'
 import { useTestTarget } from '../helpers/target.js'
 import { truth, type Msg, type Rec } from './truth.js'

@@ -8,6 +8,11 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 import { EXIT, GraphpipeError } from '../errors.js'
+import { asKey, convertRecord, keyOf, keyProblem, Problem } from './fields.js'
+import { specError, validateMappingSpec, type EdgeSpec, type MappingSpec } from './spec.js'
+
+export { keyProblem } from './fields.js'
+export { validateMappingSpec, type MappingSpec } from './spec.js'
 
 export type Doc = Record<string, unknown>
 
@@ -62,59 +67,8 @@ export interface Mapper {
   map(message: unknown): MapResult | Promise<MapResult>
 }
 
-/** ArangoDB's document key rule: 1-254 bytes of letters, digits and _-.@()+,=;$!*'%: */
-const KEY_RE = /^[A-Za-z0-9_\-.@()+,=;$!*'%:]{1,254}$/
-
-export function keyProblem(key: unknown): string | undefined {
-  if (typeof key !== 'string') return `key must be a string, got ${key === null ? 'null' : typeof key}`
-  if (!KEY_RE.test(key)) {
-    return `"${key.length > 60 ? key.slice(0, 60) + '…' : key}" is not a valid document key (1-254 characters of A-Z a-z 0-9 _-.@()+,=;$!*'%:)`
-  }
-  return undefined
-}
-
-/** A key from an attribute value: strings as they are, integers as their decimal text. */
-function asKey(v: unknown): unknown {
-  return typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v
-}
-
 // ---------------------------------------------------------------------------------------------
 // Declarative mappings (the twitter one is an instance)
-
-/** The JSON schema of a mapping file; docs/consume.md documents it for users. */
-export interface MappingSpec {
-  /** Dot path to the array of records in a message; "" or "." means the message itself. */
-  records: string
-  vertex: {
-    collection: string
-    /** Attribute holding the document key. */
-    key: string
-    /** Attributes never copied into the vertex (edge fields are always left out). */
-    exclude?: string[]
-    /** Keep the key attribute in the document beside `_key` (default true, as the seed does). */
-    keepKey?: boolean
-    /** A record whose `field` equals `value` (default true) deletes the vertex and its edges. */
-    deleteWhen?: { field: string; value?: unknown }
-  }
-  edges?: {
-    /** Attribute of a record naming the target(s): a key or an array of keys. */
-    field: string
-    /** Edge collection. */
-    collection: string
-    /** Vertex collection of the targets (default: the record's own collection). */
-    to?: string
-    /** Create a target missing from `to` as `{_key[, targetKey]}`, never overwriting (default true). */
-    createMissing?: boolean
-    /** Attribute set to the key on a created target (default: vertex.key when `to` is the vertex collection). */
-    targetKey?: string
-    /** Attribute of a record naming target(s) whose edge is removed (e.g. `unfollow`). */
-    removeField?: string
-  }[]
-  /** Record field holding the event time (epoch ms or RFC 3339); wins over --event-time-attribute. */
-  eventTime?: string
-  /** Named graph to create when missing, with one edge definition per edge collection; omit for none. */
-  graph?: string
-}
 
 export const TWITTER_MAPPING: MappingSpec = {
   records: 'data',
@@ -137,92 +91,6 @@ function get(value: unknown, dotPath: string): unknown {
 
 const isObject = (v: unknown): v is Doc => v !== null && typeof v === 'object' && !Array.isArray(v)
 
-function specError(where: string, message: string): GraphpipeError {
-  return new GraphpipeError('CONSUME_BAD_MAPPING', `${where}: ${message}`, EXIT.USAGE)
-}
-
-/** Edit distance, for "did you mean" on a mistyped key. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = cur
-    }
-  }
-  return row[b.length]
-}
-
-/** Refuses keys of `obj` outside `known`, naming the nearest valid one (one strict schema at every level). */
-function strictKeys(obj: Doc, known: string[], at: string, where: string): void {
-  for (const k of Object.keys(obj)) {
-    if (known.includes(k)) continue
-    let best: string | undefined
-    let bestD = Infinity
-    for (const c of known) {
-      const d = distance(k.toLowerCase(), c.toLowerCase())
-      if (d < bestD) [best, bestD] = [c, d]
-    }
-    const hint =
-      best !== undefined && bestD <= Math.max(2, Math.floor(best.length / 3)) ? `; did you mean ${best}?` : ''
-    throw specError(where, `unknown field "${at}${k}"${hint}`)
-  }
-}
-
-/** Checks a parsed mapping file; `where` names it in errors. */
-export function validateMappingSpec(raw: unknown, where: string): MappingSpec {
-  if (!isObject(raw)) throw specError(where, 'a mapping file is a JSON object')
-  strictKeys(raw, ['records', 'vertex', 'edges', 'graph', 'eventTime', '$schema', 'description'], '', where)
-  const str = (v: unknown, field: string, optional = false): void => {
-    if (v === undefined && optional) return
-    if (typeof v !== 'string' || (v === '' && field !== 'records'))
-      throw specError(where, `"${field}" must be a non-empty string`)
-  }
-  str(raw.records ?? '', 'records')
-  str(raw.eventTime, 'eventTime', true)
-  const vertex = raw.vertex
-  if (!isObject(vertex)) throw specError(where, '"vertex" must be an object {collection, key}')
-  strictKeys(vertex, ['collection', 'key', 'exclude', 'keepKey', 'deleteWhen'], 'vertex.', where)
-  str(vertex.collection, 'vertex.collection')
-  str(vertex.key, 'vertex.key')
-  if (
-    vertex.exclude !== undefined &&
-    !(Array.isArray(vertex.exclude) && vertex.exclude.every((x) => typeof x === 'string'))
-  )
-    throw specError(where, '"vertex.exclude" must be an array of attribute names')
-  if (vertex.keepKey !== undefined && typeof vertex.keepKey !== 'boolean')
-    throw specError(where, '"vertex.keepKey" must be true or false')
-  if (vertex.deleteWhen !== undefined) {
-    if (!isObject(vertex.deleteWhen))
-      throw specError(where, '"vertex.deleteWhen" must be an object {field, value}')
-    strictKeys(vertex.deleteWhen, ['field', 'value'], 'vertex.deleteWhen.', where)
-    str(vertex.deleteWhen.field, 'vertex.deleteWhen.field')
-  }
-  const edges = raw.edges ?? []
-  if (!Array.isArray(edges)) throw specError(where, '"edges" must be an array')
-  edges.forEach((e, i) => {
-    if (!isObject(e)) throw specError(where, `"edges[${i}]" must be an object {field, collection, to}`)
-    strictKeys(
-      e,
-      ['field', 'collection', 'to', 'createMissing', 'targetKey', 'removeField'],
-      `edges[${i}].`,
-      where,
-    )
-    str(e.field, `edges[${i}].field`)
-    str(e.collection, `edges[${i}].collection`)
-    str(e.to, `edges[${i}].to`, true)
-    str(e.targetKey, `edges[${i}].targetKey`, true)
-    str(e.removeField, `edges[${i}].removeField`, true)
-    if (e.createMissing !== undefined && typeof e.createMissing !== 'boolean')
-      throw specError(where, `"edges[${i}].createMissing" must be true or false`)
-  })
-  str(raw.graph, 'graph', true)
-  return { ...(raw as unknown as MappingSpec), records: (raw.records as string | undefined) ?? '' }
-}
-
 /** An event time from a record field or message attribute: epoch ms (number or digits) or RFC 3339. */
 export function parseEventTime(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? Math.trunc(v) : undefined
@@ -234,45 +102,51 @@ export function parseEventTime(v: unknown): number | undefined {
   return Number.isFinite(t) ? t : undefined
 }
 
+type Edge = Required<Pick<EdgeSpec, 'field' | 'collection' | 'to' | 'from' | 'createMissing' | 'targetKey'>> &
+  Pick<EdgeSpec, 'fromField' | 'key' | 'attributes' | 'removeField'>
+
 export class DeclarativeMapper implements Mapper {
   readonly vertexCollections: string[]
   readonly edgeCollections: string[]
   readonly graph?: GraphSpec
   private readonly excluded: Set<string>
-  private readonly edges: (Required<Omit<NonNullable<MappingSpec['edges']>[number], 'removeField'>> & {
-    removeField?: string
-  })[]
+  private readonly included?: Set<string>
+  private readonly separator: string
+  private readonly edges: Edge[]
 
   constructor(
     readonly name: string,
     private readonly spec: MappingSpec,
   ) {
     const v = spec.vertex
+    const ownKey = typeof v.key === 'string' ? v.key : ''
+    this.separator = spec.keySeparator ?? '_'
     this.edges = (spec.edges ?? []).map((e) => {
       const to = e.to ?? v.collection
       return {
-        field: e.field,
-        collection: e.collection,
+        ...e,
         to,
+        from: e.from ?? v.collection,
         createMissing: e.createMissing ?? true,
-        targetKey: e.targetKey ?? (to === v.collection ? v.key : ''),
-        removeField: e.removeField,
+        targetKey: e.targetKey ?? (to === v.collection ? ownKey : ''),
       }
     })
     this.excluded = new Set([
       ...(v.exclude ?? []),
       ...this.edges.map((e) => e.field),
       ...this.edges.flatMap((e) => (e.removeField ? [e.removeField] : [])),
+      ...this.edges.flatMap((e) => (e.fromField ? [e.fromField] : [])),
       ...(v.deleteWhen ? [v.deleteWhen.field] : []),
       ...(spec.eventTime ? [spec.eventTime] : []),
     ])
-    this.vertexCollections = [...new Set([v.collection, ...this.edges.map((e) => e.to)])]
+    if (v.include) this.included = new Set(v.include)
+    this.vertexCollections = [...new Set([v.collection, ...this.edges.flatMap((e) => [e.from, e.to])])]
     this.edgeCollections = [...new Set(this.edges.map((e) => e.collection))]
     if (spec.graph) {
       const defs = new Map<string, { collection: string; from: string[]; to: string[] }>()
       for (const e of this.edges) {
         const d = defs.get(e.collection) ?? { collection: e.collection, from: [], to: [] }
-        if (!d.from.includes(v.collection)) d.from.push(v.collection)
+        if (!d.from.includes(e.from)) d.from.push(e.from)
         if (!d.to.includes(e.to)) d.to.push(e.to)
         defs.set(e.collection, d)
       }
@@ -305,15 +179,20 @@ export class DeclarativeMapper implements Mapper {
     return result
   }
 
-  private mapRecord(record: unknown): Omit<RecordGroup, 'recordIndex' | 'record'> | string {
+  private placeholder(collection: string, key: string, targetKey: string): OutDoc {
+    const doc: Doc = { _key: key }
+    if (targetKey) doc[targetKey] = key
+    return { collection, doc }
+  }
+
+  private mapRecord(input: unknown): Omit<RecordGroup, 'recordIndex' | 'record'> | string {
     const v = this.spec.vertex
-    if (!isObject(record))
-      return `invalid record: expected an object, got ${Array.isArray(record) ? 'an array' : typeof record}`
-    const key = asKey(record[v.key])
-    if (key === undefined || key === null || key === '')
-      return `invalid record: no "${v.key}" (the document key)`
-    const problem = keyProblem(key)
-    if (problem) return `invalid record: "${v.key}": ${problem}`
+    if (!isObject(input))
+      return `invalid record: expected an object, got ${Array.isArray(input) ? 'an array' : typeof input}`
+    const record = convertRecord(input, this.spec.nulls, this.spec.types)
+    if (typeof record === 'string') return record
+    const key = keyOf(record, v.key, this.separator)
+    if (key instanceof Problem) return `invalid record: ${key.message}`
     let eventTime: number | undefined
     if (this.spec.eventTime !== undefined && record[this.spec.eventTime] !== undefined) {
       eventTime = parseEventTime(record[this.spec.eventTime])
@@ -335,6 +214,7 @@ export class DeclarativeMapper implements Mapper {
     const doc: Doc = { _key: key }
     for (const [k, val] of Object.entries(record)) {
       if (this.excluded.has(k) || k === '_key' || k === '_id' || k === '_rev') continue
+      if (this.included && !this.included.has(k)) continue
       if (k === v.key && v.keepKey === false) continue
       doc[k] = val
     }
@@ -347,6 +227,15 @@ export class DeclarativeMapper implements Mapper {
       eventTime,
     }
     for (const e of this.edges) {
+      let source = key
+      if (e.fromField !== undefined) {
+        const raw = record[e.fromField]
+        if (raw === undefined || raw === null) continue
+        const bad = keyProblem(asKey(raw))
+        if (bad) return `invalid record: "${e.fromField}": ${bad}`
+        source = asKey(raw) as string
+        if (e.createMissing) group.ensure.push(this.placeholder(e.from, source, ''))
+      }
       const gone = e.removeField === undefined ? undefined : record[e.removeField]
       if (gone !== undefined && gone !== null) {
         for (const t of Array.isArray(gone) ? gone : [gone]) {
@@ -355,7 +244,7 @@ export class DeclarativeMapper implements Mapper {
           if (bad) return `invalid record: "${e.removeField}": ${bad}`
           group.unlinks.push({
             collection: e.collection,
-            doc: { _from: `${v.collection}/${key}`, _to: `${e.to}/${target as string}` },
+            doc: { _from: `${e.from}/${source}`, _to: `${e.to}/${target as string}` },
           })
         }
       }
@@ -367,15 +256,18 @@ export class DeclarativeMapper implements Mapper {
         const bad = keyProblem(target)
         if (bad) return `invalid record: "${e.field}": ${bad}`
         const to = target as string
-        group.edges.push({
-          collection: e.collection,
-          doc: { _from: `${v.collection}/${key}`, _to: `${e.to}/${to}` },
-        })
-        if (e.createMissing && !(e.to === v.collection && to === key)) {
-          const placeholder: Doc = { _key: to }
-          if (e.targetKey) placeholder[e.targetKey] = to
-          group.ensure.push({ collection: e.to, doc: placeholder })
+        const edge: Doc = {}
+        if (e.key !== undefined) {
+          const k = keyOf(record, e.key, this.separator)
+          if (k instanceof Problem) return `invalid record: edge key: ${k.message}`
+          edge._key = targets.length > 1 ? `${k}${this.separator}${to}` : k
         }
+        edge._from = `${e.from}/${source}`
+        edge._to = `${e.to}/${to}`
+        for (const a of e.attributes ?? []) if (record[a] !== undefined) edge[a] = record[a]
+        group.edges.push({ collection: e.collection, doc: edge })
+        const self = e.to === e.from && to === source && e.from === v.collection
+        if (e.createMissing && !self) group.ensure.push(this.placeholder(e.to, to, e.targetKey))
       }
     }
     return group
