@@ -8,6 +8,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 import { EXIT, GraphpipeError } from '../errors.js'
+import { isObject } from '../objects.js'
 
 export type Doc = Record<string, unknown>
 
@@ -134,8 +135,6 @@ function get(value: unknown, dotPath: string): unknown {
   }
   return cur
 }
-
-const isObject = (v: unknown): v is Doc => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 function specError(where: string, message: string): GraphpipeError {
   return new GraphpipeError('CONSUME_BAD_MAPPING', `${where}: ${message}`, EXIT.USAGE)

@@ -13,6 +13,7 @@ import { loadFunctionLibrary } from './library.js'
 import { readSnapshot } from './snapshot.js'
 import { QueryTracker, type TrackedQuery } from '../pool/tracking.js'
 import type { AqlValue } from './values.js'
+import { isObject } from '../../objects.js'
 
 export interface CursorRequest {
   query?: unknown
@@ -52,9 +53,6 @@ interface Cursor {
 }
 
 let nextCursorId = Date.now() % 1_000_000_000
-
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 export class CursorManager {
   private cursors = new Map<string, Cursor>()
@@ -102,13 +100,14 @@ export class CursorManager {
   async create(db: string, body: unknown, user?: string): Promise<Record<string, unknown>> {
     this.sweep()
     if (body === undefined || body === null) throw arangoError('QUERY_EMPTY')
-    if (!isObj(body)) throw arangoError('HTTP_BAD_PARAMETER', 'expecting a JSON object in the request body')
+    if (!isObject(body))
+      throw arangoError('HTTP_BAD_PARAMETER', 'expecting a JSON object in the request body')
     const req = body as CursorRequest
     if (req.query === undefined || req.query === null || req.query === '') throw arangoError('QUERY_EMPTY')
     if (typeof req.query !== 'string') throw arangoError('HTTP_BAD_PARAMETER', 'expecting string for <query>')
     const bindVars = req.bindVars ?? {}
-    if (!isObj(bindVars)) throw arangoError('QUERY_BIND_PARAMETERS_INVALID')
-    const options = isObj(req.options) ? req.options : {}
+    if (!isObject(bindVars)) throw arangoError('QUERY_BIND_PARAMETERS_INVALID')
+    const options = isObject(req.options) ? req.options : {}
     let batchSize: number = DEFAULTS.cursor.batchSize
     if (req.batchSize !== undefined && req.batchSize !== null) {
       if (typeof req.batchSize !== 'number' || req.batchSize < 1) {

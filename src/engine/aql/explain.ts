@@ -8,12 +8,10 @@ import { queryNodes } from './ast-json.js'
 import { compileQuery } from './executor.js'
 import { loadFunctionLibrary } from './library.js'
 import { parseQuery } from './parser.js'
-
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
+import { isObject } from '../../objects.js'
 
 function queryText(body: unknown): string {
-  if (!isObj(body) || body.query === undefined || body.query === null || body.query === '') {
+  if (!isObject(body) || body.query === undefined || body.query === null || body.query === '') {
     throw arangoError('QUERY_EMPTY')
   }
   if (typeof body.query !== 'string') throw arangoError('HTTP_BAD_PARAMETER', 'expecting string for <query>')
@@ -27,11 +25,11 @@ export async function explainQuery(
 ): Promise<Record<string, unknown>> {
   const text = queryText(body)
   const b = body as Record<string, unknown>
-  const bindVars = isObj(b.bindVars) ? b.bindVars : {}
+  const bindVars = isObject(b.bindVars) ? b.bindVars : {}
   const lib = await loadFunctionLibrary()
   const c = compileQuery(store, db, text, bindVars, lib, {})
   const plan = c.explain()
-  const options = isObj(b.options) ? b.options : {}
+  const options = isObject(b.options) ? b.options : {}
   const stats = {
     rulesExecuted: (plan.rules as string[]).length,
     rulesSkipped: 0,

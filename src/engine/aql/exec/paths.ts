@@ -1,6 +1,7 @@
 /** ShortestPathNode (SHORTEST_PATH) and EnumeratePathsNode (K_SHORTEST_PATHS, K_PATHS, ALL_SHORTEST_PATHS). */
 import type { Scope } from '../expr/scope.js'
-import { getAttr, isObject } from '../expr/util.js'
+import { isObject } from '../../../objects.js'
+import { getAttr } from '../expr/util.js'
 import type { PathNode } from '../plan/nodes.js'
 import { allShortestPaths, kPaths, kShortestPaths, shortestPath, type FoundPath } from '../traversal.js'
 import { toNumber, type AqlValue } from '../values.js'

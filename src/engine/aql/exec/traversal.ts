@@ -1,6 +1,7 @@
 /** TraversalNode: `FOR v, e, p IN min..max DIRECTION start edges|GRAPH g [PRUNE …] [OPTIONS …]`. */
 import type { Scope } from '../expr/scope.js'
-import { getAttr, isObject } from '../expr/util.js'
+import { isObject } from '../../../objects.js'
+import { getAttr } from '../expr/util.js'
 import type { TraversalNode } from '../plan/nodes.js'
 import { traverse } from '../traversal.js'
 import { toBool, toNumber, toStringValue, type AqlValue } from '../values.js'

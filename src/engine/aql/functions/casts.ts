@@ -3,7 +3,8 @@
  */
 import { toBool, toNumber, toStringValue, typeName, type AqlValue } from '../values.js'
 import { parseDate } from './dates.js'
-import { clone, def, isArray, isObject, type FnTable } from './util.js'
+import { isObject } from '../../../objects.js'
+import { clone, def, isArray, type FnTable } from './util.js'
 
 /** Document key rules (docs: concepts/data-structure/documents#document-keys). */
 export function isValidKey(v: unknown): boolean {
