@@ -145,6 +145,3 @@ export type Op =
 export interface Query {
   ops: Op[]
 }
-
-export type ModificationOp = Extract<Op, { type: 'insert' | 'update' | 'replace' | 'remove' | 'upsert' }>
-export const MODIFICATION_TYPES = new Set(['insert', 'update', 'replace', 'remove', 'upsert'])

@@ -9,7 +9,7 @@ import { DEFAULTS } from '../../config/defaults.js'
 import { arangoError } from '../errors.js'
 import type { Store } from '../storage/types.js'
 import { compileQuery, type NodeStats, type QueryContext, type QueryOptions } from './executor.js'
-import { loadFunctionLibrary } from './library.js'
+import { FUNCTION_LIBRARY } from './library.js'
 import { readSnapshot } from './snapshot.js'
 import { QueryTracker, type TrackedQuery } from '../pool/tracking.js'
 import type { AqlValue } from './values.js'
@@ -125,7 +125,7 @@ export class CursorManager {
       memoryLimit: memoryLimitOf(req.memoryLimit ?? options.memoryLimit),
       user,
     }
-    const lib = await loadFunctionLibrary()
+    const lib = FUNCTION_LIBRARY
     const tq = this.tracker.start(db, req.query, bindVars, stream)
     // maxRuntime (seconds): past it the query is killed with 1500, as ArangoDB does
     if (typeof options.maxRuntime === 'number') tq.cancel.setMaxRuntime(options.maxRuntime)
@@ -147,7 +147,7 @@ export class CursorManager {
     ttl: number,
     options: Record<string, unknown>,
     stream: boolean,
-    lib: Awaited<ReturnType<typeof loadFunctionLibrary>>,
+    lib: typeof FUNCTION_LIBRARY,
   ): Record<string, unknown> {
     const started = performance.now()
     const compiled = compileQuery(

@@ -6,7 +6,7 @@ import { arangoError } from '../errors.js'
 import type { Store } from '../storage/types.js'
 import { queryNodes } from './ast-json.js'
 import { compileQuery } from './executor.js'
-import { loadFunctionLibrary } from './library.js'
+import { FUNCTION_LIBRARY } from './library.js'
 import { parseQuery } from './parser.js'
 import { isObject } from '../../objects.js'
 
@@ -26,8 +26,7 @@ export async function explainQuery(
   const text = queryText(body)
   const b = body as Record<string, unknown>
   const bindVars = isObject(b.bindVars) ? b.bindVars : {}
-  const lib = await loadFunctionLibrary()
-  const c = compileQuery(store, db, text, bindVars, lib, {})
+  const c = compileQuery(store, db, text, bindVars, FUNCTION_LIBRARY, {})
   const plan = c.explain()
   const options = isObject(b.options) ? b.options : {}
   const stats = {

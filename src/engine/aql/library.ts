@@ -2,13 +2,4 @@
 import type { FunctionLibrary } from './executor.js'
 import { FUNCTIONS, UNSUPPORTED_FUNCTIONS } from './functions/index.js'
 
-const LIBRARY: FunctionLibrary = { functions: FUNCTIONS, unsupported: UNSUPPORTED_FUNCTIONS }
-
-export function functionLibrary(): FunctionLibrary {
-  return LIBRARY
-}
-
-/** Kept async for callers written against the lazily loaded library. */
-export async function loadFunctionLibrary(): Promise<FunctionLibrary> {
-  return LIBRARY
-}
+export const FUNCTION_LIBRARY: FunctionLibrary = { functions: FUNCTIONS, unsupported: UNSUPPORTED_FUNCTIONS }

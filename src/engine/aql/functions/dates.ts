@@ -557,7 +557,7 @@ const ROUND_UNITS: Record<string, number> = {
 }
 
 export const DATE_FUNCTIONS: FnTable = {
-  DATE_NOW: def(0, 0, (ctx) => ctx.now, false),
+  DATE_NOW: def(0, 0, (ctx) => ctx.now),
   DATE_TIMESTAMP: def(1, 7, (ctx, args) => components(ctx, 'DATE_TIMESTAMP', args)),
   DATE_ISO8601: def(1, 7, (ctx, args) => {
     const t = components(ctx, 'DATE_ISO8601', args)

@@ -222,7 +222,6 @@ export const DOCUMENT_FUNCTIONS: FnTable = {
   DOCUMENT: {
     minArgs: 1,
     maxArgs: 2,
-    deterministic: false,
     fn(ctx, args) {
       if (args.length === 1) {
         const ids = args[0]!

@@ -36,90 +36,56 @@ export const MISC_FUNCTIONS: FnTable = {
   FIRST_DOCUMENT: def(1, Infinity, (_ctx, args) => clone(args.find((a) => isObject(a)) ?? null)),
   PASSTHRU: def(1, 1, (_ctx, [v]) => v!),
   HASH: def(1, 1, (_ctx, [v]) => aqlHash(v!)),
-  NOOPT: def(1, 1, (_ctx, [v]) => v!, false),
+  NOOPT: def(1, 1, (_ctx, [v]) => v!),
   NOEVAL: def(1, 1, (_ctx, [v]) => v!),
   DECODE_REV: def(1, 1, (ctx, [v]) => {
     const r = typeof v === 'string' ? decodeRev(v) : null
     return r ?? invalidArg(ctx, 'DECODE_REV')
   }),
-  CHECK_DOCUMENT: def(1, 1, (_ctx, [v]) => isObject(v), false),
-  FAIL: def(
-    0,
-    1,
-    (_ctx, args) => {
-      const reason = args.length && args[0] !== null ? toStringValue(args[0]) : ''
-      throw arangoError('QUERY_FAIL_CALLED', `FAIL(${reason}) called`)
-    },
-    false,
+  CHECK_DOCUMENT: def(1, 1, (_ctx, [v]) => isObject(v)),
+  FAIL: def(0, 1, (_ctx, args) => {
+    const reason = args.length && args[0] !== null ? toStringValue(args[0]) : ''
+    throw arangoError('QUERY_FAIL_CALLED', `FAIL(${reason}) called`)
+  }),
+  ASSERT: def(2, 2, (_ctx, [cond, msg]) => {
+    if (!toBool(cond)) throw new ArangoError(1593, 400, toStringValue(msg))
+    return true
+  }),
+  WARN: def(2, 2, (ctx, [cond, msg]) => {
+    if (toBool(cond)) return true
+    ctx.warn(1594, toStringValue(msg))
+    return false
+  }),
+  SLEEP: def(1, 1, (ctx, [v]) => {
+    if (typeof v !== 'number' || v < 0) return invalidArg(ctx, 'SLEEP')
+    const cancel = ctx.cancel ?? NEVER_CANCELLED
+    cancel.sleep(toNumber(v) * 1000)
+    return null
+  }),
+  COLLECTIONS: def(0, 0, (ctx) =>
+    ctx.store
+      .listCollections(ctx.db)
+      .map((c) => ({ _id: c.id, name: c.name }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   ),
-  ASSERT: def(
-    2,
-    2,
-    (_ctx, [cond, msg]) => {
-      if (!toBool(cond)) throw new ArangoError(1593, 400, toStringValue(msg))
-      return true
-    },
-    false,
-  ),
-  WARN: def(
-    2,
-    2,
-    (ctx, [cond, msg]) => {
-      if (toBool(cond)) return true
-      ctx.warn(1594, toStringValue(msg))
-      return false
-    },
-    false,
-  ),
-  SLEEP: def(
-    1,
-    1,
-    (ctx, [v]) => {
-      if (typeof v !== 'number' || v < 0) return invalidArg(ctx, 'SLEEP')
-      const cancel = ctx.cancel ?? NEVER_CANCELLED
-      cancel.sleep(toNumber(v) * 1000)
-      return null
-    },
-    false,
-  ),
-  COLLECTIONS: def(
-    0,
-    0,
-    (ctx) =>
-      ctx.store
-        .listCollections(ctx.db)
-        .map((c) => ({ _id: c.id, name: c.name }))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    false,
-  ),
-  COLLECTION_COUNT: def(
-    1,
-    1,
-    (ctx, [c]) => {
-      // a non-string fails the query here rather than warning (arangod CollectionCount)
-      if (typeof c !== 'string') {
-        throw arangoError(
-          'QUERY_FUNCTION_ARGUMENT_TYPE_MISMATCH',
-          "invalid argument type in call to function 'COLLECTION_COUNT()'",
-        )
-      }
-      ctx.store.requireCollection(ctx.db, c)
-      return ctx.store.count(ctx.db, c)
-    },
-    false,
-  ),
-  SCHEMA_GET: def(
-    1,
-    1,
-    (ctx, [c]) => {
-      if (typeof c !== 'string') return invalidArg(ctx, 'SCHEMA_GET')
-      const info = ctx.store.requireCollection(ctx.db, c)
-      return (info.schema ?? null) as AqlValue
-    },
-    false,
-  ),
-  CURRENT_DATABASE: def(0, 0, (ctx) => ctx.db, false),
+  COLLECTION_COUNT: def(1, 1, (ctx, [c]) => {
+    // a non-string fails the query here rather than warning (arangod CollectionCount)
+    if (typeof c !== 'string') {
+      throw arangoError(
+        'QUERY_FUNCTION_ARGUMENT_TYPE_MISMATCH',
+        "invalid argument type in call to function 'COLLECTION_COUNT()'",
+      )
+    }
+    ctx.store.requireCollection(ctx.db, c)
+    return ctx.store.count(ctx.db, c)
+  }),
+  SCHEMA_GET: def(1, 1, (ctx, [c]) => {
+    if (typeof c !== 'string') return invalidArg(ctx, 'SCHEMA_GET')
+    const info = ctx.store.requireCollection(ctx.db, c)
+    return (info.schema ?? null) as AqlValue
+  }),
+  CURRENT_DATABASE: def(0, 0, (ctx) => ctx.db),
   // the user of the Authorization header; null when authentication is off (ArangoDB's manual)
-  CURRENT_USER: def(0, 0, (ctx) => ctx.user ?? null, false),
-  VERSION: def(0, 0, () => COMPAT_VERSION, false),
+  CURRENT_USER: def(0, 0, (ctx) => ctx.user ?? null),
+  VERSION: def(0, 0, () => COMPAT_VERSION),
 }

@@ -136,7 +136,7 @@ export const NUMERIC_FUNCTIONS: FnTable = {
   RADIANS: unary((x) => (x * Math.PI) / 180),
   DEGREES: unary((x) => (x * 180) / Math.PI),
   PI: def(0, 0, () => Math.PI),
-  RAND: def(0, 0, () => Math.random(), false),
+  RAND: def(0, 0, () => Math.random()),
   MIN: def(1, 1, (ctx, [v]) => {
     if (!isArray(v)) return arrayExpected(ctx, 'MIN')
     let best: AqlValue = null

@@ -532,21 +532,16 @@ export const STRING_FUNCTIONS: FnTable = {
     const ch = compare(v, hi)
     return incHi ? ch <= 0 : ch < 0
   }),
-  RANDOM_TOKEN: def(
-    1,
-    1,
-    (ctx, [n]) => {
-      const len = toInt(toNumber(n!))
-      if (len < 0 || len > 65536) return invalidArg(ctx, 'RANDOM_TOKEN')
-      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-      const bytes = randomBytes(len)
-      let out = ''
-      for (const b of bytes) out += alphabet[b % alphabet.length]
-      return out
-    },
-    false,
-  ),
-  UUID: def(0, 0, () => randomUUID(), false),
+  RANDOM_TOKEN: def(1, 1, (ctx, [n]) => {
+    const len = toInt(toNumber(n!))
+    if (len < 0 || len > 65536) return invalidArg(ctx, 'RANDOM_TOKEN')
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+    const bytes = randomBytes(len)
+    let out = ''
+    for (const b of bytes) out += alphabet[b % alphabet.length]
+    return out
+  }),
+  UUID: def(0, 0, () => randomUUID()),
   REPEAT: def(2, 3, (ctx, args) => {
     const n = toInt(toNumber(args[1]))
     if (n === 0) return ''

@@ -29,6 +29,4 @@ export interface AqlFunctionDef {
   /** Infinity for variadic functions. Count mismatch -> 1541 from the executor. */
   maxArgs: number
   fn(ctx: FunctionContext, args: AqlValue[]): AqlValue
-  /** False for RAND, UUID, DATE_NOW ... (never constant-folded). Default true. */
-  deterministic?: boolean
 }

@@ -36,15 +36,8 @@ export function boolArg(args: AqlValue[], i: number, dflt: boolean): boolean {
 export const isArray = (v: unknown): v is AqlValue[] => Array.isArray(v)
 
 /** Define a function; `max` defaults to `min`. */
-export function def(
-  min: number,
-  max: number,
-  fn: AqlFunctionDef['fn'],
-  deterministic = true,
-): AqlFunctionDef {
-  return deterministic
-    ? { minArgs: min, maxArgs: max, fn }
-    : { minArgs: min, maxArgs: max, fn, deterministic }
+export function def(min: number, max: number, fn: AqlFunctionDef['fn']): AqlFunctionDef {
+  return { minArgs: min, maxArgs: max, fn }
 }
 
 /** Index of `v` in `arr` under AQL equality, or -1. */
