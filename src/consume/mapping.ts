@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 
+import { DEFAULTS } from '../config/defaults.js'
 import { EXIT, GraphpipeError } from '../errors.js'
 import { isObject } from '../objects.js'
 
@@ -522,7 +523,7 @@ export async function loadTransform(file: string): Promise<Mapper> {
 /** `--mapping twitter|FILE` and `--transform MODULE` to a mapper. */
 export async function resolveMapper(opts: { mapping?: string; transform?: string }): Promise<Mapper> {
   if (opts.transform) return loadTransform(opts.transform)
-  const m = opts.mapping ?? 'twitter'
+  const m = opts.mapping ?? DEFAULTS.consume.mapping
   if (m === 'twitter') return twitterMapper()
   return loadMappingFile(m)
 }
