@@ -4,8 +4,8 @@
  * (mini-aql.ts). Entries with other shapes, data sets or nondeterministic results are skipped
  * and counted; the executor's own conformance test covers them once the parser lands.
  */
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { readConformance } from '../../../helpers/conformance.js'
 import { runMini, Unsupported } from './mini-aql.js'
 
 interface Entry {
@@ -19,11 +19,7 @@ interface Entry {
   flags?: string[]
 }
 
-const FILE = '/work/shared/conformance/aql-functions.jsonl'
-const entries: Entry[] = readFileSync(FILE, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Entry)
+const entries = readConformance<Entry>('aql-functions.jsonl')
 
 /** Deep equality with object keys compared as sets (ArangoDB's key order is not JSON's). */
 function same(a: unknown, b: unknown): boolean {
