@@ -14,7 +14,7 @@ import path from 'node:path'
 import { Database } from 'arangojs'
 import { compileQuery } from '../dist/engine/aql/executor.js'
 import { startEngineServer } from '../dist/engine/http/server.js'
-import { functionLibrary } from '../dist/engine/aql/library.js'
+import { FUNCTION_LIBRARY } from '../dist/engine/aql/library.js'
 import { openStore } from '../dist/engine/storage/sqlite-store.js'
 
 const EDGES = Number(process.argv[2] ?? process.env.BENCH_AQL_EDGES ?? 1_000_000)
@@ -86,7 +86,7 @@ function generate() {
 }
 
 function run(query) {
-  const c = compileQuery(store, DB, query, {}, functionLibrary(), {})
+  const c = compileQuery(store, DB, query, {}, FUNCTION_LIBRARY, {})
   const t0 = performance.now()
   const rows = c.all()
   return { ms: performance.now() - t0, rows, stats: c.ctx.stats }

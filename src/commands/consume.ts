@@ -49,7 +49,7 @@ export default class Consume extends BaseCommand<typeof Consume> {
     }),
     mapping: Flags.string({
       helpGroup: G,
-      default: 'twitter',
+      default: d.mapping,
       description: 'twitter, or a mapping file (JSON; see docs/consume.md)',
     }),
     transform: Flags.string({
@@ -250,7 +250,10 @@ export default class Consume extends BaseCommand<typeof Consume> {
             ? async (doc) => {
                 await dlTopic.publishMessage({
                   data: Buffer.from(JSON.stringify(doc)),
-                  attributes: { reason: doc.reason.slice(0, 1024), messageId: doc.messageId },
+                  attributes: {
+                    reason: doc.reason.slice(0, d.deadLetterReasonChars),
+                    messageId: doc.messageId,
+                  },
                 })
               }
             : undefined,

@@ -90,7 +90,8 @@ export default class Import extends BaseCommand<typeof Import> {
       opts,
       { mapping: f.mapping, transform: f.transform },
       (r) => {
-        for (const x of r.rejectedRows.slice(0, 20)) this.info(`${x.file}:${x.line}: ${x.reason}`)
+        for (const x of r.rejectedRows.slice(0, DEFAULTS.import.errorsShown))
+          this.info(`${x.file}:${x.line}: ${x.reason}`)
         this.info(
           `${r.file}: ${r.rows} rows read: ${r.written} written, ${r.deadLettered} dead-lettered, ${r.rejected} rejected, ${r.empty} empty; ${r.vertices} vertices, ${r.edges} edges, ${r.deletes} deletes`,
         )

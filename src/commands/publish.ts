@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 
 import { GraphpipeCommand } from '../cli/base-command.js'
+import { DEFAULTS } from '../config/defaults.js'
 import { EXIT } from '../errors.js'
 import { pubsubFlags } from '../cli/pubsub-flags.js'
 import { checkReachable } from '../pubsub/admin.js'
@@ -53,22 +54,22 @@ export default class Publish extends GraphpipeCommand<typeof Publish> {
     'ordering-key': Flags.string({ description: 'ordering key of every message (enables message ordering)' }),
     'ordering-key-from': Flags.string({ description: 'ordering key from a field of each message, dot path' }),
     'batch-max-messages': Flags.integer({
-      description: 'publisher batch: max messages (client default 100)',
+      description: `publisher batch: max messages (client default ${DEFAULTS.publish.batching.maxMessages})`,
       min: 1,
       helpGroup: 'BATCHING',
     }),
     'batch-max-bytes': Flags.integer({
-      description: 'publisher batch: max bytes (client default 1 MiB)',
+      description: `publisher batch: max bytes (client default ${DEFAULTS.publish.batching.maxBytes / 1024 / 1024} MiB)`,
       min: 1,
       helpGroup: 'BATCHING',
     }),
     'batch-max-ms': Flags.integer({
-      description: 'publisher batch: max delay in ms (client default 10)',
+      description: `publisher batch: max delay in ms (client default ${DEFAULTS.publish.batching.maxMilliseconds})`,
       min: 0,
       helpGroup: 'BATCHING',
     }),
     'max-outstanding': Flags.integer({
-      description: 'flow control: at most N messages in flight (default 5000)',
+      description: `flow control: at most N messages in flight (default ${DEFAULTS.publish.maxOutstanding})`,
       min: 1,
       helpGroup: 'BATCHING',
     }),

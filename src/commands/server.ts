@@ -5,8 +5,7 @@ import { Flags } from '@oclif/core'
 import { GraphpipeCommand } from '../cli/base-command.js'
 import { EXIT, GraphpipeError } from '../errors.js'
 import { DEFAULTS, defaultDataDir } from '../config/defaults.js'
-import { startEngineServer } from '../engine/index.js'
-import { isLoopbackHost } from '../runtime/loopback.js'
+import { requiresPassword, startEngineServer } from '../engine/index.js'
 
 export default class Server extends GraphpipeCommand<typeof Server> {
   static override summary = 'Run the embedded ArangoDB-compatible engine as a standalone server'
@@ -51,7 +50,7 @@ export default class Server extends GraphpipeCommand<typeof Server> {
   public async run(): Promise<void> {
     const f = this.flags
     const rootPassword = process.env.ARANGO_ROOT_PASSWORD || undefined
-    if (!isLoopbackHost(f.host) && !rootPassword) {
+    if (requiresPassword(f.host) && !rootPassword) {
       throw new GraphpipeError(
         'SERVER_NO_PASSWORD',
         `refusing to listen on ${f.host} without authentication: set ARANGO_ROOT_PASSWORD, or use a loopback host such as 127.0.0.1`,

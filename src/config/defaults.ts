@@ -36,6 +36,8 @@ export const DEFAULTS = {
   },
   cursor: { batchSize: 1000, ttlSeconds: 30 },
   consume: {
+    /** The built-in mapping (the seed's tweet shape) used without --mapping/--transform. */
+    mapping: 'twitter',
     window: '1m',
     grace: '2s',
     maxBatch: 10_000,
@@ -45,6 +47,11 @@ export const DEFAULTS = {
     maxBatchBytes: 10 * 1024 * 1024,
     /** Per write request: a server that stops answering is retried after this. */
     requestTimeout: '30s',
+    /** Backoff between retries of a failed write: first delay, doubling up to the cap. */
+    retryInitialMs: 200,
+    retryMaxMs: 10_000,
+    /** A dead letter's reason is cut to this many characters in its Pub/Sub attribute. */
+    deadLetterReasonChars: 1024,
     /** How long the Pub/Sub client extends leases of held messages (retries through an outage). */
     maxExtension: '60m',
     /** First lease of a received message; also how soon a crashed consumer's messages return. */
@@ -72,6 +79,10 @@ export const DEFAULTS = {
     /** Flow control in bytes, so a run of 10 MB messages cannot pile up in memory. */
     maxOutstandingBytes: 64 * 1024 * 1024,
     errorsShown: 20,
+    /** Publisher batching when no --batch-max-* flag is given: the client library's own defaults. */
+    batching: { maxMessages: 100, maxBytes: 1024 * 1024, maxMilliseconds: 10 },
+    /** How often progress is reported while publishing. */
+    progressIntervalMs: 100,
   },
   query: {
     /** Rows held back to choose table/CSV columns and widths before streaming the rest. */

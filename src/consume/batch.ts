@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 
+import { isObject as isPlainObject } from '../objects.js'
 import type { Doc, Mapper, RecordGroup } from '../mapping/mapping.js'
 
 /** A received message as the core sees it (a Pub/Sub Message fits). */
@@ -91,8 +92,6 @@ export function edgeKey(doc: Doc, fields?: string[]): string {
   if (!fields || fields.length === 0) return hash(`${String(doc._from)}\n${String(doc._to)}`)
   return hash(JSON.stringify(fields.map((f) => doc[f] ?? null)))
 }
-
-const isPlainObject = (v: unknown): v is Doc => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** ArangoDB's update semantics (mergeObjects true): objects merge recursively, anything else replaces. */
 export function mergeInto(target: Doc, patch: Doc): Doc {

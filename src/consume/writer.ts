@@ -6,6 +6,8 @@
  */
 import type { Database } from 'arangojs'
 
+import { DEFAULTS } from '../config/defaults.js'
+import { parseDuration } from '../config/duration.js'
 import { EXIT, GraphpipeError } from '../errors.js'
 import {
   deadLetter,
@@ -28,7 +30,7 @@ export interface WriterOptions {
   deadLetterCollection: string
   /** Event-time bookkeeping (ordered writes only). */
   versionsCollection?: string
-  /** Per request: a server that stops answering must not hang the consumer (default 30 s). */
+  /** Per request: a server that stops answering must not hang the consumer (DEFAULTS.consume.requestTimeout). */
   requestTimeoutMs?: number
   retryInitialMs?: number
   retryMaxMs?: number
@@ -110,9 +112,9 @@ export class GraphWriter {
     protected readonly db: Database,
     protected readonly options: WriterOptions,
   ) {
-    this.timeoutMs = options.requestTimeoutMs ?? 30_000
-    this.initialMs = options.retryInitialMs ?? 200
-    this.maxMs = options.retryMaxMs ?? 10_000
+    this.timeoutMs = options.requestTimeoutMs ?? parseDuration(DEFAULTS.consume.requestTimeout)
+    this.initialMs = options.retryInitialMs ?? DEFAULTS.consume.retryInitialMs
+    this.maxMs = options.retryMaxMs ?? DEFAULTS.consume.retryMaxMs
   }
 
   /** Creates the mapping's collections, the dead-letter collection and the graph when missing. */

@@ -7,12 +7,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 
+import { DEFAULTS } from '../config/defaults.js'
 import { EXIT, GraphpipeError } from '../errors.js'
 import { asKey, convertRecord, keyOf, keyProblem, Problem } from './fields.js'
 import { specError, validateMappingSpec, type EdgeSpec, type MappingSpec } from './spec.js'
 
 export { keyProblem } from './fields.js'
 export { validateMappingSpec, type MappingSpec } from './spec.js'
+import { isObject } from '../objects.js'
 
 export type Doc = Record<string, unknown>
 
@@ -88,8 +90,6 @@ function get(value: unknown, dotPath: string): unknown {
   }
   return cur
 }
-
-const isObject = (v: unknown): v is Doc => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** An event time from a record field or message attribute: epoch ms (number or digits) or RFC 3339. */
 export function parseEventTime(v: unknown): number | undefined {
@@ -415,7 +415,7 @@ export async function loadTransform(file: string): Promise<Mapper> {
 /** `--mapping twitter|FILE` and `--transform MODULE` to a mapper. */
 export async function resolveMapper(opts: { mapping?: string; transform?: string }): Promise<Mapper> {
   if (opts.transform) return loadTransform(opts.transform)
-  const m = opts.mapping ?? 'twitter'
+  const m = opts.mapping ?? DEFAULTS.consume.mapping
   if (m === 'twitter') return twitterMapper()
   return loadMappingFile(m)
 }

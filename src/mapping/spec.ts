@@ -3,6 +3,7 @@
  * every level, shared by `graphpipe consume --mapping` and `graphpipe import --mapping`.
  */
 import { EXIT, GraphpipeError } from '../errors.js'
+import { isObject } from '../objects.js'
 
 /** An attribute name, or several whose values joined by `keySeparator` make a computed key. */
 export type KeySpec = string | string[]
@@ -64,7 +65,6 @@ export interface MappingSpec {
 }
 
 type Obj = Record<string, unknown>
-const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 export function specError(where: string, message: string): GraphpipeError {
   return new GraphpipeError('CONSUME_BAD_MAPPING', `${where}: ${message}`, EXIT.USAGE)

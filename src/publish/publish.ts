@@ -151,7 +151,7 @@ export async function publishFiles(client: PubSub, options: PublishOptions): Pro
   const started = Date.now()
   const sources = expandInputs(options.inputs)
   const errorsShown = options.errorsShown ?? DEFAULTS.publish.errorsShown
-  const interval = options.progressIntervalMs ?? 100
+  const interval = options.progressIntervalMs ?? DEFAULTS.publish.progressIntervalMs
   const signal = options.signal
   const files = sources.map((s) => fileResult(s.display))
   const errors: Rejected[] = []
@@ -260,10 +260,11 @@ export async function publishFiles(client: PubSub, options: PublishOptions): Pro
         (await client.getClientConfig()) as ConstructorParameters<typeof v1.PublisherClient>[0],
       )
       const b = topic.publisher.settings.batching ?? {}
+      const d = DEFAULTS.publish.batching
       direct = new DirectPublisher(gapic, topic.name, {
-        maxMessages: b.maxMessages ?? 100,
-        maxBytes: b.maxBytes ?? 1024 * 1024,
-        maxMilliseconds: b.maxMilliseconds ?? 10,
+        maxMessages: b.maxMessages ?? d.maxMessages,
+        maxBytes: b.maxBytes ?? d.maxBytes,
+        maxMilliseconds: b.maxMilliseconds ?? d.maxMilliseconds,
       })
     }
     const gate = new Gate(

@@ -3,53 +3,10 @@
  * a string, a comment, a number, a bind parameter or a keyword, never the full grammar.
  */
 
-/** AQL's keywords (docs.arangodb.com 3.12, "AQL syntax: keywords"), upper case. */
-export const AQL_KEYWORDS = [
-  'FOR',
-  'RETURN',
-  'FILTER',
-  'SEARCH',
-  'SORT',
-  'LIMIT',
-  'LET',
-  'COLLECT',
-  'WINDOW',
-  'INSERT',
-  'UPDATE',
-  'REPLACE',
-  'REMOVE',
-  'UPSERT',
-  'WITH',
-  'AGGREGATE',
-  'ALL',
-  'ALL_SHORTEST_PATHS',
-  'AND',
-  'ANY',
-  'ASC',
-  'DESC',
-  'DISTINCT',
-  'FALSE',
-  'GRAPH',
-  'IN',
-  'INBOUND',
-  'INTO',
-  'K_PATHS',
-  'K_SHORTEST_PATHS',
-  'LIKE',
-  'NONE',
-  'NOT',
-  'NULL',
-  'OR',
-  'OUTBOUND',
-  'PRUNE',
-  'SHORTEST_PATH',
-  'TRUE',
-  'OPTIONS',
-  'KEEP',
-  'COUNT',
-  'AT',
-  'LEAST',
-] as const
+import { CONTEXTUAL_KEYWORDS, RESERVED_KEYWORDS } from '../engine/aql/keywords.js'
+
+/** What the shell highlights and completes as a keyword, upper case. */
+export const AQL_KEYWORDS: readonly string[] = [...RESERVED_KEYWORDS, ...CONTEXTUAL_KEYWORDS]
 
 const KEYWORDS = new Set<string>(AQL_KEYWORDS)
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 
+import { isObject } from '../objects.js'
 import { EXIT, GraphpipeError } from '../errors.js'
 
 export type BindVars = Record<string, unknown>
@@ -43,7 +44,7 @@ export function parseBindObject(text: string, source: string): BindVars {
   } catch (err) {
     throw usage(`--bind-file ${source}: not valid JSON (${(err as Error).message})`)
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     throw usage(`--bind-file ${source}: expected a JSON object of bind parameters, got ${jsonType(value)}`)
   }
   for (const name of Object.keys(value)) {

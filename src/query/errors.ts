@@ -2,9 +2,6 @@ import { EXIT, GraphpipeError } from '../errors.js'
 import { connectionError } from '../deployment/connection-errors.js'
 import { OutputClosedError } from './format/sink.js'
 
-/** ArangoDB's parse error (ERROR_QUERY_PARSE). */
-export const ERROR_QUERY_PARSE = 1501
-
 export interface Position {
   line: number
   column: number

@@ -18,7 +18,7 @@ import path from 'node:path'
 import fc from 'fast-check'
 import { compileQuery } from '../../src/engine/aql/executor.js'
 import { QueryCancellation } from '../../src/engine/aql/cancel.js'
-import { loadFunctionLibrary } from '../../src/engine/aql/library.js'
+import { FUNCTION_LIBRARY } from '../../src/engine/aql/library.js'
 import type { FunctionLibrary } from '../../src/engine/aql/context.js'
 import { ArangoError } from '../../src/engine/errors.js'
 import { openStore, type SqliteStore } from '../../src/engine/storage/sqlite-store.js'
@@ -84,7 +84,7 @@ export interface InProcess {
 export async function openInProcess(): Promise<InProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-fuzz-'))
   const store = openStore(dir)
-  const lib = await loadFunctionLibrary()
+  const lib = FUNCTION_LIBRARY
   const db = '_system'
   store.createCollection(db, 'c')
   store.createCollection(db, 'e', { type: 3 })

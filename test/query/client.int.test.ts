@@ -3,60 +3,19 @@
  * live target — a query after --bind, read-only refusal (nothing written), profiles marked
  * readOnly, scripts of several statements, saved queries, --verbose and --out.
  */
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 
+import { useCli, type Run } from '../helpers/cli.js'
 import { useTestTarget } from '../helpers/target.js'
 import { loadFixtures } from './fixtures.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const bin = path.join(root, 'bin', 'run.js')
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-query-client-'))
-
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env }
-  for (const k of Object.keys(e)) if (k.startsWith('ARANGO_') || k.startsWith('GRAPHPIPE_')) delete e[k]
-  return {
-    ...e,
-    XDG_STATE_HOME: path.join(scratch, 'state'),
-    XDG_CONFIG_HOME: path.join(scratch, 'config'),
-    XDG_DATA_HOME: path.join(scratch, 'data'),
-    ...extra,
-  }
-}
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function gp(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: env(opts.env) })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(opts.input ?? '')
-  })
-}
+const { scratch, gp } = useCli('query', 'gp-query-client-')
 
 const errLines = (r: Run): string[] =>
   r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('target:'))
-
-beforeAll(() => {
-  if (!fs.existsSync(path.join(root, 'dist', 'commands', 'query.js'))) {
-    throw new Error('dist/commands/query.js is missing: run `npm run build` first')
-  }
-})
-afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
 
 describe('graphpipe query for a new user (built CLI, live target)', () => {
   const target = useTestTarget()

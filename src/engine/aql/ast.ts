@@ -152,7 +152,6 @@ export interface Query {
 }
 
 export type ModificationOp = Extract<Op, { type: 'insert' | 'update' | 'replace' | 'remove' | 'upsert' }>
-export const MODIFICATION_TYPES = new Set(['insert', 'update', 'replace', 'remove', 'upsert'])
 
 /**
  * The direct child expressions of `e`, in source order (a subquery's body is not among them) — the

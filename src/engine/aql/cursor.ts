@@ -9,11 +9,12 @@ import { DEFAULTS } from '../../config/defaults.js'
 import { arangoError } from '../errors.js'
 import type { Store } from '../storage/types.js'
 import { compileQuery, type NodeStats, type QueryContext, type QueryOptions } from './executor.js'
-import { loadFunctionLibrary } from './library.js'
+import { FUNCTION_LIBRARY } from './library.js'
 import { readSnapshot } from './snapshot.js'
 import type { AssignedQuery, QueryRegistry, TrackedQuery } from '../pool/tracking.js'
 import { nextId } from '../pool/ids.js'
 import type { AqlValue } from './values.js'
+import { isObject } from '../../objects.js'
 
 export interface CursorRequest {
   query?: unknown
@@ -53,9 +54,6 @@ interface Cursor {
   /** The running query behind a cursor that still pulls rows (stream); finished when exhausted. */
   tracked?: TrackedQuery
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Told when a cursor is kept for later batches and when it goes (the pool maps cursor → worker). */
 export interface CursorEvents {
@@ -148,13 +146,14 @@ export class CursorManager {
     const user = opts.user
     this.sweep()
     if (body === undefined || body === null) throw arangoError('QUERY_EMPTY')
-    if (!isObj(body)) throw arangoError('HTTP_BAD_PARAMETER', 'expecting a JSON object in the request body')
+    if (!isObject(body))
+      throw arangoError('HTTP_BAD_PARAMETER', 'expecting a JSON object in the request body')
     const req = body as CursorRequest
     if (req.query === undefined || req.query === null || req.query === '') throw arangoError('QUERY_EMPTY')
     if (typeof req.query !== 'string') throw arangoError('HTTP_BAD_PARAMETER', 'expecting string for <query>')
     const bindVars = req.bindVars ?? {}
-    if (!isObj(bindVars)) throw arangoError('QUERY_BIND_PARAMETERS_INVALID')
-    const options = isObj(req.options) ? req.options : {}
+    if (!isObject(bindVars)) throw arangoError('QUERY_BIND_PARAMETERS_INVALID')
+    const options = isObject(req.options) ? req.options : {}
     let batchSize: number = DEFAULTS.cursor.batchSize
     if (req.batchSize !== undefined && req.batchSize !== null) {
       if (typeof req.batchSize !== 'number' || req.batchSize < 1) {
@@ -172,7 +171,7 @@ export class CursorManager {
       memoryLimit: memoryLimitOf(req.memoryLimit ?? options.memoryLimit),
       user,
     }
-    const lib = await loadFunctionLibrary()
+    const lib = FUNCTION_LIBRARY
     const tq = this.queries.start(db, req.query, bindVars, stream, user ?? '', opts.assigned)
     // maxRuntime (seconds): past it the query is killed with 1500, as ArangoDB does
     if (typeof options.maxRuntime === 'number') tq.cancel.setMaxRuntime(options.maxRuntime)
@@ -195,7 +194,7 @@ export class CursorManager {
     ttl: number,
     options: Record<string, unknown>,
     stream: boolean,
-    lib: Awaited<ReturnType<typeof loadFunctionLibrary>>,
+    lib: typeof FUNCTION_LIBRARY,
     opts: CreateOptions,
   ): Promise<Record<string, unknown>> {
     const started = performance.now()

@@ -6,14 +6,12 @@ import { arangoError } from '../errors.js'
 import type { Store } from '../storage/types.js'
 import { queryNodes } from './ast-json.js'
 import { compileQuery } from './executor.js'
-import { loadFunctionLibrary } from './library.js'
+import { FUNCTION_LIBRARY } from './library.js'
 import { parseQuery } from './parser.js'
-
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
+import { isObject } from '../../objects.js'
 
 function queryText(body: unknown): string {
-  if (!isObj(body) || body.query === undefined || body.query === null || body.query === '') {
+  if (!isObject(body) || body.query === undefined || body.query === null || body.query === '') {
     throw arangoError('QUERY_EMPTY')
   }
   if (typeof body.query !== 'string') throw arangoError('HTTP_BAD_PARAMETER', 'expecting string for <query>')
@@ -27,11 +25,10 @@ export async function explainQuery(
 ): Promise<Record<string, unknown>> {
   const text = queryText(body)
   const b = body as Record<string, unknown>
-  const bindVars = isObj(b.bindVars) ? b.bindVars : {}
-  const lib = await loadFunctionLibrary()
-  const c = compileQuery(store, db, text, bindVars, lib, {})
+  const bindVars = isObject(b.bindVars) ? b.bindVars : {}
+  const c = compileQuery(store, db, text, bindVars, FUNCTION_LIBRARY, {})
   const plan = c.explain()
-  const options = isObj(b.options) ? b.options : {}
+  const options = isObject(b.options) ? b.options : {}
   const stats = {
     rulesExecuted: (plan.rules as string[]).length,
     rulesSkipped: 0,

@@ -4,6 +4,7 @@
  * "syntax error, unexpected assignment near '= 1 …' at position 1:26".
  */
 import { ArangoError } from '../errors.js'
+import { KEYWORDS } from './keywords.js'
 
 export type TokenKind = 'keyword' | 'ident' | 'string' | 'int' | 'number' | 'param' | 'dsparam' | 'op' | 'eof'
 
@@ -19,49 +20,6 @@ export interface Token {
   /** True for backtick/forward-tick quoted names (never keywords). */
   quoted?: boolean
 }
-
-export const KEYWORDS = new Set([
-  'FOR',
-  'LET',
-  'FILTER',
-  'RETURN',
-  'COLLECT',
-  'SORT',
-  'LIMIT',
-  'WINDOW',
-  'ASC',
-  'DESC',
-  'IN',
-  'WITH',
-  'INTO',
-  'AGGREGATE',
-  'GRAPH',
-  'SHORTEST_PATH',
-  'K_SHORTEST_PATHS',
-  'K_PATHS',
-  'ALL_SHORTEST_PATHS',
-  'DISTINCT',
-  'REMOVE',
-  'INSERT',
-  'UPDATE',
-  'REPLACE',
-  'UPSERT',
-  'NULL',
-  'TRUE',
-  'FALSE',
-  'NOT',
-  'AND',
-  'OR',
-  'LIKE',
-  'OUTBOUND',
-  'INBOUND',
-  'ANY',
-  'ALL',
-  'NONE',
-  'AT',
-  'PRUNE',
-  'SEARCH',
-])
 
 /** Names bison prints for a token (grammar.y). */
 const KEYWORD_DESCRIPTIONS: Record<string, string> = {

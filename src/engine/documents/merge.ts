@@ -2,10 +2,7 @@
  * ArangoDB's document merge semantics (update/PATCH, overwriteMode update, keepNull=false):
  * independent of how documents are stored, so storage and AQL can share them.
  */
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
+import { isObject } from '../../objects.js'
 
 /** `__proto__` is an ordinary attribute name in ArangoDB; assignment would set the prototype. */
 export function setAttr(o: Record<string, unknown>, k: string, v: unknown): void {
@@ -25,11 +22,11 @@ export function mergePatch(
     const v = patch[k]
     if (v === null && !keepNull) {
       delete target[k]
-    } else if (mergeObjects && isPlainObject(v) && isPlainObject(target[k])) {
+    } else if (mergeObjects && isObject(v) && isObject(target[k])) {
       const merged = { ...(target[k] as Record<string, unknown>) }
       mergePatch(merged, v, keepNull, mergeObjects)
       setAttr(target, k, merged)
-    } else if (isPlainObject(v) && !keepNull) {
+    } else if (isObject(v) && !keepNull) {
       const cleaned: Record<string, unknown> = {}
       mergePatch(cleaned, v, keepNull, mergeObjects)
       setAttr(target, k, cleaned)

@@ -8,6 +8,7 @@
  * (or throw an `ArangoError`, which the server turns into ArangoDB's error body).
  */
 import type { IncomingHttpHeaders } from 'node:http'
+import { isObject } from '../../objects.js'
 import { ArangoError, arangoError } from '../errors.js'
 import type { Store } from '../storage/types.js'
 import type { TransactionManager } from '../storage/stream-transactions.js'
@@ -121,9 +122,8 @@ export class RequestContext {
   /** The body, which must be a JSON object (else 400 with `message`). */
   jsonObject(message = 'expecting a JSON object in the request body'): Record<string, unknown> {
     const b = this.json()
-    if (typeof b !== 'object' || b === null || Array.isArray(b))
-      throw arangoError('HTTP_BAD_PARAMETER', message)
-    return b as Record<string, unknown>
+    if (!isObject(b)) throw arangoError('HTTP_BAD_PARAMETER', message)
+    return b
   }
 }
 

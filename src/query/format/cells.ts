@@ -1,18 +1,15 @@
 /** Column and cell helpers shared by the table and CSV renderers. */
+import { isObject } from '../../objects.js'
 
 /** Header of the column that holds rows which are not objects (numbers, strings, arrays). */
 export const VALUE_COLUMN = '(value)'
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 /** Columns: the union of the top-level attributes of `rows`, in first-seen order. */
 export function columnsOf(rows: readonly unknown[]): string[] {
   const seen = new Set<string>()
   let scalar = false
   for (const row of rows) {
-    if (isPlainObject(row)) for (const k of Object.keys(row)) seen.add(k)
+    if (isObject(row)) for (const k of Object.keys(row)) seen.add(k)
     else scalar = true
   }
   const cols = [...seen]
@@ -22,13 +19,13 @@ export function columnsOf(rows: readonly unknown[]): string[] {
 
 /** The value of column `col` in `row`; `undefined` when the row has no such attribute. */
 export function cellValue(row: unknown, col: string): unknown {
-  if (isPlainObject(row)) return col === VALUE_COLUMN && !(col in row) ? undefined : row[col]
+  if (isObject(row)) return col === VALUE_COLUMN && !(col in row) ? undefined : row[col]
   return col === VALUE_COLUMN ? row : undefined
 }
 
 /** Top-level attributes of `row` not among `known` (rows seen after the columns were fixed). */
 export function extraAttributes(row: unknown, known: ReadonlySet<string>): string[] {
-  if (!isPlainObject(row)) return known.has(VALUE_COLUMN) ? [] : [VALUE_COLUMN]
+  if (!isObject(row)) return known.has(VALUE_COLUMN) ? [] : [VALUE_COLUMN]
   return Object.keys(row).filter((k) => !known.has(k))
 }
 

@@ -1,4 +1,4 @@
-import { isPlainObject } from './cells.js'
+import { isObject } from '../../objects.js'
 
 /** Attributes tried, in order, for a vertex's label before falling back to its `_key` (`--label` overrides). */
 export const VERTEX_LABELS = ['name', 'label', 'title', 'username', 'displayName', 'display_name', 'fullName']
@@ -64,7 +64,7 @@ export class GraphCollector {
       for (const v of value) this.add(v, depth + 1)
       return
     }
-    if (!isPlainObject(value)) return
+    if (!isObject(value)) return
     const { _id, _from, _to } = value
     if (typeof _from === 'string' && typeof _to === 'string') {
       this.addEdge(value, _from, _to)

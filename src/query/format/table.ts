@@ -1,12 +1,5 @@
-import {
-  cellValue,
-  displayText,
-  fitWidths,
-  isPlainObject,
-  textWidth,
-  truncate,
-  VALUE_COLUMN,
-} from './cells.js'
+import { isObject } from '../../objects.js'
+import { cellValue, displayText, fitWidths, textWidth, truncate, VALUE_COLUMN } from './cells.js'
 import { ColumnSampler } from './columns.js'
 import type { Sink } from './sink.js'
 import type { Renderer, RendererOptions } from './types.js'
@@ -58,7 +51,7 @@ export class TableRenderer implements Renderer {
     let out = ''
     for (const row of rows) {
       this.any = true
-      const entries: [string, unknown][] = isPlainObject(row) ? Object.entries(row) : [[VALUE_COLUMN, row]]
+      const entries: [string, unknown][] = isObject(row) ? Object.entries(row) : [[VALUE_COLUMN, row]]
       const nameWidth = Math.max(1, ...entries.map(([k]) => textWidth(k)))
       const valueWidth =
         this.options.width === undefined ? undefined : Math.max(10, this.options.width - nameWidth - 3)

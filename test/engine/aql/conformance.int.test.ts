@@ -6,12 +6,10 @@
  * skipped with the reason listed in docs/aql-fidelity.md (conformance-exclusions.ts).
  */
 import fs from 'node:fs'
-import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { conformanceFile, readConformance } from '../../helpers/conformance.js'
 import { useTestTarget, type TestTarget } from '../../helpers/target.js'
 import { EXCLUDED } from './conformance-exclusions.js'
-
-const CONFORMANCE_DIR = path.resolve(process.cwd(), '../shared/conformance')
 
 interface Entry {
   name: string
@@ -25,13 +23,7 @@ interface Entry {
 }
 
 function load(file: string): Entry[] {
-  const p = path.join(CONFORMANCE_DIR, file)
-  if (!fs.existsSync(p)) return []
-  return fs
-    .readFileSync(p, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Entry)
+  return readConformance<Entry>(file)
 }
 
 type Graph = {
@@ -97,9 +89,7 @@ async function runSetup(t: TestTarget, steps: Record<string, unknown>[]): Promis
       if (optionalIndex(idx)) continue
       await db.collection(s.ensureIndex).ensureIndex(idx as never)
     } else if (typeof s.loadGraph === 'string') {
-      const g = JSON.parse(
-        fs.readFileSync(path.join(CONFORMANCE_DIR, 'graphs', `${s.loadGraph}.json`), 'utf8'),
-      ) as Graph
+      const g = JSON.parse(fs.readFileSync(conformanceFile('graphs', `${s.loadGraph}.json`), 'utf8')) as Graph
       for (const [name, c] of Object.entries(g.collections)) {
         const coll = c.type === 'edge' ? await db.createEdgeCollection(name) : await db.createCollection(name)
         for (const idx of c.indexes ?? []) {

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { compileQuery, type QueryOptions } from '../../../src/engine/aql/executor.js'
-import { loadFunctionLibrary } from '../../../src/engine/aql/library.js'
+import { FUNCTION_LIBRARY } from '../../../src/engine/aql/library.js'
 import { openStore, type SqliteStore } from '../../../src/engine/storage/sqlite-store.js'
 
 export interface TestDb {
@@ -21,8 +21,7 @@ export function openTestDb(): TestDb {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-aql-'))
   const store = openStore(dir)
   const run = async (query: string, bindVars: Record<string, unknown> = {}, opts: QueryOptions = {}) => {
-    const lib = await loadFunctionLibrary()
-    const c = compileQuery(store, '_system', query, bindVars, lib, opts)
+    const c = compileQuery(store, '_system', query, bindVars, FUNCTION_LIBRARY, opts)
     const result = c.all()
     return { result, stats: c.ctx.stats as unknown as Record<string, unknown>, warnings: c.ctx.warnings }
   }

@@ -5,12 +5,9 @@
  * cursor ids and timings by shape; of `extra.stats` the counters the engine defines the same way
  * (writesExecuted, writesIgnored, fullCount) exactly and the others by type.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { readConformance } from '../../helpers/conformance.js'
 import { useTestTarget, type TestTarget } from '../../helpers/target.js'
-
-const FILE = path.resolve(process.cwd(), '../shared/conformance/rest-api.jsonl')
 
 interface HttpStep {
   method: string
@@ -34,14 +31,9 @@ const SKIPS: Record<string, string> = {
     'the engine answers 500/32 but its message does not list the plan nodes the error passed through',
 }
 
-const entries: Entry[] = fs.existsSync(FILE)
-  ? fs
-      .readFileSync(FILE, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as Entry)
-      .filter((e) => /\/_api\/(cursor|explain|query)(\/|$)/.test(e.request.path))
-  : []
+const entries: Entry[] = readConformance<Entry>('rest-api.jsonl').filter((e) =>
+  /\/_api\/(cursor|explain|query)(\/|$)/.test(e.request.path),
+)
 
 async function send(t: TestTarget, step: HttpStep): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${t.url}/_db/${encodeURIComponent(t.dbName)}${step.path}`, {

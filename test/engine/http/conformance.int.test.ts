@@ -6,13 +6,11 @@
  * (revisions, generated keys and ids, index names, checksums, version details) are compared by
  * shape. Each entry runs in a fresh database.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { conformanceFile, readConformance } from '../../helpers/conformance.js'
 import { useTestTarget } from '../../helpers/target.js'
 
-const CONFORMANCE_DIR = process.env.GRAPHPIPE_CONFORMANCE_DIR ?? path.resolve('..', 'shared', 'conformance')
-const FILE = path.join(CONFORMANCE_DIR, 'rest-api.jsonl')
+const FILE = conformanceFile('rest-api.jsonl')
 
 interface HttpStep {
   method: string
@@ -46,20 +44,14 @@ const SKIPS: Record<string, string> = {
 }
 
 function loadEntries(): Entry[] {
-  if (!fs.existsSync(FILE)) return []
-  return fs
-    .readFileSync(FILE, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Entry)
-    .filter((e) => {
-      const paths = [
-        e.request.path,
-        ...(e.setup ?? []).map((s) => (s.http as HttpStep | undefined)?.path ?? ''),
-      ]
-      if (paths.some((p) => OTHER_HELPERS.test(p))) return false
-      return !(e.setup ?? []).some((s) => 'loadGraph' in s || 'createGraph' in s || 'aql' in s)
-    })
+  return readConformance<Entry>('rest-api.jsonl').filter((e) => {
+    const paths = [
+      e.request.path,
+      ...(e.setup ?? []).map((s) => (s.http as HttpStep | undefined)?.path ?? ''),
+    ]
+    if (paths.some((p) => OTHER_HELPERS.test(p))) return false
+    return !(e.setup ?? []).some((s) => 'loadGraph' in s || 'createGraph' in s || 'aql' in s)
+  })
 }
 
 const entries = loadEntries()

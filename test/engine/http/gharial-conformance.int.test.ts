@@ -5,16 +5,11 @@
  * conformance README says. Enterprise-only examples (SmartGraphs, SatelliteGraphs) are skipped.
  */
 import fs from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
 import { describe, expect, it } from 'vitest'
 
+import { conformanceFile, readConformance } from '../../helpers/conformance.js'
 import { useTestTarget } from '../../helpers/target.js'
-
-const here = path.dirname(fileURLToPath(import.meta.url))
-const CONFORMANCE =
-  process.env.GRAPHPIPE_CONFORMANCE_DIR ?? path.resolve(here, '../../../../shared/conformance')
 
 interface Req {
   method: string
@@ -41,12 +36,9 @@ interface GraphFile {
   >
 }
 
-const entries: Entry[] = fs
-  .readFileSync(path.join(CONFORMANCE, 'rest-api.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as Entry)
-  .filter((e) => e.request.path.startsWith('/_api/gharial') && !e.tags?.includes('enterprise'))
+const entries: Entry[] = readConformance<Entry>('rest-api.jsonl').filter(
+  (e) => e.request.path.startsWith('/_api/gharial') && !e.tags?.includes('enterprise'),
+)
 
 const REV = /^_[-_A-Za-z0-9]{10}$/
 
@@ -93,7 +85,7 @@ describe('gharial conformance replay (ArangoDB 3.12.10 recordings)', () => {
     for (const step of e.setup ?? []) {
       if ('loadGraph' in step) {
         const g = JSON.parse(
-          fs.readFileSync(path.join(CONFORMANCE, 'graphs', `${String(step.loadGraph)}.json`), 'utf8'),
+          fs.readFileSync(conformanceFile('graphs', `${String(step.loadGraph)}.json`), 'utf8'),
         ) as GraphFile
         const r = await send({
           method: 'POST',

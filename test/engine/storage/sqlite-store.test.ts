@@ -4,17 +4,8 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SqliteStore } from '../../../src/engine/storage/sqlite-store.js'
 import { ArangoError } from '../../../src/engine/errors.js'
+import { errNum } from '../../helpers/arango-error.js'
 import { RevisionClock } from '../../../src/engine/storage/keys.js'
-
-function errNum(fn: () => unknown): number | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof ArangoError) return e.errorNum
-    throw e
-  }
-  return undefined
-}
 
 describe('SqliteStore', () => {
   let dir: string

@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ArangoError } from '../../../src/engine/errors.js'
+import { errNum } from '../../helpers/arango-error.js'
 import { RevisionClock } from '../../../src/engine/storage/keys.js'
 import { LocalLockBusy, SqliteStore } from '../../../src/engine/storage/sqlite-store.js'
 import {
@@ -14,16 +15,6 @@ import {
   WriteGate,
   parseBeginBody,
 } from '../../../src/engine/storage/stream-transactions.js'
-
-function errNum(fn: () => unknown): number | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof ArangoError) return e.errorNum
-    throw e
-  }
-  return undefined
-}
 
 describe('WriteGate', () => {
   it('grants the lock in order and times out a waiter with error 18', async () => {

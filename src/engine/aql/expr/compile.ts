@@ -8,7 +8,8 @@ import type { Frame, FunctionLibrary, QueryContext } from '../context.js'
 import { toBool, toNumber, toStringValue, type AqlValue } from '../values.js'
 import { binaryOp } from './operators.js'
 import type { Scope } from './scope.js'
-import { flatten, getAttr, hasOwn, isObject, limitValue, materializeRange, num, setKey } from './util.js'
+import { isObject } from '../../../objects.js'
+import { flatten, getAttr, hasOwn, limitValue, materializeRange, num, setKey } from './util.js'
 
 export type Fn = (f: Frame) => AqlValue
 

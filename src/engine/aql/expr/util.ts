@@ -1,11 +1,10 @@
 /** Small value and AST helpers shared by the planner, the optimizer rules and the stages. */
+import { isObject } from '../../../objects.js'
 import { arangoError } from '../../errors.js'
 import type { BinaryOp, Expr } from '../ast.js'
 import { toNumber, type AqlValue } from '../values.js'
 
 export const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k)
-export const isObject = (v: unknown): v is Record<string, AqlValue> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v)
 
 export function getAttr(v: AqlValue, name: string): AqlValue {
   if (isObject(v) && hasOwn(v, name)) {

@@ -2,8 +2,9 @@
  * Type check and type cast functions (docs.arangodb.com/3.12/aql/functions/type-check-and-cast/).
  */
 import { toBool, toNumber, toStringValue, typeName, type AqlValue } from '../values.js'
-import { parseDate } from './dates.js'
-import { clone, def, isArray, isObject, type FnTable } from './util.js'
+import { parseDate } from './date-values.js'
+import { isObject } from '../../../objects.js'
+import { clone, def, isArray, type FnTable } from './util.js'
 
 /** Document key rules (docs: concepts/data-structure/documents#document-keys). */
 export function isValidKey(v: unknown): boolean {

@@ -1,56 +1,13 @@
 /**
- * Date functions (docs.arangodb.com/3.12/aql/functions/date/). Dates are millisecond timestamps
- * or ISO 8601 strings (parsed like arangodb's lib/Basics/datetime.cpp: years 0..9999, optional
- * time, `Z` or `±hh:mm`, no zone meaning UTC). Time zones are IANA names resolved with node's Intl.
+ * Date functions (docs.arangodb.com/3.12/aql/functions/date/): calendar arithmetic, units and
+ * durations, DATE_FORMAT and the function table. Reading and printing date values is in
+ * date-values.ts, time zones (node's Intl) in time-zones.ts.
  */
 import { toNumber, type AqlValue } from '../values.js'
+import { DAY, iso, isoLocal, MAX_MS, MIN_MS, pad, parseDate, utcMs } from './date-values.js'
+import { fromLocal, isTimeZone, toLocal, TZDB, zoneInfo } from './time-zones.js'
 import type { FunctionContext } from './types.js'
 import { boolArg, def, invalidArg, warnIn, type FnTable } from './util.js'
-
-const MIN_MS = -62167219200000 // 0000-01-01T00:00:00.000Z
-const MAX_MS = 253402300799999 // 9999-12-31T23:59:59.999Z
-const DAY = 86400000
-
-function utcMs(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
-  const dt = new Date(0)
-  dt.setUTCFullYear(y, mo - 1, d)
-  dt.setUTCHours(h, mi, s, ms)
-  return dt.getTime()
-}
-
-/** Parse an ArangoDB date string; null when it is not one. */
-export function parseDate(input: string): number | null {
-  const m =
-    /^[ \t\r\n]*\+?(\d+)(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?)?(?:([zZ])|([+-])(\d{1,2}):(\d{1,2}))?[ \t\r\n]*$/.exec(
-      input,
-    )
-  if (!m) return null
-  const yearDigits = m[1]!.replace(/^0+(?=\d)/, '')
-  if (m[1]!.length < 1 || yearDigits.length > 4) return null
-  const year = Number(m[1])
-  const month = m[2] ? Number(m[2]) : 1
-  const day = m[3] ? Number(m[3]) : 1
-  const hour = m[4] ? Number(m[4]) : 0
-  const minute = m[5] ? Number(m[5]) : 0
-  const second = m[6] ? Number(m[6]) : 0
-  const frac = m[7] ?? ''
-  const ms = frac === '' ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'))
-  if (year > 9999 || month < 1 || month > 12 || day < 1 || day > 31) return null
-  if (hour > 23 || minute > 59 || second > 59) return null
-  let t = utcMs(year, month, day, hour, minute, second, ms)
-  if (m[9]) {
-    const oh = Number(m[10])
-    const om = Number(m[11])
-    if (oh > 23 || om > 59) return null
-    const offset = (oh * 60 + om) * 60000 * (m[9] === '+' ? 1 : -1)
-    if (offset !== 0) {
-      t -= offset
-      const y = new Date(t).getUTCFullYear()
-      if (y < 0 || y > 9999) return null
-    }
-  }
-  return t
-}
 
 /** A date argument as a timestamp, with ArangoDB's warnings for bad values. */
 function toDate(ctx: FunctionContext, name: string, v: AqlValue | undefined): number | null {
@@ -67,102 +24,10 @@ function toDate(ctx: FunctionContext, name: string, v: AqlValue | undefined): nu
   return invalidArg(ctx, name)
 }
 
-export function iso(t: number): string {
-  const d = new Date(t)
-  const y = d.getUTCFullYear()
-  if (y >= 0 && y <= 9999) return d.toISOString()
-  return d.toISOString()
-}
-
-/** ISO without the zone designator, for local wall-clock times. */
-const isoLocal = (t: number): string => iso(t).slice(0, -1)
-
-// ---------------------------------------------------------------------------------------------
-// time zones
-
-const formatters = new Map<string, Intl.DateTimeFormat>()
-function formatter(tz: string): Intl.DateTimeFormat | null {
-  let f = formatters.get(tz)
-  if (f) return f
-  try {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      era: 'short',
-    })
-  } catch {
-    return null
-  }
-  formatters.set(tz, f)
-  return f
-}
-
-/** Offset of `tz` from UTC at instant `t`, in milliseconds, straight from ICU. */
-function icuOffset(tz: string, t: number): number {
-  const f = formatter(tz)!
-  const parts: Record<string, string> = {}
-  for (const p of f.formatToParts(new Date(t))) parts[p.type] = p.value
-  let year = Number(parts.year)
-  if (parts.era === 'BC' || parts.era === 'B') year = 1 - year
-  const local = utcMs(
-    year,
-    Number(parts.month),
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  )
-  const whole = t - (((t % 1000) + 1000) % 1000)
-  return local - whole
-}
-
-const HOUR = 3600000
-const offsetCache = new Map<string, Map<number, number>>()
-
-/**
- * Offset of `tz` from UTC at instant `t`, in milliseconds. ICU is slow, so offsets are cached at
- * whole hours; when the offsets at both ends of an hour agree, no transition lies inside it (zones
- * never change offset twice within an hour), otherwise ICU answers for the exact instant.
- */
-export function tzOffset(tz: string, t: number): number {
-  let cache = offsetCache.get(tz)
-  if (!cache) offsetCache.set(tz, (cache = new Map()))
-  if (cache.size > 100_000) cache.clear()
-  const start = Math.floor(t / HOUR) * HOUR
-  const at = (x: number): number => {
-    let o = cache.get(x)
-    if (o === undefined) cache.set(x, (o = icuOffset(tz, x)))
-    return o
-  }
-  const a = at(start)
-  return a === at(start + HOUR) ? a : icuOffset(tz, t)
-}
-
-const toLocal = (tz: string, t: number): number => t + tzOffset(tz, t)
-
-/** Local wall-clock time to UTC; ambiguous times take the earlier instant, gaps move forward. */
-function fromLocal(tz: string, local: number): number {
-  const o1 = tzOffset(tz, local - tzOffset(tz, local))
-  const candidates = new Set([
-    o1,
-    tzOffset(tz, local - o1 - 3 * 3600000),
-    tzOffset(tz, local - o1 + 3 * 3600000),
-  ])
-  const exact = [...candidates].map((o) => local - o).filter((u) => toLocal(tz, u) === local)
-  if (exact.length) return Math.min(...exact)
-  return local - o1
-}
-
 /** Resolve an optional time zone argument; undefined means UTC. */
 function zoneArg(ctx: FunctionContext, name: string, v: AqlValue | undefined): string | null | undefined {
   if (v === undefined || v === null) return undefined
-  if (typeof v !== 'string' || !formatter(v)) return invalidArg(ctx, name)
+  if (typeof v !== 'string' || !isTimeZone(v)) return invalidArg(ctx, name)
   return v
 }
 
@@ -385,7 +250,6 @@ const MONTHS = [
   'December',
 ]
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
-const pad = (n: number, w: number): string => String(n).padStart(w, '0')
 
 /** Placeholders, longest first, as arangodb's datetime.cpp matches them. */
 const PLACEHOLDERS: [string, (t: number) => string][] = [
@@ -452,77 +316,6 @@ const PLACEHOLDER_FN = new Map(PLACEHOLDERS)
 export function formatDate(t: number, format: string): string {
   return format.replace(PLACEHOLDER_RE, (m) => PLACEHOLDER_FN.get(m)!(t))
 }
-
-// ---------------------------------------------------------------------------------------------
-// zone info for DATE_UTCTOLOCAL / DATE_LOCALTOUTC with details
-
-/**
- * The zone abbreviation (tzdb's "CET", "WAT", ...). ICU only knows them per locale, so try a few
- * English locales; fall back to tzdb's numeric style ("+0545").
- */
-const ABBREV_LOCALES = ['en-US', 'en-GB', 'en-NG', 'en-ZA', 'en-IN', 'en-AU', 'en-NZ', 'en-CA', 'en-SG']
-function zoneName(tz: string, t: number, offset: number): string {
-  for (const loc of ABBREV_LOCALES) {
-    try {
-      const name = new Intl.DateTimeFormat(loc, { timeZone: tz, timeZoneName: 'short' })
-        .formatToParts(new Date(t))
-        .find((p) => p.type === 'timeZoneName')?.value
-      if (name && !/^(GMT|UTC)[+-]/.test(name)) return name === 'GMT' && offset !== 0 ? tz : name
-    } catch {
-      break
-    }
-  }
-  const abs = Math.abs(offset) / 60000
-  const hh = pad(Math.floor(abs / 60), 2)
-  const mm = abs % 60 ? pad(abs % 60, 2) : ''
-  return (offset < 0 ? '-' : '+') + hh + mm
-}
-
-/** The instant the offset in force at `t` began (or ends), searched in 30-day steps then bisected. */
-function transition(tz: string, t: number, dir: 1 | -1): number | null {
-  const off = tzOffset(tz, t)
-  const step = 30 * DAY
-  const limit = dir < 0 ? utcMs(1800, 1, 1) : utcMs(2100, 1, 1)
-  let inside = t
-  let probe = t + dir * step
-  while (dir < 0 ? probe > limit : probe < limit) {
-    if (tzOffset(tz, probe) !== off) {
-      let a = inside
-      let b = probe
-      while (Math.abs(b - a) > 1) {
-        const mid = Math.floor((a + b) / 2)
-        if (tzOffset(tz, mid) === off) a = mid
-        else b = mid
-      }
-      // the first millisecond of the period (begin) or of the next one (end)
-      return dir < 0 ? a : b
-    }
-    inside = probe
-    probe += dir * step
-  }
-  return null
-}
-
-function zoneInfo(
-  tz: string,
-  t: number,
-  detail: boolean,
-): { name: string; begin: string | null; end: string | null; dst: boolean; offset: number } {
-  const begin = detail ? transition(tz, t, -1) : null
-  const end = detail ? transition(tz, t, 1) : null
-  const offset = tzOffset(tz, t)
-  // DST: the offset is above the smaller of the offsets half a year apart
-  const other = Math.min(tzOffset(tz, t - 182 * DAY), tzOffset(tz, t + 182 * DAY))
-  return {
-    name: zoneName(tz, t, offset),
-    begin: begin === null ? null : iso(begin),
-    end: end === null ? null : iso(end),
-    dst: offset > other,
-    offset: offset / 1000,
-  }
-}
-
-const TZDB = process.versions.tz ?? null
 
 // ---------------------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@
  */
 import { compare, toStringValue, type AqlObject, type AqlValue } from '../values.js'
 import type { FunctionContext } from './types.js'
-import { boolArg, clone, def, invalidArg, isArray, isObject, type FnTable } from './util.js'
+import { isObject } from '../../../objects.js'
+import { boolArg, clone, def, invalidArg, isArray, type FnTable } from './util.js'
 
 /** Byte-wise key order, as VelocyPack keeps an object's index table (ATTRIBUTES lists keys that way). */
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b))

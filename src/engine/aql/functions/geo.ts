@@ -16,7 +16,8 @@ import {
   shapeContains,
   shapesIntersect,
 } from './sphere.js'
-import { clone, def, invalidArg, isArray, isObject, warnIn, type FnTable } from './util.js'
+import { isObject } from '../../../objects.js'
+import { clone, def, invalidArg, isArray, warnIn, type FnTable } from './util.js'
 
 export const EARTH_RADIUS = 6371000
 const rad = (d: number): number => (d * Math.PI) / 180

@@ -6,7 +6,8 @@ import { NEVER_CANCELLED } from '../cancel.js'
 import { arangoError, ArangoError } from '../../errors.js'
 import { toBool, toNumber, toStringValue, type AqlValue } from '../values.js'
 import { aqlHash } from './hash.js'
-import { clone, def, invalidArg, isArray, isObject, type FnTable } from './util.js'
+import { isObject } from '../../../objects.js'
+import { clone, def, invalidArg, isArray, type FnTable } from './util.js'
 
 /** ArangoDB's _rev alphabet: a 64-bit hybrid logical clock in a URL-safe base64 variant. */
 const REV_ALPHABET = '-_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'

@@ -7,7 +7,8 @@
  * to a tie-breaking rule we do not reproduce).
  */
 import type { AqlValue } from '../values.js'
-import { isArray, isObject } from './util.js'
+import { isObject } from '../../../objects.js'
+import { isArray } from './util.js'
 
 type V3 = [number, number, number]
 type Pos = [number, number]

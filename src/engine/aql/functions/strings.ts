@@ -6,18 +6,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { compare, toNumber, toStringValue, type AqlValue } from '../values.js'
 import type { FunctionContext } from './types.js'
-import {
-  arg,
-  boolArg,
-  clone,
-  def,
-  invalidArg,
-  isArray,
-  isObject,
-  toInt,
-  warnIn,
-  type FnTable,
-} from './util.js'
+import { isObject } from '../../../objects.js'
+import { arg, boolArg, clone, def, invalidArg, isArray, toInt, warnIn, type FnTable } from './util.js'
 
 const cps = (s: string): string[] => Array.from(s)
 

@@ -2,6 +2,7 @@
  * Shared helpers for the AQL function modules: warnings shaped as ArangoDB registers them
  * (arangod/Aql/Functions.cpp registerWarning / registerInvalidArgumentWarning) and argument access.
  */
+import { isObject } from '../../../objects.js'
 import type { AqlFunctionDef, FunctionContext } from './types.js'
 import { compare, toBool, type AqlObject, type AqlValue } from '../values.js'
 
@@ -31,9 +32,6 @@ export function arg(args: AqlValue[], i: number): AqlValue {
 export function boolArg(args: AqlValue[], i: number, dflt: boolean): boolean {
   return i < args.length ? toBool(args[i]) : dflt
 }
-
-export const isObject = (v: unknown): v is AqlObject =>
-  v !== null && typeof v === 'object' && !Array.isArray(v)
 
 export const isArray = (v: unknown): v is AqlValue[] => Array.isArray(v)
 

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import { isObject } from '../../../objects.js'
 import { arangoError } from '../../errors.js'
 import type { CollectionInfo, CollectionType } from '../../storage/types.js'
 import { ok, type RequestContext, type RouteResponse, type Router } from '../router.js'
@@ -82,10 +83,7 @@ export function registerCollectionRoutes(router: Router): void {
       else throw arangoError('ARANGO_COLLECTION_TYPE_INVALID')
     }
     const keyOptions = body.keyOptions
-    if (
-      keyOptions !== undefined &&
-      (typeof keyOptions !== 'object' || keyOptions === null || Array.isArray(keyOptions))
-    ) {
+    if (keyOptions !== undefined && !isObject(keyOptions)) {
       throw arangoError('ARANGO_INVALID_KEY_GENERATOR')
     }
     const info = ctx.store.createCollection(ctx.db, name, {

@@ -1,3 +1,4 @@
+import { isObject } from '../../../objects.js'
 import { arangoError } from '../../errors.js'
 import { ok, type RequestContext, type Router } from '../router.js'
 
@@ -24,7 +25,7 @@ export function registerDatabaseRoutes(router: Router): void {
   router.add('POST', '/_api/database', (ctx) => {
     requireSystem(ctx)
     const body = ctx.json()
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    if (!isObject(body)) {
       throw arangoError('HTTP_BAD_PARAMETER', 'invalid database name')
     }
     const name = (body as Record<string, unknown>).name

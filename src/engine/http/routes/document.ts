@@ -6,6 +6,7 @@ import { ArangoError, arangoError } from '../../errors.js'
 import type { CollectionInfo, OverwriteMode, WriteOptions, WriteResult } from '../../storage/types.js'
 import type { RequestContext, RouteResponse, Router } from '../router.js'
 import { resolveCollection } from './collection.js'
+import { isObject } from '../../../objects.js'
 
 const OVERWRITE_MODES = new Set(['conflict', 'ignore', 'replace', 'update'])
 
@@ -58,10 +59,6 @@ function singleError(e: unknown): never {
     throw new ArangoError(1200, 412, e.message, e.extra)
   }
   throw e
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
 /** A key from an array element: "key", "coll/key" (must be this collection) or {_key}. */

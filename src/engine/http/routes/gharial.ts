@@ -8,6 +8,7 @@
  * definitions answer 202 (201 with waitForSync); from/to lists, edge definitions (by collection)
  * and orphans are kept sorted; the graph `etag` header carries the bare revision.
  */
+import { isObject } from '../../../objects.js'
 import { ArangoError, arangoError } from '../../errors.js'
 import type { Doc, WriteOptions, WriteResult } from '../../storage/types.js'
 import { GRAPHS_COLLECTION } from '../../storage/types.js'
@@ -71,7 +72,7 @@ function isStringArray(v: unknown): v is string[] {
 
 /** Check and normalize one `{collection, from, to}` (arangojs also sends single strings). */
 export function parseEdgeDefinition(raw: unknown): EdgeDefinition {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw malformedEdgeDefinition()
+  if (!isObject(raw)) throw malformedEdgeDefinition()
   const r = raw as Record<string, unknown>
   if (typeof r.collection !== 'string' || r.collection === '') {
     throw malformedEdgeDefinition('"collection" must be a non-empty string')
@@ -438,8 +439,7 @@ function createElement(kind: Kind) {
   return (ctx: RequestContext): RouteResponse => {
     const { collection } = ctx.params
     const doc = ctx.json()
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
-      throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
+    if (!isObject(doc)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
     const r = ctx.store.transaction(() => {
       const g = loadGraph(ctx, ctx.params.graph)
       requireMember(ctx, g, kind, collection)
@@ -475,8 +475,7 @@ function modifyElement(kind: Kind, mode: 'update' | 'replace') {
   return (ctx: RequestContext): RouteResponse => {
     const { collection, key } = ctx.params
     const body = ctx.json()
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
+    if (!isObject(body)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
     const input = body as Record<string, unknown>
     const r = ctx.store.transaction(() => {
       const g = loadGraph(ctx, ctx.params.graph)

@@ -4,6 +4,7 @@
  * then one JSON array of values per line). One request is one transaction: all of its documents
  * are committed together or, when the process dies, not at all.
  */
+import { isObject } from '../../../objects.js'
 import { ArangoError, arangoError, ERRORS } from '../../errors.js'
 import type { CollectionInfo, OverwriteMode } from '../../storage/types.js'
 import type { RequestContext, Router } from '../router.js'
@@ -60,7 +61,7 @@ class Importer {
 
   /** `raw`: the JSON text `doc` was parsed from, stored as is when the document is stored unchanged. */
   one(position: number, doc: unknown, raw?: string): void {
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    if (!isObject(doc)) {
       this.fail(
         position,
         'invalid JSON type (expecting object)',

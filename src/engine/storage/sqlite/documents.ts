@@ -1,7 +1,8 @@
 /** Documents of the SQLite store: key generation, reads, and the writes with ArangoDB's checks. */
 import crypto from 'node:crypto'
 import { arangoError } from '../../errors.js'
-import { isPlainObject, mergePatch, setAttr } from '../../documents/merge.js'
+import { isObject as isPlainObject } from '../../../objects.js'
+import { mergePatch, setAttr } from '../../documents/merge.js'
 import { checkKey, isValidDocumentId } from '../keys.js'
 import type { Doc, WriteOptions, WriteResult } from '../types.js'
 import { CatalogStore } from './catalog.js'

@@ -4,7 +4,7 @@
  */
 import type { Statement } from 'better-sqlite3'
 import { arangoError, type ArangoError } from '../../errors.js'
-import { isPlainObject } from '../../documents/merge.js'
+import { isObject as isPlainObject } from '../../../objects.js'
 import type { CollectionInfo } from '../types.js'
 
 export interface IndexMeta {

@@ -1,12 +1,13 @@
 /**
  * Replays the entries of the shared conformance file (recorded from ArangoDB 3.12.10) that need
- * no data, through the function library and a test-only evaluator for simple query shapes
- * (mini-aql.ts). Entries with other shapes, data sets or nondeterministic results are skipped
- * and counted; the executor's own conformance test covers them once the parser lands.
+ * no data through the real engine in-process (parser, planner, executor and function library on
+ * a temporary store, no HTTP), so a function regression shows here in seconds. Entries with data
+ * sets or flags are skipped and counted; conformance.int.test.ts replays them over HTTP.
  */
-import { readFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
-import { runMini, Unsupported } from './mini-aql.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { readConformance } from '../../../helpers/conformance.js'
+import { EXCLUDED } from '../conformance-exclusions.js'
+import { openTestDb } from '../helpers.js'
 
 interface Entry {
   name: string
@@ -19,11 +20,7 @@ interface Entry {
   flags?: string[]
 }
 
-const FILE = '/work/shared/conformance/aql-functions.jsonl'
-const entries: Entry[] = readFileSync(FILE, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Entry)
+const entries = readConformance<Entry>('aql-functions.jsonl')
 
 /** Deep equality with object keys compared as sets (ArangoDB's key order is not JSON's). */
 function same(a: unknown, b: unknown): boolean {
@@ -52,14 +49,15 @@ const unescapeOnce = (q: string): string => q.replace(/\\\\/g, '\\')
 
 type Outcome = { name: string; status: 'pass' | 'fail' | 'skip'; detail?: string }
 
-function replay(e: Entry): Outcome {
+const db = openTestDb()
+
+async function replay(e: Entry): Promise<Outcome> {
   if (e.setup || e.dataset) return { name: e.name, status: 'skip', detail: 'needs data' }
   if (e.flags?.length) return { name: e.name, status: 'skip', detail: e.flags.join(',') }
   let got: unknown[]
   try {
-    got = runMini(unescapeOnce(e.query), e.bindVars ?? {}).result
+    got = (await db.run(unescapeOnce(e.query), e.bindVars ?? {})).result
   } catch (err) {
-    if (err instanceof Unsupported) return { name: e.name, status: 'skip', detail: `shape: ${err.message}` }
     const num = (err as { errorNum?: number }).errorNum
     if (e.expectedError && num !== undefined && e.expectedError.includes(`ArangoError ${num}:`)) {
       return { name: e.name, status: 'pass' }
@@ -75,17 +73,21 @@ function replay(e: Entry): Outcome {
   }
 }
 
-const outcomes = entries.map(replay)
+const outcomes: Outcome[] = []
+for (const e of entries) outcomes.push(await replay(e))
+afterAll(() => db.close())
 const count = (s: Outcome['status']): number => outcomes.filter((o) => o.status === s).length
 
-/** Entries whose recorded result this library knowingly does not reproduce, with the reason. */
+/**
+ * Entries this engine knowingly does not reproduce: the replay over HTTP's exclusions, and the
+ * tzdb version, which is node's ICU here (the HTTP replay compares it by shape).
+ */
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  aqlArrayUnionDistinct_1: 'UNION_DISTINCT order comes from a hash set in arangod; we keep first occurrence',
+  ...EXCLUDED,
   aqlDateTimeToUTC_3: 'zone abbreviation and tzdb version come from node ICU, not the date library',
-  aqlMinHash: 'MINHASH is unsupported',
 }
 
-describe('aql-functions.jsonl replay (no-data entries, simple query shapes)', () => {
+describe('aql-functions.jsonl replay in-process (entries without data)', () => {
   it('reports pass/skip/fail counts', () => {
     const known = outcomes.filter((o) => o.status === 'fail' && KNOWN_DIFFERENCES[o.name]).length
     console.log(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseDate } from '../../../../src/engine/aql/functions/dates.js'
+import { parseDate } from '../../../../src/engine/aql/functions/date-values.js'
 import { call, callWith, v, warned } from './call.js'
 
 describe('date parsing (arangod lib/Basics/datetime.cpp rules)', () => {

@@ -6,14 +6,11 @@ import {
   UNSUPPORTED_FUNCTIONS,
   UNSUPPORTED_REASONS,
 } from '../../../../src/engine/aql/functions/index.js'
+import { readConformance } from '../../../helpers/conformance.js'
 
 const used = new Set<string>()
-for (const line of readFileSync('/work/shared/conformance/aql-functions.jsonl', 'utf8').split('\n')) {
-  if (!line.trim()) continue
-  const q = (JSON.parse(line) as { query: string }).query.replace(
-    /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'/g,
-    '""',
-  )
+for (const entry of readConformance<{ query: string }>('aql-functions.jsonl')) {
+  const q = entry.query.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'/g, '""')
   for (const m of q.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) used.add(m[1]!.toUpperCase())
 }
 // AQL keywords that precede a parenthesis in the queries

@@ -14,9 +14,8 @@ import { parseQuery } from '../../../../src/engine/aql/parser.js'
 import { optimize } from '../../../../src/engine/aql/plan/optimizer.js'
 import { Planner } from '../../../../src/engine/aql/plan/planner.js'
 import { explainPlan } from '../../../../src/engine/aql/plan/serialize.js'
+import { readConformance } from '../../../helpers/conformance.js'
 import { openTestDb } from '../helpers.js'
-
-const CONFORMANCE_DIR = path.resolve(process.cwd(), '../shared/conformance')
 
 /** Rule names of ArangoDB 3.12 (a subset: the ones an engine like this one could fire). */
 export const ARANGODB_RULES = new Set([
@@ -49,11 +48,7 @@ type Json = Record<string, any>
 function queriesFromConformance(): { name: string; query: string; bindVars: Record<string, unknown> }[] {
   const out: { name: string; query: string; bindVars: Record<string, unknown> }[] = []
   for (const file of ['aql-queries.jsonl', 'aql-functions.jsonl', 'rest-api.jsonl']) {
-    const p = path.join(CONFORMANCE_DIR, file)
-    if (!fs.existsSync(p)) throw new Error(`missing conformance file ${p}`)
-    for (const line of fs.readFileSync(p, 'utf8').split('\n')) {
-      if (!line.trim()) continue
-      const e = JSON.parse(line) as Json
+    for (const e of readConformance<Json>(file)) {
       const body = e.request?.body ?? e
       if (typeof body.query === 'string') {
         out.push({ name: `${file}:${e.name}`, query: body.query, bindVars: body.bindVars ?? {} })
