@@ -126,8 +126,9 @@ export interface Store {
   /** The document as JSON text (REST reads send it without re-serializing). */
   getRaw(db: string, coll: string, key: string): { rev: string; json: string } | undefined
   /**
-   * Full scan in primary-key order, in chunks (no SQLite statement stays open between chunks,
-   * so callers may run other statements while iterating).
+   * Full scan in insertion order (ArangoDB's RocksDB order), in chunks (no SQLite statement
+   * stays open between chunks, so callers may run other statements while iterating); documents
+   * inserted after the scan started are not visited.
    */
   scan(db: string, coll: string, chunkSize?: number): Iterable<Doc>
   /** Edge index: edges of `edgeColl` whose `_from` (out) or `_to` (in) equals `vertexId`. */

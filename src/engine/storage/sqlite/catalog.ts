@@ -119,8 +119,9 @@ export abstract class CatalogStore extends StoreConnection {
           opts.schema == null ? null : JSON.stringify(opts.schema),
         )
       const t = `c${id}`
+      // seq aliases the rowid (the scan's insertion order) so that a VACUUM cannot renumber it
       this.db.exec(
-        `CREATE TABLE ${t} (k TEXT NOT NULL UNIQUE, rev TEXT NOT NULL, doc TEXT NOT NULL, f TEXT, t TEXT)`,
+        `CREATE TABLE ${t} (seq INTEGER PRIMARY KEY, k TEXT NOT NULL UNIQUE, rev TEXT NOT NULL, doc TEXT NOT NULL, f TEXT, t TEXT)`,
       )
       if (type === 3) this.db.exec(`CREATE INDEX ${t}_f ON ${t}(f); CREATE INDEX ${t}_t ON ${t}(t);`)
       this.schemaChanged()

@@ -404,8 +404,10 @@ export abstract class StoreConnection {
       update: p(`UPDATE ${t} SET rev = ?, doc = ?, f = ?, t = ? WHERE k = ?`),
       remove: p(`DELETE FROM ${t} WHERE k = ?`),
       count: p(`SELECT count(*) FROM ${t}`).pluck(),
-      scan: p(`SELECT ${COLS} FROM ${t} WHERE k > ? ORDER BY k LIMIT ?`).raw(),
-      scanFirst: p(`SELECT ${COLS} FROM ${t} ORDER BY k LIMIT ?`).raw(),
+      // rowid order is insertion order (see scan() in documents.ts); the rowid rides along as a
+      // sixth column so the next chunk starts after it
+      scan: p(`SELECT ${COLS}, rowid FROM ${t} WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?`).raw(),
+      maxRowid: p(`SELECT max(rowid) FROM ${t}`).pluck(),
       edgesOut: p(`SELECT ${COLS} FROM ${t} WHERE f = ? ORDER BY rowid`).raw(),
       edgesIn: p(`SELECT ${COLS} FROM ${t} WHERE t = ? ORDER BY rowid`).raw(),
     }

@@ -16,6 +16,7 @@ import {
   type CollMeta,
   type CollStmts,
   type Row,
+  type ScanRow,
 } from './rows.js'
 
 export abstract class DocumentStore extends CatalogStore {
@@ -95,16 +96,24 @@ export abstract class DocumentStore extends CatalogStore {
     return row && { rev: row[1], json: JSON.stringify(this.toDoc(c, row)) }
   }
 
+  /**
+   * Full scan in insertion order, as ArangoDB's RocksDB engine iterates a collection (its
+   * documents column family is keyed by LocalDocumentId, which grows with every insert), paged by
+   * rowid. The scan ends at the last row present when it started: documents inserted meanwhile
+   * (`FOR d IN c INSERT … INTO c`) are not visited, as under RocksDB's snapshot. An update keeps
+   * a document's place here (RocksDB moves it to the end: docs/engine.md, "Scan order").
+   */
   *scan(db: string, coll: string, chunkSize = 1000): Iterable<Doc> {
     this.guard?.(coll, false)
     const c = this.meta(db, coll)
-    const st = this.stmts(c)
-    let rows = st.scanFirst.all(chunkSize) as Row[]
-    while (rows.length > 0) {
-      const last = rows[rows.length - 1][0]
+    const end = this.stmts(c).maxRowid.get() as number | null
+    if (end === null) return
+    let after = 0
+    for (;;) {
+      const rows = this.stmts(this.meta(db, coll)).scan.all(after, end, chunkSize) as ScanRow[]
       for (const r of rows) yield this.toDoc(c, r)
       if (rows.length < chunkSize) return
-      rows = this.stmts(this.meta(db, coll)).scan.all(last, chunkSize) as Row[]
+      after = rows[rows.length - 1][5]
     }
   }
 

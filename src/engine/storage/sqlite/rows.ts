@@ -19,8 +19,10 @@ export interface IndexMeta {
   uniqueStmt?: Statement
 }
 
-/** A stored row: k, rev, f, t, doc. */
-export type Row = [string, string, string | null, string | null, string]
+/** A stored row: k, rev, f, t, doc (a scan's rows carry their rowid after these). */
+export type Row = [string, string, string | null, string | null, string, ...unknown[]]
+/** A row of a scan: the row and its rowid (the insertion sequence). */
+export type ScanRow = [string, string, string | null, string | null, string, number]
 
 export interface CollStmts {
   insert: Statement
@@ -29,7 +31,7 @@ export interface CollStmts {
   remove: Statement
   count: Statement
   scan: Statement
-  scanFirst: Statement
+  maxRowid: Statement
   edgesOut: Statement
   edgesIn: Statement
 }
