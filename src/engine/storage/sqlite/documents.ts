@@ -299,6 +299,9 @@ export abstract class DocumentStore extends CatalogStore {
     if (check && opts.ignoreRevs === false && patch._rev !== undefined && patch._rev !== old._rev) {
       throw conflictRev(c, key, old._rev, 409)
     }
+    if (isNoOpUpdate(patch, opts)) {
+      return { _id: old._id, _key: key, _rev: old._rev, _oldRev: old._rev, new: old, old }
+    }
     const merged: Record<string, unknown> = { ...old }
     const body: Record<string, unknown> = {}
     for (const k in patch) if (!SYSTEM_ATTRS.has(k)) setAttr(body, k, patch[k])
@@ -379,4 +382,17 @@ export abstract class DocumentStore extends CatalogStore {
     this.stmts(c).remove.run(key)
     return { _id: old._id, _key: key, _rev: old._rev, new: null, old }
   }
+}
+
+/**
+ * arangod's no-op update (transaction::Methods::modifyLocalHelper): when the update value holds
+ * at most one attribute — the `_key` every caller adds (RestDocumentHandler for PATCH, the AQL
+ * UPDATE/UPSERT for `WITH {}`) — nothing is written and the document keeps its `_rev`. Any other
+ * attribute, even one with the stored value, makes a new revision; so does an `If-Match`
+ * header, which arangod adds to the value as `_rev`.
+ */
+function isNoOpUpdate(patch: Record<string, unknown>, opts: WriteOptions): boolean {
+  if (opts.ifMatch !== undefined) return false
+  for (const k in patch) if (k !== '_key') return false
+  return true
 }
