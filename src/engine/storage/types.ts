@@ -35,6 +35,8 @@ export interface IndexInfo {
   fields: string[]
   unique: boolean
   sparse: boolean
+  /** Persistent indexes: an array index stores each document's equal members once (default true). */
+  deduplicate?: boolean
 }
 
 export type OverwriteMode = 'conflict' | 'ignore' | 'replace' | 'update'
@@ -134,7 +136,11 @@ export interface Store {
   /** Edge index: edges of `edgeColl` whose `_from` (out) or `_to` (in) equals `vertexId`. */
   edges(db: string, edgeColl: string, direction: 'out' | 'in', vertexId: string): Doc[]
   listIndexes(db: string, coll: string): IndexInfo[]
-  /** Candidates from a persistent index; callers re-check their filter (type subtleties). */
+  /**
+   * Candidates from a persistent index; callers re-check their filter (type subtleties). For an
+   * array index (`tags[*]`) `cond.eq` holds the member value sought (`x IN doc.tags`) and the
+   * values of the fields after it; ranges do not apply.
+   */
   indexLookup(db: string, coll: string, indexId: string, cond: IndexCondition): Doc[]
 
   // --- writes (each validates keys, `_from`/`_to`, unique indexes, and generates `_rev`)
@@ -167,7 +173,14 @@ export interface Store {
   ensureIndex(
     db: string,
     coll: string,
-    spec: { type: string; fields: string[]; unique?: boolean; sparse?: boolean; name?: string },
+    spec: {
+      type: string
+      fields: string[]
+      unique?: boolean
+      sparse?: boolean
+      deduplicate?: boolean
+      name?: string
+    },
   ): IndexInfo & { isNewlyCreated: boolean }
   dropIndex(db: string, coll: string, indexId: string): void
 

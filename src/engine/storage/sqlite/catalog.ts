@@ -130,6 +130,7 @@ export abstract class CatalogStore extends StoreConnection {
   }
 
   protected dropTable(c: CollMeta): void {
+    for (const i of c.indexes) if (i.side) this.db.exec(`DROP TABLE IF EXISTS ${i.side}`)
     this.db.exec(`DROP TABLE IF EXISTS ${c.table}`)
     this.db.prepare('DELETE FROM indexes WHERE coll_id = ?').run(Number(c.info.id))
     this.db.prepare('DELETE FROM collections WHERE id = ?').run(Number(c.info.id))
@@ -148,6 +149,7 @@ export abstract class CatalogStore extends StoreConnection {
     this.writeTxn(() => {
       const c = this.meta(db, name)
       this.db.exec(`DELETE FROM ${c.table}`)
+      for (const i of c.indexes) if (i.side) this.db.exec(`DELETE FROM ${i.side}`)
     })
   }
 

@@ -5,6 +5,7 @@ import { isPlainObject, mergePatch, setAttr } from '../../documents/merge.js'
 import { checkKey, isValidDocumentId } from '../keys.js'
 import type { Doc, WriteOptions, WriteResult } from '../types.js'
 import { CatalogStore } from './catalog.js'
+import { arrayEntries, checkArrayUnique, writeEntries } from './array-index.js'
 import {
   COLS,
   SYSTEM_ATTRS,
@@ -128,9 +129,22 @@ export abstract class DocumentStore extends CatalogStore {
 
   // ---------------------------------------------------------------- writes
 
-  protected checkUnique(c: CollMeta, doc: Record<string, unknown>, ownKey: string | null): void {
+  /**
+   * Throw 1210 when `doc` would break a unique index; `ownKey`/`ownRid`: the document it replaces
+   * (its own entries do not conflict).
+   */
+  protected checkUnique(
+    c: CollMeta,
+    doc: Record<string, unknown>,
+    ownKey: string | null,
+    ownRid: number | null,
+  ): void {
     for (const idx of c.indexes) {
       if (!idx.unique) continue
+      if (idx.side) {
+        checkArrayUnique(this.db, c, idx, doc._key as string, arrayEntries(idx, doc), ownRid)
+        continue
+      }
       const values = idx.fields.map((f) => getPath(doc, f))
       if (idx.sparse && values.some((v) => v === undefined || v === null)) continue
       idx.uniqueStmt ??= this.db
@@ -144,6 +158,19 @@ export abstract class DocumentStore extends CatalogStore {
           throw uniqueViolation(idx.name, 'persistent', idx.fields, k)
         }
       }
+    }
+  }
+
+  /** The rowid of a stored document, when the collection has array indexes to keep in step. */
+  protected arrayRowid(c: CollMeta, key: string): number | null {
+    if (!c.indexes.some((i) => i.side)) return null
+    return (this.stmts(c).rowidOf.get(key) as number | undefined) ?? null
+  }
+
+  /** Rewrite the array index entries of row `rid` (`doc` null: the document was removed). */
+  protected syncArrayIndexes(c: CollMeta, rid: number, doc: Record<string, unknown> | null): void {
+    for (const idx of c.indexes) {
+      if (idx.side) writeEntries(this.db, c, idx, rid, doc && arrayEntries(idx, doc))
     }
   }
 
@@ -248,8 +275,9 @@ export abstract class DocumentStore extends CatalogStore {
       newDoc = cleaned as Doc
       text = undefined
     }
-    if (c.indexes.length > 0) this.checkUnique(c, newDoc, null)
-    this.insertRow(st, key, rev, text ?? JSON.stringify(newDoc), from, to)
+    if (c.indexes.length > 0) this.checkUnique(c, newDoc, null, null)
+    const rid = this.insertRow(st, key, rev, text ?? JSON.stringify(newDoc), from, to)
+    if (c.indexes.length > 0) this.syncArrayIndexes(c, rid, newDoc)
     return { _id: newDoc._id, _key: key, _rev: rev, new: newDoc, old: null }
   }
 
@@ -260,9 +288,9 @@ export abstract class DocumentStore extends CatalogStore {
     text: string,
     from: string | null,
     to: string | null,
-  ): void {
+  ): number {
     try {
-      st.insert.run(key, rev, text, from, to)
+      return Number(st.insert.run(key, rev, text, from, to).lastInsertRowid)
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw uniqueViolation('primary', 'primary', ['_key'], key)
@@ -314,8 +342,7 @@ export abstract class DocumentStore extends CatalogStore {
     this.clock.witness(old._rev)
     const rev = this.clock.next()
     const newDoc = this.assemble(c, key, rev, from, to, merged)
-    if (c.indexes.length > 0) this.checkUnique(c, newDoc, key)
-    this.stmts(c).update.run(rev, JSON.stringify(newDoc), from, to, key)
+    this.writeUpdate(c, key, rev, newDoc, from, to)
     return { _id: newDoc._id, _key: key, _rev: rev, _oldRev: old._rev, new: newDoc, old }
   }
 
@@ -339,9 +366,23 @@ export abstract class DocumentStore extends CatalogStore {
       mergePatch(cleaned, newDoc, false, true)
       newDoc = cleaned as Doc
     }
-    if (c.indexes.length > 0) this.checkUnique(c, newDoc, key)
-    this.stmts(c).update.run(rev, JSON.stringify(newDoc), from, to, key)
+    this.writeUpdate(c, key, rev, newDoc, from, to)
     return { _id: newDoc._id, _key: key, _rev: rev, _oldRev: old._rev, new: newDoc, old }
+  }
+
+  /** Store the new version of an existing document (unique indexes checked, array entries rewritten). */
+  protected writeUpdate(
+    c: CollMeta,
+    key: string,
+    rev: string,
+    doc: Doc,
+    from: string | null,
+    to: string | null,
+  ): void {
+    const rid = this.arrayRowid(c, key)
+    if (c.indexes.length > 0) this.checkUnique(c, doc, key, rid)
+    this.stmts(c).update.run(rev, JSON.stringify(doc), from, to, key)
+    if (rid !== null) this.syncArrayIndexes(c, rid, doc)
   }
 
   update(
@@ -379,7 +420,9 @@ export abstract class DocumentStore extends CatalogStore {
     this.guard?.(coll, true)
     const c = this.meta(db, coll)
     const old = this.loadOld(c, key, opts, opts.rev !== undefined ? { _rev: opts.rev } : null)
+    const rid = this.arrayRowid(c, key)
     this.stmts(c).remove.run(key)
+    if (rid !== null) this.syncArrayIndexes(c, rid, null)
     return { _id: old._id, _key: key, _rev: old._rev, new: null, old }
   }
 }

@@ -14,9 +14,17 @@ export interface IndexMeta {
   fields: string[]
   unique: boolean
   sparse: boolean
+  /** Array indexes: each document's entries are deduplicated (ArangoDB's default true). */
+  deduplicate: boolean
   /** SQL expressions (json_extract over doc) for each field, as used in the SQLite index. */
   exprs: string[]
   uniqueStmt?: Statement
+  /** Array indexes (a field with `[*]`): the side table holding the entries (array-index.ts). */
+  side?: string
+  /** Array indexes: each field parsed (attribute path, member path of the `[*]` field). */
+  paths?: { path: string[]; member?: string[] }[]
+  /** Array indexes: prepared statements of the side table. */
+  sideStmts?: unknown
 }
 
 /** A stored row: k, rev, f, t, doc (a scan's rows carry their rowid after these). */
@@ -32,6 +40,7 @@ export interface CollStmts {
   count: Statement
   scan: Statement
   maxRowid: Statement
+  rowidOf: Statement
   edgesOut: Statement
   edgesIn: Statement
 }
