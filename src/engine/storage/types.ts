@@ -152,6 +152,11 @@ export interface Store {
     opts?: WriteOptions,
     rawJson?: string,
   ): WriteResult
+  /**
+   * Bulk import: insert one JSON text unparsed under a generated key when nothing needs the parsed
+   * document (see the SQLite store); null when it cannot (the caller parses and calls `insert`).
+   */
+  insertJson(db: string, coll: string, text: string, opts?: WriteOptions): WriteResult | null
   update(
     db: string,
     coll: string,

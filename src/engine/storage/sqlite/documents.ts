@@ -281,6 +281,47 @@ export abstract class DocumentStore extends CatalogStore {
     return { _id: newDoc._id, _key: key, _rev: rev, new: newDoc, old: null }
   }
 
+  /**
+   * The bulk import's fast path: insert one JSON text without parsing it in JavaScript, when the
+   * parsed document is not needed — a document collection without persistent indexes, and a text
+   * that cannot hold a top-level `_key` (no `_key`, and no `\u` escape that could spell one).
+   * The text is stored as received under a generated key. Returns null when the path does not
+   * apply or the text is not a JSON object: the caller then parses it and takes `insert`, which
+   * reports the error as ArangoDB does.
+   */
+  insertJson(db: string, coll: string, text: string, opts: WriteOptions = {}): WriteResult | null {
+    if (this.depth === 0) return this.writeTxn(() => this.insertJson(db, coll, text, opts))
+    this.guard?.(coll, true)
+    const c = this.meta(db, coll)
+    if (c.isEdge || c.indexes.length > 0 || opts.keepNull === false) return null
+    if (text.includes('_key') || (text.includes('\\u') && KEY_ESCAPE.test(text))) return null
+    if (firstChar(text) !== '{') return null
+    const counter = c.info.keyOptions.type === 'uuid' ? null : this.keyCounter(c)
+    const value = counter?.value ?? 0
+    const dirty = counter?.dirty ?? false
+    const key = this.generateKey(c)
+    const rev = this.clock.next()
+    try {
+      this.stmts(c).insertJson.run(key, rev, text, text)
+    } catch (e) {
+      const code = (e as { code?: string }).code
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE') throw uniqueViolation('primary', 'primary', ['_key'], key)
+      if (code !== 'SQLITE_CONSTRAINT_NOTNULL') throw e
+      // not JSON: the key was not used (ArangoDB rejects the line before generating one)
+      if (counter) {
+        counter.value = value
+        counter.dirty = dirty
+      }
+      return null
+    }
+    return new StoredJson(this, c, key, rev, text)
+  }
+
+  /** The document of a row from its parts (StoredJson builds `new` only when asked). */
+  docOf(c: CollMeta, row: Row): Doc {
+    return this.toDoc(c, row)
+  }
+
   protected insertRow(
     st: CollStmts,
     key: string,
@@ -438,4 +479,35 @@ function isNoOpUpdate(patch: Record<string, unknown>, opts: WriteOptions): boole
   if (opts.ifMatch !== undefined) return false
   for (const k in patch) if (k !== '_key') return false
   return true
+}
+
+/** A `\u` escape of one of the letters of `_key` (a key name spelled with escapes). */
+const KEY_ESCAPE = /\\u00(5[fF]|6[bB]|65|79)/
+
+/** The first character of a JSON text after RFC 8259 whitespace ('' when none). */
+function firstChar(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (ch !== ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r') return ch
+  }
+  return ''
+}
+
+/** The result of `insertJson`: the stored document is parsed only if `new` is read. */
+class StoredJson implements WriteResult {
+  readonly _id: string
+  readonly old = null
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly c: CollMeta,
+    readonly _key: string,
+    readonly _rev: string,
+    private readonly text: string,
+  ) {
+    this._id = c.idPrefix + _key
+  }
+
+  get new(): Doc {
+    return this.store.docOf(this.c, [this._key, this._rev, null, null, this.text])
+  }
 }
