@@ -8,7 +8,7 @@
 //     the engine's own rate (HTTP receive, parse, validate, key/rev generation, SQLite writes,
 //     one transaction per request). This is the goal figure (last line).
 //   - end-to-end: the client serializes each batch inside the timed loop (what an importer pays).
-// Goal (issue 2): engine rate >= 0.5 x the limit.
+// Goal (issue 15 item 3): engine rate >= 0.8 x the limit (issue 2 asked 0.5).
 // Documents: randomusers/names_10000.jsonl from ../shared/datasets (repeated to BENCH_ENGINE_DOCS,
 // default 200,000), without _key (the engine generates keys). Needs `npm run build` (dist/).
 // Last stdout line: {"figure","value","unit","ratio","goal","met"} (see bench/run.js).
@@ -167,8 +167,8 @@ console.log(
     value: Math.round(eng),
     unit: 'docs/s',
     ratio: Number(ratio.toFixed(3)),
-    goal: '>= 0.5',
-    met: ratio >= 0.5,
+    goal: '>= 0.8',
+    met: ratio >= 0.8,
     limit: Math.round(lim),
   }),
 )

@@ -35,6 +35,8 @@ export interface IndexInfo {
   fields: string[]
   unique: boolean
   sparse: boolean
+  /** Persistent indexes: an array index stores each document's equal members once (default true). */
+  deduplicate?: boolean
 }
 
 export type OverwriteMode = 'conflict' | 'ignore' | 'replace' | 'update'
@@ -126,14 +128,19 @@ export interface Store {
   /** The document as JSON text (REST reads send it without re-serializing). */
   getRaw(db: string, coll: string, key: string): { rev: string; json: string } | undefined
   /**
-   * Full scan in primary-key order, in chunks (no SQLite statement stays open between chunks,
-   * so callers may run other statements while iterating).
+   * Full scan in insertion order (ArangoDB's RocksDB order), in chunks (no SQLite statement
+   * stays open between chunks, so callers may run other statements while iterating); documents
+   * inserted after the scan started are not visited.
    */
   scan(db: string, coll: string, chunkSize?: number): Iterable<Doc>
   /** Edge index: edges of `edgeColl` whose `_from` (out) or `_to` (in) equals `vertexId`. */
   edges(db: string, edgeColl: string, direction: 'out' | 'in', vertexId: string): Doc[]
   listIndexes(db: string, coll: string): IndexInfo[]
-  /** Candidates from a persistent index; callers re-check their filter (type subtleties). */
+  /**
+   * Candidates from a persistent index; callers re-check their filter (type subtleties). For an
+   * array index (`tags[*]`) `cond.eq` holds the member value sought (`x IN doc.tags`) and the
+   * values of the fields after it; ranges do not apply.
+   */
   indexLookup(db: string, coll: string, indexId: string, cond: IndexCondition): Doc[]
 
   // --- writes (each validates keys, `_from`/`_to`, unique indexes, and generates `_rev`)
@@ -145,6 +152,11 @@ export interface Store {
     opts?: WriteOptions,
     rawJson?: string,
   ): WriteResult
+  /**
+   * Bulk import: insert one JSON text unparsed under a generated key when nothing needs the parsed
+   * document (see the SQLite store); null when it cannot (the caller parses and calls `insert`).
+   */
+  insertJson(db: string, coll: string, text: string, opts?: WriteOptions): WriteResult | null
   update(
     db: string,
     coll: string,
@@ -166,7 +178,14 @@ export interface Store {
   ensureIndex(
     db: string,
     coll: string,
-    spec: { type: string; fields: string[]; unique?: boolean; sparse?: boolean; name?: string },
+    spec: {
+      type: string
+      fields: string[]
+      unique?: boolean
+      sparse?: boolean
+      deduplicate?: boolean
+      name?: string
+    },
   ): IndexInfo & { isNewlyCreated: boolean }
   dropIndex(db: string, coll: string, indexId: string): void
 

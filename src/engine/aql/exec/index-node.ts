@@ -7,72 +7,67 @@ import { CHECK_MASK, type BuildContext, type Frame, type StageResult } from './t
 
 type Lookup = (f: Frame) => Iterable<Doc>
 
+/**
+ * The lookup of each frame. The primary and edge indexes answer `==` with one value and `IN` with
+ * each value of a list, every distinct string once; a persistent index answers its equality
+ * prefix and range in one store lookup.
+ */
 function lookupOf(b: BuildContext, node: IndexNode, outer: Scope): Lookup {
   const { store, db, stats } = b.ctx
   const coll = node.collection
   const a = node.access
-  const values = (v: AqlValue, op: string) => (op === 'IN' ? (Array.isArray(v) ? v : []) : [v])
-  switch (a.kind) {
-    case 'primary-key': {
-      const value = b.expr(a.cond.value, outer)
-      return (f) => {
-        const out: Doc[] = []
-        const seen = new Set<string>()
-        for (const k of values(value(f), a.cond.op)) {
-          if (typeof k !== 'string' || seen.has(k)) continue
-          seen.add(k)
-          stats.documentLookups++
-          const d = store.get(db, coll, k)
-          if (d) out.push(d)
+  if (a.kind === 'persistent') return persistentLookup(b, node, a, outer)
+  const value = b.expr(a.cond.value, outer)
+  const many = a.cond.op === 'IN'
+  const find: (s: string) => Iterable<Doc> =
+    a.kind === 'edge'
+      ? (id) => store.edges(db, coll, a.attr === '_from' ? 'out' : 'in', id)
+      : (k) => {
+          let key = k
+          if (a.kind === 'primary-id') {
+            const slash = k.indexOf('/')
+            if (slash < 0 || k.slice(0, slash) !== coll) return []
+            key = k.slice(slash + 1)
+          } else {
+            stats.documentLookups++
+          }
+          const d = store.get(db, coll, key)
+          return d ? [d] : []
         }
-        return out
-      }
+  return function* (f) {
+    const v = value(f)
+    const seen = new Set<string>()
+    for (const s of many ? (Array.isArray(v) ? v : []) : [v]) {
+      if (typeof s !== 'string' || seen.has(s)) continue
+      seen.add(s)
+      yield* find(s)
     }
-    case 'primary-id': {
-      const value = b.expr(a.cond.value, outer)
-      return (f) => {
-        const out: Doc[] = []
-        const seen = new Set<string>()
-        for (const id of values(value(f), a.cond.op)) {
-          if (typeof id !== 'string' || seen.has(id)) continue
-          seen.add(id)
-          const slash = id.indexOf('/')
-          if (slash < 0 || id.slice(0, slash) !== coll) continue
-          const d = store.get(db, coll, id.slice(slash + 1))
-          if (d) out.push(d)
-        }
-        return out
-      }
+  }
+}
+
+function persistentLookup(
+  b: BuildContext,
+  node: IndexNode,
+  a: Extract<IndexNode['access'], { kind: 'persistent' }>,
+  outer: Scope,
+): Lookup {
+  const { store, db } = b.ctx
+  const coll = node.collection
+  const eq = a.eq.map((c) => b.expr(c.value, outer))
+  const range = a.range.map((c) => ({ op: c.op, value: b.expr(c.value, outer) }))
+  // a sparse index holds no document with null in a field without [*] (an array index's members
+  // are indexed even when null: the 3.12 manual, "Indexing array values")
+  const fields = (node.index.fields ?? []) as string[]
+  const sparseAt = fields.map((f) => a.sparse && !f.includes('[*]'))
+  return (f) => {
+    const cond: StoreCondition = { eq: eq.map((fn) => fn(f)) }
+    for (const r of range) {
+      const value = r.value(f)
+      if (r.op === '<' || r.op === '<=') cond.upper = { value, inclusive: r.op === '<=' }
+      else cond.lower = { value, inclusive: r.op === '>=' }
     }
-    case 'edge': {
-      const value = b.expr(a.cond.value, outer)
-      const dir = a.attr === '_from' ? 'out' : 'in'
-      return (f) => {
-        const out: Doc[] = []
-        const seen = new Set<string>()
-        for (const id of values(value(f), a.cond.op)) {
-          if (typeof id !== 'string' || seen.has(id)) continue
-          seen.add(id)
-          out.push(...store.edges(db, coll, dir, id))
-        }
-        return out
-      }
-    }
-    case 'persistent': {
-      const eq = a.eq.map((c) => b.expr(c.value, outer))
-      const range = a.range.map((c) => ({ op: c.op, value: b.expr(c.value, outer) }))
-      return (f) => {
-        const cond: StoreCondition = { eq: eq.map((fn) => fn(f)) }
-        for (const r of range) {
-          const value = r.value(f)
-          if (r.op === '<' || r.op === '<=') cond.upper = { value, inclusive: r.op === '<=' }
-          else cond.lower = { value, inclusive: r.op === '>=' }
-        }
-        // a sparse index holds no nulls: equality with null cannot use it
-        if (a.sparse && cond.eq!.some((x) => x === null)) return fullScan(b, coll)
-        return store.indexLookup(db, coll, a.indexId, cond)
-      }
-    }
+    if (cond.eq!.some((x, i) => x === null && sparseAt[i])) return fullScan(b, coll)
+    return store.indexLookup(db, coll, a.indexId, cond)
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { isObject } from '../../../objects.js'
 import { ArangoError, arangoError, ERRORS } from '../../errors.js'
-import type { CollectionInfo, OverwriteMode } from '../../storage/types.js'
+import type { CollectionInfo, OverwriteMode, WriteOptions, WriteResult } from '../../storage/types.js'
 import type { RequestContext, Router } from '../router.js'
 import { resolveCollection } from './collection.js'
 
@@ -28,6 +28,7 @@ function genericMessage(e: ArangoError): string {
 class Importer {
   readonly counts: Counts = { created: 0, errors: 0, empty: 0, updated: 0, ignored: 0, details: [] }
   private readonly mode: OverwriteMode
+  private readonly opts: WriteOptions
   private readonly onDuplicate: string
   private readonly complete: boolean
   private readonly details: boolean
@@ -42,6 +43,7 @@ class Importer {
     const od = ctx.q('onDuplicate') ?? 'error'
     this.onDuplicate = ['update', 'replace', 'ignore'].includes(od) ? od : 'error'
     this.mode = this.onDuplicate === 'error' ? 'conflict' : (this.onDuplicate as OverwriteMode)
+    this.opts = { overwriteMode: this.mode }
     this.complete = ctx.bool('complete')
     this.details = ctx.bool('details')
     this.fromPrefix = ctx.q('fromPrefix')
@@ -49,14 +51,31 @@ class Importer {
     this.isEdge = c.type === 3
   }
 
+  /**
+   * Documents handed to the store so far: arangod collects the valid documents first and inserts
+   * them as one batch, so a failed insert is reported at its index in that batch
+   * (RestImportHandler::performImport), while a line that is not a document is reported at its
+   * line (1-based) or list position.
+   */
+  private accepted = 0
+
   fail(position: number, message: string, doc: unknown, err?: ArangoError): void {
-    if (this.complete) throw err ?? arangoError('HTTP_BAD_PARAMETER', message)
+    this.report(position, `${message}, offending document: ${clip(JSON.stringify(doc))}`, err ?? message)
+  }
+
+  /** A line that is not JSON: arangod quotes its text as received (buildParseError). */
+  failParse(position: number, line: string): void {
+    this.report(
+      position,
+      `invalid JSON type (expecting object, probably parse error), offending context: ${clip(line)}`,
+      'invalid JSON type (expecting object, probably parse error)',
+    )
+  }
+
+  private report(position: number, detail: string, err: ArangoError | string): void {
+    if (this.complete) throw typeof err === 'string' ? arangoError('HTTP_BAD_PARAMETER', err) : err
     this.counts.errors++
-    if (this.details) {
-      this.counts.details.push(
-        `at position ${position}: ${message}, offending document: ${JSON.stringify(doc)}`,
-      )
-    }
+    if (this.details) this.counts.details.push(`at position ${position}: ${detail}`)
   }
 
   /** `raw`: the JSON text `doc` was parsed from, stored as is when the document is stored unchanged. */
@@ -88,16 +107,44 @@ class Importer {
         return
       }
     }
+    const index = this.accepted++
     try {
-      const r = this.ctx.store.insert(this.ctx.db, this.c.name, d, { overwriteMode: this.mode }, raw)
-      if (r.ignored) this.counts.ignored++
-      else if (r._oldRev !== undefined) this.counts.updated++
-      else this.counts.created++
+      this.count(this.ctx.store.insert(this.ctx.db, this.c.name, d, this.opts, raw))
     } catch (e) {
-      if (!(e instanceof ArangoError)) throw e
-      const msg = genericMessage(e)
-      this.fail(position, `creating document failed with error '${msg}'`, d, arangoError(errorName(e), msg))
+      this.rejected(index, d, e)
     }
+  }
+
+  /**
+   * A JSON line stored without parsing it here when the store can (a document collection
+   * without indexes, no `_key`: see Store.insertJson); false when it cannot, and `one` is next.
+   */
+  fast(line: string): boolean {
+    if (this.isEdge) return false
+    const index = this.accepted
+    try {
+      const r = this.ctx.store.insertJson(this.ctx.db, this.c.name, line, this.opts)
+      if (r === null) return false
+      this.accepted++
+      this.count(r)
+    } catch (e) {
+      // a failed write (1210 on a generated key taken by a user key) is reported here
+      this.accepted++
+      this.rejected(index, JSON.parse(line), e)
+    }
+    return true
+  }
+
+  private count(r: WriteResult): void {
+    if (r.ignored) this.counts.ignored++
+    else if (r._oldRev !== undefined) this.counts.updated++
+    else this.counts.created++
+  }
+
+  private rejected(position: number, doc: unknown, e: unknown): void {
+    if (!(e instanceof ArangoError)) throw e
+    const msg = genericMessage(e)
+    this.fail(position, `creating document failed with error '${msg}'`, doc, arangoError(errorName(e), msg))
   }
 }
 
@@ -106,7 +153,15 @@ function errorName(e: ArangoError): keyof typeof ERRORS {
   return 'HTTP_BAD_PARAMETER'
 }
 
+/** arangod cuts a quoted document or line at 255 bytes ("...") in import details. */
+function clip(text: string): string {
+  return Buffer.byteLength(text) > 255 ? Buffer.from(text).subarray(0, 255).toString() + '...' : text
+}
+
 function isBlank(line: string): boolean {
+  // a printable ASCII first character: not blank, without trim()'s copy of every line
+  const c = line.charCodeAt(0)
+  if (c > 32 && c < 127) return false
   return line.trim() === ''
 }
 
@@ -132,14 +187,15 @@ function importLines(imp: Importer, text: string): void {
       imp.counts.empty++
       continue
     }
+    if (imp.fast(line)) continue
     let value: unknown
     try {
       value = JSON.parse(line)
     } catch {
-      imp.fail(i, 'invalid JSON type (expecting object, probably parse error)', line.trim())
+      imp.failParse(i + 1, line.trimStart())
       continue
     }
-    imp.one(i, value, line)
+    imp.one(i + 1, value, line)
   }
 }
 

@@ -14,7 +14,9 @@ export function indexBody(i: IndexInfo): Record<string, unknown> {
     type: i.type,
     unique: i.unique,
   }
-  if (i.type === 'persistent') Object.assign(out, { cacheEnabled: false, deduplicate: true, estimates: true })
+  if (i.type === 'persistent') {
+    Object.assign(out, { cacheEnabled: false, deduplicate: i.deduplicate ?? true, estimates: true })
+  }
   return out
 }
 
@@ -53,6 +55,7 @@ export function registerIndexRoutes(router: Router): void {
       fields: body.fields as string[],
       unique: body.unique === true,
       sparse: body.sparse === true,
+      deduplicate: body.deduplicate !== false,
       name: typeof body.name === 'string' ? body.name : undefined,
     })
     const status = r.isNewlyCreated ? 201 : 200

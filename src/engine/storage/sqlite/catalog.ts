@@ -119,8 +119,9 @@ export abstract class CatalogStore extends StoreConnection {
           opts.schema == null ? null : JSON.stringify(opts.schema),
         )
       const t = `c${id}`
+      // seq aliases the rowid (the scan's insertion order) so that a VACUUM cannot renumber it
       this.db.exec(
-        `CREATE TABLE ${t} (k TEXT NOT NULL UNIQUE, rev TEXT NOT NULL, doc TEXT NOT NULL, f TEXT, t TEXT)`,
+        `CREATE TABLE ${t} (seq INTEGER PRIMARY KEY, k TEXT NOT NULL UNIQUE, rev TEXT NOT NULL, doc TEXT NOT NULL, f TEXT, t TEXT)`,
       )
       if (type === 3) this.db.exec(`CREATE INDEX ${t}_f ON ${t}(f); CREATE INDEX ${t}_t ON ${t}(t);`)
       this.schemaChanged()
@@ -129,6 +130,7 @@ export abstract class CatalogStore extends StoreConnection {
   }
 
   protected dropTable(c: CollMeta): void {
+    for (const i of c.indexes) if (i.side) this.db.exec(`DROP TABLE IF EXISTS ${i.side}`)
     this.db.exec(`DROP TABLE IF EXISTS ${c.table}`)
     this.db.prepare('DELETE FROM indexes WHERE coll_id = ?').run(Number(c.info.id))
     this.db.prepare('DELETE FROM collections WHERE id = ?').run(Number(c.info.id))
@@ -147,6 +149,7 @@ export abstract class CatalogStore extends StoreConnection {
     this.writeTxn(() => {
       const c = this.meta(db, name)
       this.db.exec(`DELETE FROM ${c.table}`)
+      for (const i of c.indexes) if (i.side) this.db.exec(`DELETE FROM ${i.side}`)
     })
   }
 

@@ -21,6 +21,7 @@ import type { Database as Db, Statement } from 'better-sqlite3'
 import { DEFAULTS } from '../../../config/defaults.js'
 import { ArangoError, arangoError } from '../../errors.js'
 import { RevisionClock } from '../keys.js'
+import { isArrayIndex, parseField, sideTable } from './array-index.js'
 import {
   COLS,
   DB_FILE,
@@ -144,9 +145,14 @@ export abstract class StoreConnection {
           schema TEXT, last_key INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (db, name));
         CREATE TABLE IF NOT EXISTS indexes (
           coll_id INTEGER NOT NULL, iid INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
-          fields TEXT NOT NULL, uniq INTEGER NOT NULL, sparse INTEGER NOT NULL, PRIMARY KEY (coll_id, iid));
+          fields TEXT NOT NULL, uniq INTEGER NOT NULL, sparse INTEGER NOT NULL,
+          dedup INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (coll_id, iid));
         INSERT OR IGNORE INTO meta VALUES ('schema_version', '0'), ('tick', '100000');
       `)
+      // data dirs from before array indexes: their indexes all deduplicate (ArangoDB's default)
+      const cols = this.db.prepare('PRAGMA table_info(indexes)').all() as { name: string }[]
+      if (!cols.some((col) => col.name === 'dedup'))
+        this.db.exec('ALTER TABLE indexes ADD COLUMN dedup INTEGER NOT NULL DEFAULT 1')
       this.db
         .prepare(`INSERT OR IGNORE INTO meta VALUES ('jwt_secret', ?)`)
         .run(crypto.randomBytes(32).toString('hex'))
@@ -340,9 +346,11 @@ export abstract class StoreConnection {
       fields: string
       uniq: number
       sparse: number
+      dedup: number
     }[]) {
       const fields = JSON.parse(r.fields) as string[]
       const list = idx.get(r.coll_id) ?? []
+      const array = isArrayIndex(fields)
       list.push({
         iid: r.iid,
         name: r.name,
@@ -350,7 +358,9 @@ export abstract class StoreConnection {
         fields,
         unique: !!r.uniq,
         sparse: !!r.sparse,
-        exprs: fields.map(indexExpr),
+        deduplicate: !!r.dedup,
+        exprs: array ? [] : fields.map(indexExpr),
+        ...(array && { side: sideTable(`c${r.coll_id}`, r.iid), paths: fields.map(parseField) }),
       })
       idx.set(r.coll_id, list)
     }
@@ -400,12 +410,18 @@ export abstract class StoreConnection {
     const p = (sql: string) => this.db.prepare(sql)
     c.stmts = {
       insert: p(`INSERT INTO ${t} (k, rev, doc, f, t) VALUES (?, ?, ?, ?, ?)`),
+      // the bulk import's insert of unparsed JSON text (bound twice): SQLite's json_valid(d, 1)
+      // (RFC 8259 text, what JSON.parse accepts) checks it in C; NULL (NOT NULL fails) if not JSON
+      insertJson: p(`INSERT INTO ${t} (k, rev, doc) VALUES (?, ?, CASE WHEN json_valid(?, 1) THEN ? END)`),
       getDoc: p(`SELECT ${COLS} FROM ${t} WHERE k = ?`).raw(),
       update: p(`UPDATE ${t} SET rev = ?, doc = ?, f = ?, t = ? WHERE k = ?`),
       remove: p(`DELETE FROM ${t} WHERE k = ?`),
       count: p(`SELECT count(*) FROM ${t}`).pluck(),
-      scan: p(`SELECT ${COLS} FROM ${t} WHERE k > ? ORDER BY k LIMIT ?`).raw(),
-      scanFirst: p(`SELECT ${COLS} FROM ${t} ORDER BY k LIMIT ?`).raw(),
+      // rowid order is insertion order (see scan() in documents.ts); the rowid rides along as a
+      // sixth column so the next chunk starts after it
+      scan: p(`SELECT ${COLS}, rowid FROM ${t} WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?`).raw(),
+      maxRowid: p(`SELECT max(rowid) FROM ${t}`).pluck(),
+      rowidOf: p(`SELECT rowid FROM ${t} WHERE k = ?`).pluck(),
       edgesOut: p(`SELECT ${COLS} FROM ${t} WHERE f = ? ORDER BY rowid`).raw(),
       edgesIn: p(`SELECT ${COLS} FROM ${t} WHERE t = ? ORDER BY rowid`).raw(),
     }

@@ -6,6 +6,7 @@ import { mergePatch, setAttr } from '../../documents/merge.js'
 import { checkKey, isValidDocumentId } from '../keys.js'
 import type { Doc, WriteOptions, WriteResult } from '../types.js'
 import { CatalogStore } from './catalog.js'
+import { arrayEntries, checkArrayUnique, writeEntries } from './array-index.js'
 import {
   COLS,
   SYSTEM_ATTRS,
@@ -17,6 +18,7 @@ import {
   type CollMeta,
   type CollStmts,
   type Row,
+  type ScanRow,
 } from './rows.js'
 
 export abstract class DocumentStore extends CatalogStore {
@@ -96,16 +98,24 @@ export abstract class DocumentStore extends CatalogStore {
     return row && { rev: row[1], json: JSON.stringify(this.toDoc(c, row)) }
   }
 
+  /**
+   * Full scan in insertion order, as ArangoDB's RocksDB engine iterates a collection (its
+   * documents column family is keyed by LocalDocumentId, which grows with every insert), paged by
+   * rowid. The scan ends at the last row present when it started: documents inserted meanwhile
+   * (`FOR d IN c INSERT … INTO c`) are not visited, as under RocksDB's snapshot. An update keeps
+   * a document's place here (RocksDB moves it to the end: docs/engine.md, "Scan order").
+   */
   *scan(db: string, coll: string, chunkSize = 1000): Iterable<Doc> {
     this.guard?.(coll, false)
     const c = this.meta(db, coll)
-    const st = this.stmts(c)
-    let rows = st.scanFirst.all(chunkSize) as Row[]
-    while (rows.length > 0) {
-      const last = rows[rows.length - 1][0]
+    const end = this.stmts(c).maxRowid.get() as number | null
+    if (end === null) return
+    let after = 0
+    for (;;) {
+      const rows = this.stmts(this.meta(db, coll)).scan.all(after, end, chunkSize) as ScanRow[]
       for (const r of rows) yield this.toDoc(c, r)
       if (rows.length < chunkSize) return
-      rows = this.stmts(this.meta(db, coll)).scan.all(last, chunkSize) as Row[]
+      after = rows[rows.length - 1][5]
     }
   }
 
@@ -120,9 +130,22 @@ export abstract class DocumentStore extends CatalogStore {
 
   // ---------------------------------------------------------------- writes
 
-  protected checkUnique(c: CollMeta, doc: Record<string, unknown>, ownKey: string | null): void {
+  /**
+   * Throw 1210 when `doc` would break a unique index; `ownKey`/`ownRid`: the document it replaces
+   * (its own entries do not conflict).
+   */
+  protected checkUnique(
+    c: CollMeta,
+    doc: Record<string, unknown>,
+    ownKey: string | null,
+    ownRid: number | null,
+  ): void {
     for (const idx of c.indexes) {
       if (!idx.unique) continue
+      if (idx.side) {
+        checkArrayUnique(this.db, c, idx, doc._key as string, arrayEntries(idx, doc), ownRid)
+        continue
+      }
       const values = idx.fields.map((f) => getPath(doc, f))
       if (idx.sparse && values.some((v) => v === undefined || v === null)) continue
       idx.uniqueStmt ??= this.db
@@ -136,6 +159,19 @@ export abstract class DocumentStore extends CatalogStore {
           throw uniqueViolation(idx.name, 'persistent', idx.fields, k)
         }
       }
+    }
+  }
+
+  /** The rowid of a stored document, when the collection has array indexes to keep in step. */
+  protected arrayRowid(c: CollMeta, key: string): number | null {
+    if (!c.indexes.some((i) => i.side)) return null
+    return (this.stmts(c).rowidOf.get(key) as number | undefined) ?? null
+  }
+
+  /** Rewrite the array index entries of row `rid` (`doc` null: the document was removed). */
+  protected syncArrayIndexes(c: CollMeta, rid: number, doc: Record<string, unknown> | null): void {
+    for (const idx of c.indexes) {
+      if (idx.side) writeEntries(this.db, c, idx, rid, doc && arrayEntries(idx, doc))
     }
   }
 
@@ -240,9 +276,51 @@ export abstract class DocumentStore extends CatalogStore {
       newDoc = cleaned as Doc
       text = undefined
     }
-    if (c.indexes.length > 0) this.checkUnique(c, newDoc, null)
-    this.insertRow(st, key, rev, text ?? JSON.stringify(newDoc), from, to)
+    if (c.indexes.length > 0) this.checkUnique(c, newDoc, null, null)
+    const rid = this.insertRow(st, key, rev, text ?? JSON.stringify(newDoc), from, to)
+    if (c.indexes.length > 0) this.syncArrayIndexes(c, rid, newDoc)
     return { _id: newDoc._id, _key: key, _rev: rev, new: newDoc, old: null }
+  }
+
+  /**
+   * The bulk import's fast path: insert one JSON text without parsing it in JavaScript, when the
+   * parsed document is not needed — a document collection without persistent indexes, and a text
+   * that cannot hold a top-level `_key` (no `_key`, and no `\u` escape that could spell one).
+   * The text is stored as received under a generated key. Returns null when the path does not
+   * apply or the text is not a JSON object: the caller then parses it and takes `insert`, which
+   * reports the error as ArangoDB does.
+   */
+  insertJson(db: string, coll: string, text: string, opts: WriteOptions = {}): WriteResult | null {
+    if (this.depth === 0) return this.writeTxn(() => this.insertJson(db, coll, text, opts))
+    this.guard?.(coll, true)
+    const c = this.meta(db, coll)
+    if (c.isEdge || c.indexes.length > 0 || opts.keepNull === false) return null
+    if (text.includes('_key') || (text.includes('\\u') && KEY_ESCAPE.test(text))) return null
+    if (firstChar(text) !== '{') return null
+    const counter = c.info.keyOptions.type === 'uuid' ? null : this.keyCounter(c)
+    const value = counter?.value ?? 0
+    const dirty = counter?.dirty ?? false
+    const key = this.generateKey(c)
+    const rev = this.clock.next()
+    try {
+      this.stmts(c).insertJson.run(key, rev, text, text)
+    } catch (e) {
+      const code = (e as { code?: string }).code
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE') throw uniqueViolation('primary', 'primary', ['_key'], key)
+      if (code !== 'SQLITE_CONSTRAINT_NOTNULL') throw e
+      // not JSON: the key was not used (ArangoDB rejects the line before generating one)
+      if (counter) {
+        counter.value = value
+        counter.dirty = dirty
+      }
+      return null
+    }
+    return new StoredJson(this, c, key, rev, text)
+  }
+
+  /** The document of a row from its parts (StoredJson builds `new` only when asked). */
+  docOf(c: CollMeta, row: Row): Doc {
+    return this.toDoc(c, row)
   }
 
   protected insertRow(
@@ -252,9 +330,9 @@ export abstract class DocumentStore extends CatalogStore {
     text: string,
     from: string | null,
     to: string | null,
-  ): void {
+  ): number {
     try {
-      st.insert.run(key, rev, text, from, to)
+      return Number(st.insert.run(key, rev, text, from, to).lastInsertRowid)
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw uniqueViolation('primary', 'primary', ['_key'], key)
@@ -291,6 +369,9 @@ export abstract class DocumentStore extends CatalogStore {
     if (check && opts.ignoreRevs === false && patch._rev !== undefined && patch._rev !== old._rev) {
       throw conflictRev(c, key, old._rev, 409)
     }
+    if (isNoOpUpdate(patch, opts)) {
+      return { _id: old._id, _key: key, _rev: old._rev, _oldRev: old._rev, new: old, old }
+    }
     const merged: Record<string, unknown> = { ...old }
     const body: Record<string, unknown> = {}
     for (const k in patch) if (!SYSTEM_ATTRS.has(k)) setAttr(body, k, patch[k])
@@ -303,8 +384,7 @@ export abstract class DocumentStore extends CatalogStore {
     this.clock.witness(old._rev)
     const rev = this.clock.next()
     const newDoc = this.assemble(c, key, rev, from, to, merged)
-    if (c.indexes.length > 0) this.checkUnique(c, newDoc, key)
-    this.stmts(c).update.run(rev, JSON.stringify(newDoc), from, to, key)
+    this.writeUpdate(c, key, rev, newDoc, from, to)
     return { _id: newDoc._id, _key: key, _rev: rev, _oldRev: old._rev, new: newDoc, old }
   }
 
@@ -328,9 +408,23 @@ export abstract class DocumentStore extends CatalogStore {
       mergePatch(cleaned, newDoc, false, true)
       newDoc = cleaned as Doc
     }
-    if (c.indexes.length > 0) this.checkUnique(c, newDoc, key)
-    this.stmts(c).update.run(rev, JSON.stringify(newDoc), from, to, key)
+    this.writeUpdate(c, key, rev, newDoc, from, to)
     return { _id: newDoc._id, _key: key, _rev: rev, _oldRev: old._rev, new: newDoc, old }
+  }
+
+  /** Store the new version of an existing document (unique indexes checked, array entries rewritten). */
+  protected writeUpdate(
+    c: CollMeta,
+    key: string,
+    rev: string,
+    doc: Doc,
+    from: string | null,
+    to: string | null,
+  ): void {
+    const rid = this.arrayRowid(c, key)
+    if (c.indexes.length > 0) this.checkUnique(c, doc, key, rid)
+    this.stmts(c).update.run(rev, JSON.stringify(doc), from, to, key)
+    if (rid !== null) this.syncArrayIndexes(c, rid, doc)
   }
 
   update(
@@ -368,7 +462,53 @@ export abstract class DocumentStore extends CatalogStore {
     this.guard?.(coll, true)
     const c = this.meta(db, coll)
     const old = this.loadOld(c, key, opts, opts.rev !== undefined ? { _rev: opts.rev } : null)
+    const rid = this.arrayRowid(c, key)
     this.stmts(c).remove.run(key)
+    if (rid !== null) this.syncArrayIndexes(c, rid, null)
     return { _id: old._id, _key: key, _rev: old._rev, new: null, old }
+  }
+}
+
+/**
+ * arangod's no-op update (transaction::Methods::modifyLocalHelper): when the update value holds
+ * at most one attribute — the `_key` every caller adds (RestDocumentHandler for PATCH, the AQL
+ * UPDATE/UPSERT for `WITH {}`) — nothing is written and the document keeps its `_rev`. Any other
+ * attribute, even one with the stored value, makes a new revision; so does an `If-Match`
+ * header, which arangod adds to the value as `_rev`.
+ */
+function isNoOpUpdate(patch: Record<string, unknown>, opts: WriteOptions): boolean {
+  if (opts.ifMatch !== undefined) return false
+  for (const k in patch) if (k !== '_key') return false
+  return true
+}
+
+/** A `\u` escape of one of the letters of `_key` (a key name spelled with escapes). */
+const KEY_ESCAPE = /\\u00(5[fF]|6[bB]|65|79)/
+
+/** The first character of a JSON text after RFC 8259 whitespace ('' when none). */
+function firstChar(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (ch !== ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r') return ch
+  }
+  return ''
+}
+
+/** The result of `insertJson`: the stored document is parsed only if `new` is read. */
+class StoredJson implements WriteResult {
+  readonly _id: string
+  readonly old = null
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly c: CollMeta,
+    readonly _key: string,
+    readonly _rev: string,
+    private readonly text: string,
+  ) {
+    this._id = c.idPrefix + _key
+  }
+
+  get new(): Doc {
+    return this.store.docOf(this.c, [this._key, this._rev, null, null, this.text])
   }
 }

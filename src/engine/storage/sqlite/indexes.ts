@@ -3,6 +3,16 @@ import { ArangoError, arangoError } from '../../errors.js'
 import type { Doc, IndexCondition, IndexInfo, Store } from '../types.js'
 import { DocumentStore } from './documents.js'
 import {
+  arrayEntries,
+  arrayLookup,
+  checkArrayUnique,
+  createSideTable,
+  isArrayIndex,
+  parseField,
+  sideTable,
+  writeEntries,
+} from './array-index.js'
+import {
   COLS,
   COLUMN_OF,
   getPath,
@@ -41,6 +51,7 @@ export class SqliteStore extends DocumentStore implements Store {
         fields: i.fields,
         unique: i.unique,
         sparse: i.sparse,
+        deduplicate: i.deduplicate,
       })
     }
     return out
@@ -57,6 +68,7 @@ export class SqliteStore extends DocumentStore implements Store {
     const c = this.meta(db, coll)
     const idx = this.findIndex(c, indexId)
     if (!idx) throw arangoError('ARANGO_INDEX_NOT_FOUND')
+    if (idx.side) return arrayLookup(this.db, c, idx, cond.eq ?? []).map((r) => this.toDoc(c, r))
     const where: string[] = []
     const params: unknown[] = []
     const eq = cond.eq ?? []
@@ -99,7 +111,14 @@ export class SqliteStore extends DocumentStore implements Store {
   ensureIndex(
     db: string,
     coll: string,
-    spec: { type: string; fields: string[]; unique?: boolean; sparse?: boolean; name?: string },
+    spec: {
+      type: string
+      fields: string[]
+      unique?: boolean
+      sparse?: boolean
+      deduplicate?: boolean
+      name?: string
+    },
   ): IndexInfo & { isNewlyCreated: boolean } {
     let type = spec.type
     if (type === 'hash' || type === 'skiplist') type = 'persistent'
@@ -121,13 +140,16 @@ export class SqliteStore extends DocumentStore implements Store {
         "invalid index description: 'fields' must be a non-empty array of attribute names",
       )
     }
-    if (fields.some((f) => f.includes('[*]'))) throw notImplementedIndex('persistent array ([*])')
+    const paths = fields.map(parseField)
+    const array = isArrayIndex(fields)
     const unique = spec.unique === true
     const sparse = spec.sparse === true
+    const deduplicate = spec.deduplicate !== false
     const same = c0.indexes.find(
       (i) =>
         i.unique === unique &&
         i.sparse === sparse &&
+        i.deduplicate === deduplicate &&
         i.fields.length === fields.length &&
         i.fields.every((f, n) => f === fields[n]),
     )
@@ -144,21 +166,46 @@ export class SqliteStore extends DocumentStore implements Store {
       const c = this.meta(db, coll)
       const iid = this.nextTick()
       const name = typeof spec.name === 'string' && spec.name !== '' ? spec.name : `idx_${iid}`
-      const exprs = fields.map(indexExpr)
-      if (unique) {
-        const seen = new Map<string, string>()
-        for (const d of this.scan(db, coll)) {
-          const vals = fields.map((f) => getPath(d, f) ?? null)
-          if (sparse && vals.some((v) => v === null)) continue
-          const sig = JSON.stringify(vals)
-          const prev = seen.get(sig)
-          if (prev !== undefined) throw uniqueViolation(name, 'persistent', fields, d._key)
-          seen.set(sig, d._key)
+      if (array) {
+        const side = sideTable(c.table, iid)
+        createSideTable(this.db, side, fields.length)
+        const meta: IndexMeta = {
+          iid,
+          name,
+          type: 'persistent',
+          fields,
+          unique,
+          sparse,
+          deduplicate,
+          exprs: [],
+          side,
+          paths,
         }
+        const rowid = this.db.prepare(`SELECT rowid FROM ${c.table} WHERE k = ?`).pluck()
+        for (const d of this.scan(db, coll)) {
+          const rid = rowid.get(d._key) as number
+          const entries = arrayEntries(meta, d)
+          if (unique) checkArrayUnique(this.db, c, meta, d._key, entries, rid)
+          writeEntries(this.db, c, meta, rid, entries)
+        }
+      } else {
+        if (unique) {
+          const seen = new Map<string, string>()
+          for (const d of this.scan(db, coll)) {
+            const vals = fields.map((f) => getPath(d, f) ?? null)
+            if (sparse && vals.some((v) => v === null)) continue
+            const sig = JSON.stringify(vals)
+            const prev = seen.get(sig)
+            if (prev !== undefined) throw uniqueViolation(name, 'persistent', fields, d._key)
+            seen.set(sig, d._key)
+          }
+        }
+        this.db.exec(`CREATE INDEX ${c.table}_i${iid} ON ${c.table}(${fields.map(indexExpr).join(', ')})`)
       }
-      this.db.exec(`CREATE INDEX ${c.table}_i${iid} ON ${c.table}(${exprs.join(', ')})`)
       this.db
-        .prepare('INSERT INTO indexes VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO indexes (coll_id, iid, name, type, fields, uniq, sparse, dedup) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(
           Number(c.info.id),
           iid,
@@ -167,6 +214,7 @@ export class SqliteStore extends DocumentStore implements Store {
           JSON.stringify(fields),
           unique ? 1 : 0,
           sparse ? 1 : 0,
+          deduplicate ? 1 : 0,
         )
       this.schemaChanged()
       const info: IndexInfo = {
@@ -176,6 +224,7 @@ export class SqliteStore extends DocumentStore implements Store {
         fields,
         unique,
         sparse,
+        deduplicate,
       }
       return { ...info, isNewlyCreated: true }
     })
@@ -196,7 +245,8 @@ export class SqliteStore extends DocumentStore implements Store {
         }
         throw arangoError('ARANGO_INDEX_NOT_FOUND')
       }
-      this.db.exec(`DROP INDEX IF EXISTS ${c.table}_i${idx.iid}`)
+      if (idx.side) this.db.exec(`DROP TABLE IF EXISTS ${idx.side}`)
+      else this.db.exec(`DROP INDEX IF EXISTS ${c.table}_i${idx.iid}`)
       this.db.prepare('DELETE FROM indexes WHERE coll_id = ? AND iid = ?').run(Number(c.info.id), idx.iid)
       this.schemaChanged()
     })

@@ -14,22 +14,34 @@ export interface IndexMeta {
   fields: string[]
   unique: boolean
   sparse: boolean
+  /** Array indexes: each document's entries are deduplicated (ArangoDB's default true). */
+  deduplicate: boolean
   /** SQL expressions (json_extract over doc) for each field, as used in the SQLite index. */
   exprs: string[]
   uniqueStmt?: Statement
+  /** Array indexes (a field with `[*]`): the side table holding the entries (array-index.ts). */
+  side?: string
+  /** Array indexes: each field parsed (attribute path, member path of the `[*]` field). */
+  paths?: { path: string[]; member?: string[] }[]
+  /** Array indexes: prepared statements of the side table. */
+  sideStmts?: unknown
 }
 
-/** A stored row: k, rev, f, t, doc. */
-export type Row = [string, string, string | null, string | null, string]
+/** A stored row: k, rev, f, t, doc (a scan's rows carry their rowid after these). */
+export type Row = [string, string, string | null, string | null, string, ...unknown[]]
+/** A row of a scan: the row and its rowid (the insertion sequence). */
+export type ScanRow = [string, string, string | null, string | null, string, number]
 
 export interface CollStmts {
   insert: Statement
+  insertJson: Statement
   getDoc: Statement
   update: Statement
   remove: Statement
   count: Statement
   scan: Statement
-  scanFirst: Statement
+  maxRowid: Statement
+  rowidOf: Statement
   edgesOut: Statement
   edgesIn: Statement
 }

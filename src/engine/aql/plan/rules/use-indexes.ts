@@ -3,7 +3,7 @@
  * an EnumerateCollectionNode whose directly following FILTERs compare attributes of its variable
  * with values known before the loop becomes an IndexNode: `_key`/`_id` equality or IN (primary
  * index), `_from`/`_to` (edge index), or the longest equality prefix plus one range on the fields
- * of a persistent index. The FILTERs stay and re-check every candidate (remove-filter-covered-by-index
+ * of a persistent index; `x IN v.tags[*]` is an equality on an array index's `tags[*]` field. The FILTERs stay and re-check every candidate (remove-filter-covered-by-index
  * is not implemented, so it never fires).
  */
 import type { BinaryOp, Expr } from '../../ast.js'
@@ -43,6 +43,12 @@ function conditions(p: Pipeline, at: number, n: EnumerateCollectionNode): IndexC
         path = attrPath(c.right, v)
         other = c.left
         op = FLIP[c.op]!
+      } else if (!path) {
+        // `x IN v.tags` / `x IN v.tags[*]` / `x IN v.tags[*].name`: equality with one entry of
+        // the array index over `tags[*]` (`tags[*].name`)
+        path = memberPath(c.right, v)
+        other = c.left
+        op = '=='
       }
       if (!path) continue
       const names = new Set<string>()
@@ -52,6 +58,31 @@ function conditions(p: Pipeline, at: number, n: EnumerateCollectionNode): IndexC
     }
   }
   return conds
+}
+
+/**
+ * The array index field an IN's right side reads, as the 3.12 manual lists the forms that use an
+ * array index (Index basics, "Indexing array values"): `v.tags` and `v.tags[*]` for `tags[*]`
+ * (the expansion "is purely cosmetic"), `v.tags[*].name` for `tags[*].name` (the expansion is
+ * required there); an expansion with an inline FILTER, LIMIT or RETURN, or `[**]`, is none of them.
+ */
+function memberPath(e: Expr, v: string): string[] | null {
+  let base: string[] | null
+  const inner: string[] = []
+  if (e.type === 'expand') {
+    if (e.depth !== 1 || e.filter || e.limit || e.ret) return null
+    base = attrPath(e.obj, v)
+    let cur = e.inner
+    while (cur?.type === 'attr') {
+      inner.unshift(cur.name)
+      cur = cur.obj
+    }
+    if (cur !== undefined && cur.type !== 'current') return null
+  } else {
+    base = attrPath(e, v)
+  }
+  if (!base) return null
+  return [...base.slice(0, -1), base[base.length - 1] + '[*]', ...inner]
 }
 
 function choose(
@@ -98,7 +129,11 @@ function choose(
         eq.push(c)
         continue
       }
-      range = conds.filter((x) => x.path.join('.') === field && RANGE.has(x.op))
+      // an array index answers only the IN lookups of its entries (the 3.12 manual: the other
+      // comparison operators "cannot use array indexes currently")
+      if (!idx.fields.some((f) => f.includes('[*]'))) {
+        range = conds.filter((x) => x.path.join('.') === field && RANGE.has(x.op))
+      }
       break
     }
     const score = eq.length * 2 + (range.length ? 1 : 0)
