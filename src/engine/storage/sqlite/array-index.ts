@@ -12,7 +12,7 @@
  */
 import type { Database as Db, Statement } from 'better-sqlite3'
 import { ArangoError, arangoError } from '../../errors.js'
-import { isPlainObject } from '../../documents/merge.js'
+import { isObject as isPlainObject } from '../../../objects.js'
 import { canonicalKey } from '../../aql/values.js'
 import { COLS, uniqueViolation, type CollMeta, type IndexMeta, type Row } from './rows.js'
 
