@@ -31,6 +31,12 @@ export const DEFAULTS = {
      * query worker, and 1 s is far above what a per-row function should need.
      */
     userFunctionCallTimeoutMs: 1000,
+    /**
+     * How long a write outside any transaction waits for the engine's write turn (a stream
+     * transaction or a modification query holding it) before it answers 18 "lock timeout";
+     * the same bound for SQLite's busy timeout on another process's write lock.
+     */
+    writeWaitMs: 30_000,
     /** Query worker threads of the engine (`server --query-workers`): one per core. */
     queryWorkers: Math.max(1, os.availableParallelism()),
   },

@@ -5,13 +5,14 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { ArangoError, arangoError } from '../errors.js'
+import { DEFAULTS } from '../../config/defaults.js'
 import { LocalLockBusy } from '../storage/sqlite-store.js'
 import type { AssignedQuery } from '../pool/tracking.js'
 import { authenticatedUser } from './auth.js'
 import { RequestContext, type EngineContext, type RouteResponse, type Router } from './router.js'
 
 /** How long a write outside any transaction waits for a stream transaction's write lock. */
-export const WRITE_WAIT_MS = 30_000
+export const WRITE_WAIT_MS = DEFAULTS.engine.writeWaitMs
 
 export interface RequestInput {
   method: string

@@ -101,7 +101,9 @@ export abstract class StoreConnection {
     this.clock = opts.clock ?? new RevisionClock()
     this.lockHeldElsewhere = opts.lockHeldElsewhere
     fs.mkdirSync(dataDir, { recursive: true })
-    this.db = new Database(path.join(dataDir, DB_FILE), { timeout: opts.busyTimeoutMs ?? 30_000 })
+    this.db = new Database(path.join(dataDir, DB_FILE), {
+      timeout: opts.busyTimeoutMs ?? DEFAULTS.engine.writeWaitMs,
+    })
     // 16 KiB pages for a new file (ignored for an existing one): a 1,000-document import commit
     // writes a quarter of the pages (measured ~15% faster bulk inserts than 4 KiB)
     this.db.pragma('page_size = 16384')
