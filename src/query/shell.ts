@@ -194,7 +194,9 @@ export async function runShell(o: ShellOptions): Promise<ShellResult> {
   const prompt = (): void => {
     if (!o.terminal || closed) return
     rl.setPrompt(buffer.trim() === '' ? (readOnly ? 'aql(ro)> ' : 'aql> ') : '...> ')
-    rl.prompt()
+    // keys typed ahead while the last line was handled are already in readline's line: keep the
+    // cursor after them (prompt() alone moves it to 0, and the next key lands before them)
+    rl.prompt(true)
   }
   rl.on('SIGINT', () => {
     if (running) {

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream'
+import { PassThrough, Readable } from 'node:stream'
 
 import { Database } from 'arangojs'
 import { describe, expect, it } from 'vitest'
@@ -67,5 +67,32 @@ describe('interactive shell commands', () => {
 
   it('says so for an unknown command', async () => {
     expect((await shell(['.frobnicate'])).err).toMatch(/unknown command \.frobnicate/)
+  })
+
+  it('keeps keys typed ahead of the next prompt in the order they were typed (terminal mode)', async () => {
+    // Regression (CI, tmux): readline's prompt() moves the cursor to 0, so a key typed while the
+    // previous line was still being handled landed before the keys typed just ahead of it.
+    const input = new PassThrough()
+    const output = new Capture()
+    const err = new Capture()
+    const done = runShell({
+      db: new Database({ url: 'http://127.0.0.1:9' }),
+      input,
+      output,
+      err,
+      terminal: true,
+      env: { NO_COLOR: '1' },
+      format: 'jsonl',
+      run: { batchSize: 100 },
+    })
+    input.write('.format csv\r.form')
+    // let the shell handle the first line and draw its next prompt before the rest arrives
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+    // one key per write, as a terminal delivers typing (readline treats a longer chunk as a paste)
+    for (const key of 'at\r.exit\r') input.write(key)
+    input.end()
+    await done
+    expect(err.text).toBe('')
+    expect(output.text).toMatch(/format: csv[\s\S]*format: csv/)
   })
 })
