@@ -23,6 +23,11 @@ export interface TrackingProperties {
   maxQueryStringLength: number
 }
 
+/**
+ * arangod's defaults, as `queries.properties()` prints them in the manual ("The
+ * @arangodb/aql/queries module", 3.10+: enabled, trackSlowQueries, trackBindVars true;
+ * maxSlowQueries 64; slowQueryThreshold and slowStreamingQueryThreshold 10 s; 4096 bytes).
+ */
 export const DEFAULT_TRACKING: TrackingProperties = {
   enabled: true,
   trackSlowQueries: true,
