@@ -5,6 +5,7 @@ import { Flags } from '@oclif/core'
 import { GraphpipeCommand } from '../cli/base-command.js'
 import { EXIT, GraphpipeError } from '../errors.js'
 import { DEFAULTS, defaultDataDir } from '../config/defaults.js'
+import { parseDuration } from '../config/duration.js'
 import { requiresPassword, startEngineServer } from '../engine/index.js'
 
 export default class Server extends GraphpipeCommand<typeof Server> {
@@ -33,11 +34,10 @@ export default class Server extends GraphpipeCommand<typeof Server> {
       description: 'serve HTTPS with this PEM certificate (needs --tls-key)',
       dependsOn: ['tls-key'],
     }),
-    'transaction-idle-timeout': Flags.integer({
+    'transaction-idle-timeout': Flags.string({
       description:
-        "seconds after which an idle stream transaction is aborted (arangod's --transaction.streaming-idle-timeout)",
-      default: DEFAULTS.engine.streamingIdleTimeoutSeconds,
-      min: 1,
+        "how long a stream transaction may stay idle before it is aborted, e.g. 30s, 2m (arangod's --transaction.streaming-idle-timeout; a bare number is seconds)",
+      default: `${DEFAULTS.engine.streamingIdleTimeoutSeconds}s`,
     }),
     'tls-key': Flags.string({ description: 'PEM private key for --tls-cert', dependsOn: ['tls-cert'] }),
     // no oclif default: it depends on the machine (help and the README must not)
@@ -66,7 +66,8 @@ export default class Server extends GraphpipeCommand<typeof Server> {
       port: f.port,
       rootPassword,
       tls,
-      streamingIdleTimeoutSeconds: f['transaction-idle-timeout'],
+      streamingIdleTimeoutSeconds:
+        parseDuration(f['transaction-idle-timeout'], '--transaction-idle-timeout', { positive: true }) / 1000,
       queryWorkers: f['query-workers'] ?? DEFAULTS.engine.queryWorkers,
     })
     // a standalone server starts its workers now, so its first query does not wait for them

@@ -126,6 +126,43 @@ describe('graphpipe server (built CLI)', () => {
     expect(r.stderr).toContain('query-workers')
   })
 
+  it('--transaction-idle-timeout takes the duration grammar: an idle stream transaction is gone after 1500ms; a bad value is one line, exit 2', async () => {
+    const s = await startServer([
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--transaction-idle-timeout',
+      '1500ms',
+    ])
+    const db = new Database({ url: s.url })
+    await db
+      .collection('idle')
+      .create()
+      .catch(() => undefined)
+    const trx = await db.beginTransaction({ write: ['idle'] })
+    expect((await trx.get()).status).toBe('running')
+    // arangod aborts an idle streaming transaction after the timeout; asking for it then finds none
+    // (or an aborted one) instead of a running transaction
+    const deadline = Date.now() + 10_000
+    let status = 'running'
+    while (status === 'running' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250))
+      status = await trx.get().then(
+        (t) => t.status,
+        () => 'gone',
+      )
+    }
+    expect(status).not.toBe('running')
+    db.close()
+    s.child.kill('SIGTERM')
+    expect((await s.exited).code).toBe(0)
+    const r = await runToExit(['--port', '0', '--data-dir', dataDir, '--transaction-idle-timeout', 'soon'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toContain('--transaction-idle-timeout')
+  })
+
   it('with ARANGO_ROOT_PASSWORD serves any host and requires authentication (401 without it)', async () => {
     const s = await startServer(['--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir], {
       ARANGO_ROOT_PASSWORD: 'pw',
