@@ -56,6 +56,19 @@ export default class Import extends BaseCommand<typeof Import> {
       this.info(line)
       if (restart && was) start()
     }
+    // a resumable import stops between batches on Ctrl-C (what is gathered commits, the
+    // checkpoint stays); a second Ctrl-C ends it at once, the open transaction is lost with it
+    const resumable = Boolean(opts.resume || opts.restart)
+    const stop = new AbortController()
+    const onSigint = (): void => {
+      if (stop.signal.aborted) process.exit(EXIT.INTERRUPTED)
+      say('stopping after the batch in flight (Ctrl-C again to stop at once)', true)
+      stop.abort()
+    }
+    if (resumable) {
+      opts.signal = stop.signal
+      process.on('SIGINT', onSigint).on('SIGTERM', onSigint)
+    }
     let result: ImportResult
     try {
       result = await runImport(db, files, opts, {
@@ -70,6 +83,7 @@ export default class Import extends BaseCommand<typeof Import> {
       })
     } finally {
       progress?.stop()
+      process.off('SIGINT', onSigint).off('SIGTERM', onSigint)
     }
     for (const line of rejectedLines(result, opts.errorsFile)) this.info(line)
     this.info(totalSummary(result))

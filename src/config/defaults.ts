@@ -7,7 +7,18 @@ export const DEFAULTS = {
   username: 'root',
   serverPort: 8529,
   serverHost: '127.0.0.1',
-  import: { batchSize: 1000, concurrency: 2, errorsShown: 20 },
+  import: {
+    batchSize: 1000,
+    concurrency: 2,
+    errorsShown: 20,
+    /** Checkpoints of resumable imports (--resume), beside the data as consume's graphpipe_versions. */
+    checkpointCollection: 'graphpipe_checkpoints',
+    /**
+     * Rows per transaction of a resumable import: each also begins, writes the checkpoint and
+     * commits, which costs about as much as writing 1,000 rows (docs/import.md "Resuming").
+     */
+    resumableBatchSize: 10_000,
+  },
   engine: {
     /**
      * SQLite page cache of the embedded engine, MiB (SQLite's own default is 2). Index lookups on
