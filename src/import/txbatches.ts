@@ -68,6 +68,9 @@ const CONFLICT = 1200
 /** How long a batch waits out conflicts: longer than ArangoDB's 60 s streaming idle timeout. */
 const CONFLICT_PATIENCE_MS = 90_000
 
+/** A begin taking longer than this is waiting for a lock: the user is told. */
+const BEGIN_PATIENCE_MS = 3000
+
 class Conflict extends Error {}
 
 export class TransactionalWriter {
@@ -78,6 +81,7 @@ export class TransactionalWriter {
   private committed: Position
   private readonly totals: CheckpointCounts
   private finished = false
+  private waitNoted = false
 
   constructor(
     private readonly db: Database,
@@ -225,14 +229,25 @@ export class TransactionalWriter {
     done: boolean,
   ): Promise<TxOutcome> {
     const { collection, checkpointCollection } = this.opts
-    const begun = (await this.db.request(
-      {
-        method: 'POST',
-        pathname: '/_api/transaction/begin',
-        body: { collections: { write: [collection, checkpointCollection] } },
-      },
-      (r) => r.parsedBody,
-    )) as { result: { id: string } }
+    // a begin that waits: another transaction holds the lock (a killed run's until the server's
+    // idle timeout, 60 s by default) — said once, so a resume that waits does not look stuck
+    const slow = setTimeout(() => {
+      if (this.waitNoted) return
+      this.waitNoted = true
+      this.opts.onNote?.(
+        `${collection}: waiting for the server to begin a transaction (another one holds the lock; a killed run's is aborted at the server's idle timeout)`,
+      )
+    }, BEGIN_PATIENCE_MS)
+    const begun = (await this.db
+      .request(
+        {
+          method: 'POST',
+          pathname: '/_api/transaction/begin',
+          body: { collections: { write: [collection, checkpointCollection] } },
+        },
+        (r) => r.parsedBody,
+      )
+      .finally(() => clearTimeout(slow))) as { result: { id: string } }
     const id = begun.result.id
     const headers = { 'x-arango-trx-id': id }
     try {
