@@ -229,3 +229,116 @@ export async function fileChange(cp: Checkpoint, id: FileIdentity): Promise<stri
 export function usage(message: string): GraphpipeError {
   return new GraphpipeError('IMPORT_RESUME', message, EXIT.USAGE)
 }
+
+/** A file of an import and where its rows go: the identity of its checkpoint. */
+export interface CheckpointPlan {
+  file: string
+  /** A collection, or `mapping NAME`. */
+  target: string
+  /** The options that shape its documents (resultOptions, plus a mapping's). */
+  options: Record<string, unknown>
+}
+
+/** A file of a resumable import: its checkpoint's key, and where it stands. */
+export interface Resumption {
+  key: string
+  id: FileIdentity
+  options: Record<string, unknown>
+  /** The checkpoint to continue from. */
+  checkpoint?: Checkpoint
+  /** An earlier run imported the file completely (the run it belonged to did not finish). */
+  complete?: Checkpoint
+}
+
+export interface ResumptionHooks {
+  warn(message: string): void
+  /** Why a checkpoint cannot go on besides file and options (e.g. its collection is gone). */
+  refuse?(plan: CheckpointPlan, cp: Checkpoint): Promise<string | undefined>
+  /** What --restart leaves behind of a discarded checkpoint's rows. */
+  restartNote(plan: CheckpointPlan, cp: Checkpoint): string
+}
+
+/**
+ * The checkpoint of every file (stdin and plain imports: undefined), before anything is written.
+ * Without --resume or --restart a checkpoint stops the run with the hint how to go on; with
+ * --resume one that cannot be continued (another file now, other options, `hooks.refuse`) stops
+ * it; with --restart the checkpoints go (with `hooks.restartNote` as a warning).
+ */
+export async function resumptions(
+  db: Database,
+  plans: CheckpointPlan[],
+  mode: { resume?: boolean; restart?: boolean },
+  hooks: ResumptionHooks,
+): Promise<(Resumption | undefined)[]> {
+  const resumable = Boolean(mode.resume || mode.restart)
+  const states: (Resumption | undefined)[] = []
+  const exists = await db.collection(CHECKPOINT_COLLECTION).exists()
+  if (!resumable && !exists) return states
+  const keys = new Set<string>()
+  const discarded: { plan: CheckpointPlan; cp: Checkpoint }[] = []
+  for (const plan of plans) {
+    if (plan.file === '-') {
+      states.push(undefined)
+      continue
+    }
+    const id = await identify(plan.file)
+    const key = checkpointKey(id.path, plan.target)
+    const cp = exists ? await readCheckpoint(db, key) : undefined
+    const where = `${plan.file} -> ${plan.target}`
+    if (!resumable) {
+      if (cp) {
+        const what = cp.done
+          ? `an interrupted run imported it completely (${n(cp.rows)} rows) but did not finish: add --resume to skip it and finish the run`
+          : `an interrupted import left a checkpoint ${describePosition(cp)}, committed ${cp.updatedAt}: add --resume to continue it`
+        throw usage(`${where}: ${what}, or --restart to discard the checkpoint and import the file from its first row`)
+      }
+      states.push(undefined)
+      continue
+    }
+    if (keys.has(key)) throw usage(`${where}: the same file and target twice in one resumable import`)
+    keys.add(key)
+    const st: Resumption = { key, id, options: plan.options }
+    states.push(st)
+    if (!cp) {
+      if (mode.resume && exists) {
+        // the same target with another file's checkpoint: perhaps this file, moved
+        const others = (await checkpointsOf(db, plan.target)).filter((c) => c.path !== id.path)
+        for (const o of others)
+          hooks.warn(
+            `${where}: no checkpoint for this file, starting from its first row; ${plan.target} has one of ${o.path} ${describePosition(o)}: if that is this file moved, import it from there to resume`,
+          )
+      }
+      continue
+    }
+    if (mode.restart) {
+      discarded.push({ plan, cp })
+      continue
+    }
+    if (cp.done) {
+      st.complete = cp
+      continue
+    }
+    const diff = optionDifference(cp.options, plan.options)
+    if (diff)
+      throw usage(
+        `${where}: cannot resume with other options: ${diff}; resume with the options of the interrupted import, or --restart to start over`,
+      )
+    const change = await fileChange(cp, id)
+    if (change)
+      throw usage(
+        `${where}: cannot resume: ${plan.file} changed since the interrupted import (${change}); --restart imports it from its first row`,
+      )
+    const refused = await hooks.refuse?.(plan, cp)
+    if (refused) throw usage(`${where}: cannot resume: ${refused}`)
+    st.checkpoint = cp
+  }
+  for (const { plan, cp } of discarded)
+    hooks.warn(
+      `${plan.file} -> ${plan.target}: --restart discards the checkpoint ${describePosition(cp)}; ${hooks.restartNote(plan, cp)}`,
+    )
+  await removeCheckpoints(
+    db,
+    discarded.map((d) => d.cp._key),
+  )
+  return states
+}

@@ -15,20 +15,14 @@ import { DEFAULTS } from '../config/defaults.js'
 import { EXIT, GraphpipeError, describeError } from '../errors.js'
 import {
   CHECKPOINT_COLLECTION,
-  checkpointKey,
-  checkpointsOf,
   describePosition,
   ensureCheckpointCollection,
-  fileChange,
-  identify,
-  optionDifference,
-  readCheckpoint,
   removeCheckpoints,
   resultOptions,
-  type Checkpoint,
+  resumptions,
   type CheckpointCounts,
-  type FileIdentity,
   type Position,
+  type Resumption,
 } from './checkpoint.js'
 import { columnWarnings, duplicateRowsWarning, probeColumns } from './checks.js'
 import { parseMergeAttribute } from './convert.js'
@@ -255,95 +249,29 @@ export async function runImport(
     }
   }
 
-  /**
-   * The checkpoint of every file (files with none and plain imports: undefined). Without --resume
-   * or --restart a checkpoint stops the run with the hint how to go on; with --resume one that
-   * cannot be continued (another file now, other options, its collection gone) stops it; with
-   * --restart the checkpoints go. All before anything is written.
-   */
-  async function preflight(specs: ProduceSpec[]): Promise<(ResumeState | undefined)[]> {
-    const states: (ResumeState | undefined)[] = []
-    const exists = !databaseCreated && (await db.collection(CHECKPOINT_COLLECTION).exists())
-    if (!resumable && !exists) return states
-    const keys = new Set<string>()
-    const discarded: { spec: ProduceSpec; cp: Checkpoint }[] = []
-    for (const [i, plan] of plans.entries()) {
-      const spec = specs[i]
-      if (plan.file === '-') {
-        states.push(undefined)
-        continue
-      }
-      const id = await identify(plan.file)
-      const key = checkpointKey(id.path, plan.collection)
-      const cp = exists ? await readCheckpoint(db, key) : undefined
-      const where = `${plan.file} -> ${plan.collection}`
-      if (!resumable) {
-        if (cp) {
-          const what = cp.done
-            ? `an interrupted run imported it completely (${n(cp.rows)} rows) but did not finish: add --resume to skip it and finish the run`
-            : `an interrupted import left a checkpoint ${describePosition(cp)}, committed ${cp.updatedAt}: add --resume to continue it`
-          throw usage(
-            `${where}: ${what}, or --restart to discard the checkpoint and import the file from its first row`,
-          )
-        }
-        states.push(undefined)
-        continue
-      }
-      if (keys.has(key)) throw usage(`${where}: the same file and collection twice in one resumable import`)
-      keys.add(key)
-      const options = resultOptions(plan.type, opts, spec.header)
-      const st: ResumeState = { key, id, options }
-      states.push(st)
-      if (!cp) {
-        if (opts.resume) {
-          // the same target with another file's checkpoint: perhaps this file, moved
-          const others = (await checkpointsOf(db, plan.collection)).filter((c) => c.path !== id.path)
-          for (const o of others)
-            warn(
-              `${where}: no checkpoint for this file, starting from its first row; ${plan.collection} has one of ${o.path} ${describePosition(o)}: if that is this file moved, import it from there to resume`,
-            )
-        }
-        continue
-      }
-      if (opts.restart) {
-        discarded.push({ spec, cp })
-        continue
-      }
-      if (cp.done) {
-        st.complete = cp
-        continue
-      }
-      const diff = optionDifference(cp.options, options)
-      if (diff)
-        throw usage(
-          `${where}: cannot resume with other options: ${diff}; resume with the options of the interrupted import, or --restart to start over`,
-        )
-      const change = await fileChange(cp, id)
-      if (change)
-        throw usage(
-          `${where}: cannot resume: ${plan.file} changed since the interrupted import (${change}); --restart imports it from its first row`,
-        )
-      if (!(await db.collection(plan.collection).exists()))
-        throw usage(
-          `${where}: cannot resume: collection ${plan.collection} is gone, and the checkpoint says ${n(cp.rows)} rows were imported into it; --restart imports the file from its first row`,
-        )
-      st.checkpoint = cp
-    }
-    for (const { spec, cp } of discarded) {
-      const where = `${spec.file} -> ${cp.target}`
-      const rows = cp.counts.created + cp.counts.updated
-      warn(
-        `${where}: --restart discards the checkpoint ${describePosition(cp)}; the ${n(rows)} documents the interrupted import wrote stay in ${cp.target}` +
+  /** The checkpoint of every file, before anything is written (checkpoint.ts, resumptions). */
+  async function preflight(specs: ProduceSpec[]): Promise<(Resumption | undefined)[]> {
+    return resumptions(
+      db,
+      plans.map((plan, i) => ({
+        file: plan.file,
+        target: plan.collection,
+        options: resultOptions(plan.type, opts, specs[i].header),
+      })),
+      opts,
+      {
+        warn,
+        refuse: async (plan, cp) =>
+          (await db.collection(plan.target).exists())
+            ? undefined
+            : `collection ${plan.target} is gone, and the checkpoint says ${n(cp.rows)} rows were imported into it; --restart imports the file from its first row`,
+        restartNote: (plan, cp) =>
+          `the ${n(cp.counts.created + cp.counts.updated)} documents the interrupted import wrote stay in ${plan.target}` +
           (opts.overwrite
             ? ' until --overwrite empties it now'
-            : `: rows with a _key already there follow --on-duplicate ${opts.onDuplicate ?? 'error'}, rows without one are added again (use --overwrite to empty ${cp.target} first)`),
-      )
-    }
-    await removeCheckpoints(
-      db,
-      discarded.map((d) => d.cp._key),
+            : `: rows with a _key already there follow --on-duplicate ${opts.onDuplicate ?? 'error'}, rows without one are added again (use --overwrite to empty ${plan.target} first)`),
+      },
     )
-    return states
   }
 
   async function prepareCollection(
@@ -526,7 +454,7 @@ export async function runImport(
    * covers are read again (to find the place) but not written. Rejected rows are reported once
    * their batch is committed, so a kill never reports a row twice nor loses one.
    */
-  async function importResumable(plan: Plan, spec: ProduceSpec, st: ResumeState): Promise<FileResult> {
+  async function importResumable(plan: Plan, spec: ProduceSpec, st: Resumption): Promise<FileResult> {
     const t0 = Date.now()
     const cp = st.checkpoint ?? st.complete
     const shapes = { from: new Set(cp?.fromCollections ?? []), to: new Set(cp?.toCollections ?? []) }
@@ -834,18 +762,6 @@ async function* produceInWorker(script: URL, spec: ProduceSpec): AsyncGenerator<
 }
 
 const n = (v: number): string => v.toLocaleString('en-US')
-
-/** A file of a resumable import: its checkpoint's key, and where it stands. */
-interface ResumeState {
-  key: string
-  id: FileIdentity
-  /** The options that shape its documents (checked against a checkpoint's). */
-  options: Record<string, unknown>
-  /** The checkpoint to continue from. */
-  checkpoint?: Checkpoint
-  /** An earlier run imported the file completely (the run it belonged to did not finish). */
-  complete?: Checkpoint
-}
 
 const ZERO: CheckpointCounts = { created: 0, updated: 0, ignored: 0, empty: 0, errors: 0 }
 /** SHA-256 of no bytes: where a file stands before its first row. */

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 
 import { CHECKPOINT_COLLECTION, type Checkpoint } from '../../src/import/checkpoint.js'
 import { runImport } from '../../src/import/importer.js'
+import { importMapped } from '../../src/import/mapped.js'
 import type { ImportOptions, ImportResult } from '../../src/import/types.js'
 import { useTestTarget } from '../helpers/target.js'
 
@@ -317,6 +318,56 @@ describe('resumable imports (--resume, --restart)', () => {
     ])
     expect(await ids('flights')).toEqual({ n: 900, distinct: 600 })
     expect(await checkpoints()).toEqual([])
+  })
+
+  it('--mapping: each window commits with the checkpoint; interrupted and resumed, the graph is the one of an uninterrupted import', async () => {
+    const lines: string[] = []
+    for (let i = 0; i < 1200; i++) {
+      const u = (k: number) => `u${(i * 7 + k) % 53}`
+      lines.push(
+        JSON.stringify({ message: 'success', data: [{ username: u(0), score: i, follow: [u(1), u(2)] }] }),
+      )
+      if (i % 250 === 3) lines.push('{broken')
+    }
+    const f = path.join(tmp, 'messages.jsonl')
+    writeFileSync(f, lines.join('\n') + '\n')
+    const snapshot = async () => ({
+      users: await (await target.db.query('FOR u IN users SORT u._key RETURN UNSET(u, "_id", "_rev")')).all(),
+      follow: await (
+        await target.db.query('FOR e IN follow SORT e._key RETURN [e._key, e._from, e._to]')
+      ).all(),
+    })
+    const ac = new AbortController()
+    const err = await failure(
+      importMapped(
+        client(3, 'abort', ac),
+        [f],
+        { resume: true, signal: ac.signal },
+        { mapping: 'twitter', batchSize: 100 },
+      ),
+    )
+    expect(err).toMatchObject({ code: 'IMPORT_INTERRUPTED', exitCode: 130 })
+    const [cp] = await checkpoints()
+    expect(cp).toMatchObject({ target: 'mapping twitter', done: false })
+    expect(cp.rows).toBeGreaterThanOrEqual(300)
+    // without --resume: the hint; with other options: refused
+    expect((await failure(importMapped(target.db, [f], {}, { mapping: 'twitter' }))).message).toMatch(
+      /messages\.jsonl -> mapping twitter: an interrupted import left a checkpoint .*add --resume to continue it/,
+    )
+    const res = await importMapped(target.db, [f], { resume: true }, { mapping: 'twitter', batchSize: 100 })
+    const r = res.files[0]
+    expect(r.resumed?.rows).toBe(cp.rows)
+    expect(r.rows).toBe(lines.length)
+    expect(r.written + r.deadLettered + r.rejected + r.empty).toBe(r.rows)
+    expect(r.rejected).toBe(5)
+    expect(await checkpoints()).toEqual([])
+    const resumed = await snapshot()
+
+    for (const c of ['users', 'follow', 'graphpipe_versions']) await target.db.collection(c).truncate()
+    const whole = await importMapped(target.db, [f], {}, { mapping: 'twitter', batchSize: 100 })
+    // (vertices/edges count the writes of each window, so they depend on where windows end)
+    expect(whole.files[0]).toMatchObject({ rows: r.rows, written: r.written, rejected: 5 })
+    expect(await snapshot()).toEqual(resumed)
   })
 
   it('--max-errors stops the run and keeps its checkpoint; a resume goes on after the stop', async () => {
