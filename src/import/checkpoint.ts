@@ -290,7 +290,9 @@ export async function resumptions(
         const what = cp.done
           ? `an interrupted run imported it completely (${n(cp.rows)} rows) but did not finish: add --resume to skip it and finish the run`
           : `an interrupted import left a checkpoint ${describePosition(cp)}, committed ${cp.updatedAt}: add --resume to continue it`
-        throw usage(`${where}: ${what}, or --restart to discard the checkpoint and import the file from its first row`)
+        throw usage(
+          `${where}: ${what}, or --restart to discard the checkpoint and import the file from its first row`,
+        )
       }
       states.push(undefined)
       continue
