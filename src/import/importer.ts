@@ -566,6 +566,7 @@ export async function runImport(
             for (const rj of o.rejected) rejectRow(rj.line, rj.reason)
           },
           onNote: (m) => cb.onNote?.(m),
+          signal: opts.signal,
         },
         start,
       )
@@ -640,6 +641,8 @@ export async function runImport(
           }
         }
         await sendRun()
+        // Ctrl-C while the rows went to the writer: it took those before it, no more
+        if (w.stopped) interrupted = true
         if (fileStopped || interrupted) break
         const now = Date.now()
         if (now - lastProgress >= PROGRESS_INTERVAL_MS) {

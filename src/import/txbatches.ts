@@ -37,6 +37,8 @@ export interface TxWriterOptions {
   onCommit(outcome: TxOutcome, at: Position): void
   /** Said while waiting out a write-write conflict. */
   onNote?(message: string): void
+  /** Ctrl-C: rows added after it are not taken (the caller stops reading; close() commits the rest). */
+  signal?: AbortSignal
 }
 
 interface Batch {
@@ -112,7 +114,7 @@ export class TransactionalWriter {
   async docs(docs: DocBytes, from = 0, to = docs.lines.length): Promise<void> {
     const start = (i: number) => (i === 0 ? 0 : docs.ends[i - 1] + 1)
     while (from < to) {
-      await this.room()
+      if (!(await this.room())) return
       const b = this.batch
       const take = Math.min(to - from, this.opts.batchSize - b.rows)
       const a = start(from)
@@ -137,13 +139,19 @@ export class TransactionalWriter {
    * A full batch commits when the next row comes, not when it fills: the batch that ends the
    * file is then the one that marks the checkpoint done (no transaction for that alone).
    */
-  private async room(): Promise<void> {
+  private async room(): Promise<boolean> {
     if (this.batch.rows >= this.opts.batchSize) await this.flush()
+    return !this.opts.signal?.aborted
+  }
+
+  /** Ctrl-C came: rows are not taken any more. */
+  get stopped(): boolean {
+    return this.opts.signal?.aborted === true
   }
 
   /** A row the parser rejected, next in file order. */
   async rejected(line: number, reason: string): Promise<void> {
-    await this.room()
+    if (!(await this.room())) return
     const b = this.batch
     b.rejected.push({ line, reason, docsBefore: b.lines.length })
     b.rows++
@@ -152,7 +160,7 @@ export class TransactionalWriter {
 
   /** An empty line, next in file order. */
   async empty(line: number): Promise<void> {
-    await this.room()
+    if (!(await this.room())) return
     const b = this.batch
     b.empty++
     b.rows++

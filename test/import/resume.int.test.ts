@@ -54,7 +54,7 @@ describe('resumable imports (--resume, --restart)', () => {
    * (connection refused; the transaction is aborted by the writer), or after whose `n`-th commit
    * Ctrl-C is pressed (`abort`).
    */
-  const client = (n: number, how: 'outage' | 'abort', ac?: AbortController): Database => {
+  const client = (n: number, how: 'outage' | 'abort' | 'checkpoint', ac?: AbortController): Database => {
     const db = new Database({
       url: target.url,
       databaseName: target.dbName,
@@ -62,11 +62,18 @@ describe('resumable imports (--resume, --restart)', () => {
     })
     const request = db.request.bind(db) as (...a: unknown[]) => Promise<unknown>
     let commits = 0
+    let checkpoints = 0
     ;(db as unknown as { request: unknown }).request = async (
       o: { method?: string; pathname?: string },
       t?: unknown,
     ) => {
       const commit = o.method === 'PUT' && o.pathname?.startsWith('/_api/transaction/')
+      if (
+        how === 'checkpoint' &&
+        o.pathname === `/_api/document/${CHECKPOINT_COLLECTION}` &&
+        ++checkpoints === n
+      )
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8529'), { code: 'ECONNREFUSED' })
       if (commit && how === 'outage' && ++commits === n)
         throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8529'), { code: 'ECONNREFUSED' })
       const res = await request(o, t)
@@ -125,6 +132,17 @@ describe('resumable imports (--resume, --restart)', () => {
       expect(await checkpoints()).toEqual([])
     })
 
+  it('commits a batch only with its checkpoint: a checkpoint write that fails takes the batch with it', async () => {
+    const f = flightsCsv('atomic.csv', 1000)
+    const opts: ImportOptions = { collection: 'flights', resume: true, batchSize: 100 }
+    const err = await failure(runImport(client(4, 'checkpoint'), [f], opts))
+    expect(err.exitCode).toBe(3)
+    expect(await ids('flights')).toEqual({ n: 300, distinct: 300 })
+    expect((await checkpoints())[0]).toMatchObject({ rows: 300 })
+    await runImport(target.db, [f], opts)
+    expect(await ids('flights')).toEqual({ n: 1000, distinct: 1000 })
+  })
+
   it('stops on Ctrl-C after the batch in flight, exit 130, and goes on from there', async () => {
     const f = flightsCsv('sigint.csv', 3000)
     const ac = new AbortController()
@@ -136,8 +154,9 @@ describe('resumable imports (--resume, --restart)', () => {
     )
     const [cp] = await checkpoints()
     const n = (await ids('flights')).n
-    // what was gathered when Ctrl-C came was committed too, with its checkpoint
+    // what was gathered when Ctrl-C came was committed too, with its checkpoint; no more
     expect(n).toBeGreaterThanOrEqual(750)
+    expect(n).toBeLessThan(3000)
     expect(cp.rows).toBe(n)
     const res = await runImport(target.db, [f], opts)
     expect(res.files[0].resumed?.rows).toBe(n)
