@@ -67,6 +67,14 @@ const fresh = (): Batch => ({
 
 /** ArangoDB's write-write conflict: another transaction (a killed run's, not yet timed out) holds a document. */
 const CONFLICT = 1200
+/**
+ * The batch's own transaction was aborted under it (1654 to a step, 1653 to the commit, 1655 once
+ * forgotten): a server shutting down aborts its transactions before it stops answering, an idle
+ * timeout does too. Nothing of the batch is committed: it is tried again in a new transaction (a
+ * server that is gone then fails to connect, and the import stops saying so).
+ */
+const LOST = new Set([1653, 1654, 1655])
+const LOST_RETRIES = 3
 /** How long a batch waits out conflicts: longer than ArangoDB's 60 s streaming idle timeout. */
 const CONFLICT_PATIENCE_MS = 90_000
 
@@ -211,6 +219,7 @@ export class TransactionalWriter {
     const body = batch.lines.length > 0 ? arrayBody(batch) : undefined
     const started = Date.now()
     let noted = false
+    let lost = 0
     for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
       try {
         const outcome = await this.attempt(batch, body, at, done)
@@ -218,6 +227,10 @@ export class TransactionalWriter {
         this.opts.onCommit(outcome, at)
         return
       } catch (err) {
+        if (isArangoError(err) && LOST.has(err.errorNum) && ++lost <= LOST_RETRIES) {
+          await new Promise((r) => setTimeout(r, wait))
+          continue
+        }
         if (!(err instanceof Conflict) || Date.now() - started > CONFLICT_PATIENCE_MS) throw err
         if (!noted) {
           noted = true

@@ -23,6 +23,8 @@ import { useTestTarget } from '../helpers/target.js'
 const ROWS = Number(process.env.GRAPHPIPE_RESUME_ROWS ?? 100_000)
 const SEED = Number(process.env.GRAPHPIPE_RESUME_SEED ?? Date.now() % 1_000_000_007)
 const KILLS = 3
+/** Each kill test imports the file about twice over on a busy machine: 2 minutes, more for 1,000,000 rows. */
+const TIMEOUT = Math.max(120_000, ROWS * 0.6)
 
 /** mulberry32: the kill points come from SEED. */
 function random(seed: number): () => number {
@@ -99,52 +101,61 @@ describe('the built CLI resumes imports after kill -9, Ctrl-C and an outage', ()
     ).next()) as { n: number; distinct: number }
 
   for (const keyed of [false, true])
-    it(`kill -9 at ${KILLS} random points, then --resume: every row once (${keyed ? 'keys in the file' : 'server-generated keys'})`, async () => {
-      const rnd = random(SEED + (keyed ? 1 : 0))
-      const collection = keyed ? 'flights_keyed' : 'flights'
-      const file = flights(`${collection}.csv`, ROWS, keyed)
-      const args = [file, '--collection', collection, '--resume']
-      // kill points: the first at a random moment of the start (maybe before any commit), the
-      // others once the checkpoint passed a random row, plus a random moment into the next batch
-      const marks = [0, ...Array.from({ length: KILLS - 1 }, () => 0.05 + 0.85 * rnd())].sort()
-      const log: string[] = []
-      let finished: Run | undefined
-      for (const [k, mark] of marks.entries()) {
-        const { child, done } = start(args, target.env())
-        if (k === 0) await new Promise((r) => setTimeout(r, 300 + rnd() * 1500))
-        else {
-          const rows = Math.floor(mark * ROWS)
-          await until(async () => (await committedRows(collection)) >= rows, done)
-          await new Promise((r) => setTimeout(r, rnd() * 400))
+    it(
+      `kill -9 at ${KILLS} random points, then --resume: every row once (${keyed ? 'keys in the file' : 'server-generated keys'})`,
+      async () => {
+        const rnd = random(SEED + (keyed ? 1 : 0))
+        const collection = keyed ? 'flights_keyed' : 'flights'
+        const file = flights(`${collection}.csv`, ROWS, keyed)
+        const args = [file, '--collection', collection, '--resume']
+        // kill points: the first at a random moment of the start (maybe before any commit), the
+        // others once the checkpoint passed a random row, plus a random moment into the next batch
+        const marks = [0, ...Array.from({ length: KILLS - 1 }, () => 0.05 + 0.85 * rnd())].sort()
+        const log: string[] = []
+        let finished: Run | undefined
+        for (const [k, mark] of marks.entries()) {
+          const { child, done } = start(args, target.env())
+          if (k === 0) await new Promise((r) => setTimeout(r, 300 + rnd() * 1500))
+          else {
+            const rows = Math.floor(mark * ROWS)
+            await until(async () => (await committedRows(collection)) >= rows, done)
+            await new Promise((r) => setTimeout(r, rnd() * 400))
+          }
+          child.kill('SIGKILL')
+          const r = await done
+          log.push(
+            `kill ${k + 1}: ${r.signal ?? `exit ${r.code}`}, ${await committedRows(collection)} rows committed`,
+          )
+          expect(r.signal === 'SIGKILL' || r.code === 0, `${seedNote} ${r.stderr}`).toBe(true)
+          // done before the kill came (a slow poll on a busy machine): nothing left to resume
+          if (r.code === 0) {
+            finished = r
+            break
+          }
         }
-        child.kill('SIGKILL')
-        const r = await done
-        log.push(
-          `kill ${k + 1}: ${r.signal ?? `exit ${r.code}`}, ${await committedRows(collection)} rows committed`,
-        )
-        expect(r.signal === 'SIGKILL' || r.code === 0, `${seedNote} ${r.stderr}`).toBe(true)
-        // done before the kill came (a slow poll on a busy machine): nothing left to resume
-        if (r.code === 0) {
-          finished = r
-          break
+        const final = finished ?? (await start([...args, '--json'], target.env()).done)
+        expect(final.code, `${seedNote} ${log.join('; ')} ${final.stderr}`).toBe(0)
+        if (!finished) {
+          const res = JSON.parse(final.stdout) as {
+            files: {
+              rows: number
+              created: number
+              errors: number
+              resumed?: { rows: number; line: number }
+            }[]
+          }
+          // the counts cover the whole file, the rows before the resume point included
+          expect(res.files[0]).toMatchObject({ rows: ROWS, created: ROWS, errors: 0 })
+          expect(res.files[0].resumed?.rows).toBeLessThanOrEqual(ROWS)
         }
-      }
-      const final = finished ?? (await start([...args, '--json'], target.env()).done)
-      expect(final.code, `${seedNote} ${log.join('; ')} ${final.stderr}`).toBe(0)
-      if (!finished) {
-        const res = JSON.parse(final.stdout) as {
-          files: { rows: number; created: number; errors: number; resumed?: { rows: number; line: number } }[]
-        }
-        // the counts cover the whole file, the rows before the resume point included
-        expect(res.files[0]).toMatchObject({ rows: ROWS, created: ROWS, errors: 0 })
-        expect(res.files[0].resumed?.rows).toBeLessThanOrEqual(ROWS)
-      }
-      expect(await countAndDistinct(collection), `${seedNote} ${log.join('; ')}`).toEqual({
-        n: ROWS,
-        distinct: ROWS,
-      })
-      expect(await committedRows(collection)).toBe(0)
-    })
+        expect(await countAndDistinct(collection), `${seedNote} ${log.join('; ')}`).toEqual({
+          n: ROWS,
+          distinct: ROWS,
+        })
+        expect(await committedRows(collection)).toBe(0)
+      },
+      TIMEOUT,
+    )
 
   it('Ctrl-C stops after the batch in flight (exit 130, one line saying how to go on); --resume finishes', async () => {
     const file = flights('sigint.csv', 30_000, false)

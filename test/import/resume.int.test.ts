@@ -54,7 +54,11 @@ describe('resumable imports (--resume, --restart)', () => {
    * (connection refused; the transaction is aborted by the writer), or after whose `n`-th commit
    * Ctrl-C is pressed (`abort`).
    */
-  const client = (n: number, how: 'outage' | 'abort' | 'checkpoint', ac?: AbortController): Database => {
+  const client = (
+    n: number,
+    how: 'outage' | 'abort' | 'checkpoint' | 'lost',
+    ac?: AbortController,
+  ): Database => {
     const db = new Database({
       url: target.url,
       databaseName: target.dbName,
@@ -76,6 +80,8 @@ describe('resumable imports (--resume, --restart)', () => {
         throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8529'), { code: 'ECONNREFUSED' })
       if (commit && how === 'outage' && ++commits === n)
         throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8529'), { code: 'ECONNREFUSED' })
+      // the server aborts the transaction under the batch (a shutdown, an idle timeout)
+      if (commit && how === 'lost' && ++commits === n) await request({ ...o, method: 'DELETE' })
       const res = await request(o, t)
       if (commit && how === 'abort' && ++commits === n) ac!.abort()
       return res
@@ -140,6 +146,17 @@ describe('resumable imports (--resume, --restart)', () => {
     expect(await ids('flights')).toEqual({ n: 300, distinct: 300 })
     expect((await checkpoints())[0]).toMatchObject({ rows: 300 })
     await runImport(target.db, [f], opts)
+    expect(await ids('flights')).toEqual({ n: 1000, distinct: 1000 })
+  })
+
+  it('writes a batch again in a new transaction when the server aborted its own (1654)', async () => {
+    const f = flightsCsv('lost.csv', 1000)
+    const res = await runImport(client(3, 'lost'), [f], {
+      collection: 'flights',
+      resume: true,
+      batchSize: 100,
+    })
+    expect(res.files[0]).toMatchObject({ rows: 1000, created: 1000, errors: 0 })
     expect(await ids('flights')).toEqual({ n: 1000, distinct: 1000 })
   })
 
