@@ -4,7 +4,15 @@
  * so every assertion is about one known checkpoint. The built CLI killed with SIGKILL at random
  * points is test/import/resume-cli.int.test.ts.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -209,6 +217,20 @@ describe('resumable imports (--resume, --restart)', () => {
     const res = await runImport(target.db, [f], opts)
     expect(res.files[0].resumed?.rows).toBe(400)
     expect(await ids('flights')).toEqual({ n: 2000, distinct: 2000 })
+  })
+
+  it('a file resumed from another path starts over, with a warning naming the checkpoint it may have meant', async () => {
+    const f = flightsCsv('moved.csv', 600)
+    await failure(
+      runImport(client(2, 'outage'), [f], { collection: 'flights', resume: true, batchSize: 100 }),
+    )
+    const moved = path.join(tmp, 'moved-elsewhere.csv')
+    writeFileSync(moved, readFileSync(f))
+    const res = await runImport(target.db, [moved], { collection: 'flights', resume: true, batchSize: 100 })
+    expect(res.warnings.join('\n')).toContain(
+      `moved-elsewhere.csv -> flights: no checkpoint for this file, starting from its first row; flights has one of ${realpathSync(f)} after line 101 (row 100,`,
+    )
+    expect(res.files[0].resumed).toBeUndefined()
   })
 
   it('refuses to resume with options that shape the documents differently, naming the flag', async () => {
