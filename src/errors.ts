@@ -17,7 +17,15 @@ export class GraphpipeError extends Error {
 /** Exit codes shared by all commands. */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, CONNECTION: 3, INTERRUPTED: 130 } as const
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'ETIMEDOUT'])
+// UND_ERR_SOCKET: undici's "other side closed", a server that went away mid-request
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+])
 
 /** One line for the user and the exit code for an error of any origin. */
 export function describeError(err: unknown): { message: string; exitCode: number } {

@@ -38,7 +38,32 @@ export default class Import extends BaseCommand<typeof Import> {
     const f = this.flags
     const files = argv as string[]
     const opts = optionsFromFlags(f)
-    if (f.mapping || f.transform) return this.runMapped(files, opts)
+    // a resumable import stops between batches on Ctrl-C (what is gathered commits, the
+    // checkpoint stays); a second Ctrl-C ends it at once, the open transaction is lost with it
+    const stop = new AbortController()
+    let onStop: (() => void) | undefined
+    const onSigint = (): void => {
+      if (stop.signal.aborted) process.exit(EXIT.INTERRUPTED)
+      onStop?.()
+      stop.abort()
+    }
+    if (opts.resume || opts.restart) {
+      opts.signal = stop.signal
+      process.on('SIGINT', onSigint).on('SIGTERM', onSigint)
+    }
+    try {
+      if (f.mapping || f.transform) return await this.runMapped(files, opts)
+      return await this.runPlain(files, opts, (fn) => (onStop = fn))
+    } finally {
+      process.off('SIGINT', onSigint).off('SIGTERM', onSigint)
+    }
+  }
+
+  private async runPlain(
+    files: string[],
+    opts: ReturnType<typeof optionsFromFlags>,
+    onStop: (fn: () => void) => void,
+  ): Promise<ImportResult> {
     await planImport(files, opts) // usage errors before connecting
     const { db } = await this.connect({
       verify: opts.createDatabase ? 'server' : 'database',
@@ -56,6 +81,7 @@ export default class Import extends BaseCommand<typeof Import> {
       this.info(line)
       if (restart && was) start()
     }
+    onStop(() => say('stopping after the batch in flight (Ctrl-C again to stop at once)', true))
     let result: ImportResult
     try {
       result = await runImport(db, files, opts, {
@@ -92,10 +118,17 @@ export default class Import extends BaseCommand<typeof Import> {
       (r) => {
         for (const x of r.rejectedRows.slice(0, DEFAULTS.import.errorsShown))
           this.info(`${x.file}:${x.line}: ${x.reason}`)
+        const rs = r.resumed
+        const resumed = rs?.complete
+          ? ' [imported completely by an interrupted run: skipped]'
+          : rs
+            ? ` [resumed after line ${rs.line} (row ${rs.rows}, byte ${rs.bytes}); the counts include the ${rs.rows} rows before]`
+            : ''
         this.info(
-          `${r.file}: ${r.rows} rows read: ${r.written} written, ${r.deadLettered} dead-lettered, ${r.rejected} rejected, ${r.empty} empty; ${r.vertices} vertices, ${r.edges} edges, ${r.deletes} deletes`,
+          `${r.file}: ${r.rows} rows read: ${r.written} written, ${r.deadLettered} dead-lettered, ${r.rejected} rejected, ${r.empty} empty; ${r.vertices} vertices, ${r.edges} edges, ${r.deletes} deletes${resumed}`,
         )
       },
+      { onNote: (m) => this.info(m), onWarning: (m) => this.info(`Warning: ${m}`) },
     )
     if (result.total.rejected + result.total.deadLettered > 0) process.exitCode = EXIT.FAILED
     return result

@@ -38,6 +38,21 @@ export interface OrderedOptions {
   tombstoneTtlMs: number
   /** How often tombstones older than the TTL are purged (inside a window's transaction). */
   purgeEveryMs?: number
+  /**
+   * Documents written (replaced) in the window's transaction after its data, e.g. a resumable
+   * import's checkpoint: committed with the window or not at all, made from what the window
+   * writes. A window split to find a refused record writes them with its last part only (given
+   * the counts of all its parts).
+   */
+  alsoWrite?: { collection: string; docs(window: WindowCounts): Record<string, unknown>[] }
+}
+
+/** What a window writes, as alsoWrite sees it before the commit. */
+export interface WindowCounts {
+  vertices: number
+  edges: number
+  deadLetters: number
+  deletes: number
 }
 
 /** ArangoDB's write-write conflict: another transaction holds the document; a retry may pass. */
@@ -146,11 +161,26 @@ export class OrderedWriter extends GraphWriter {
           deadLetters: batch.deadLetters,
           sources: [],
         },
-        options,
+        { ...options, alsoWrite: undefined },
       )
+      const also = options.alsoWrite
       const b = await this.writeBatch(
         { events: batch.events.filter((e) => !half.has(e.source)), deadLetters: [], sources: [] },
-        options,
+        also
+          ? {
+              ...options,
+              alsoWrite: {
+                collection: also.collection,
+                docs: (c) =>
+                  also.docs({
+                    vertices: a.vertices + c.vertices,
+                    edges: a.edges + c.edges,
+                    deadLetters: a.deadLetters + c.deadLetters,
+                    deletes: a.deletes + c.deletes,
+                  }),
+              },
+            }
+          : options,
       )
       return {
         vertices: a.vertices + b.vertices,
@@ -178,6 +208,7 @@ export class OrderedWriter extends GraphWriter {
     const dl = this.options.deadLetterCollection
     const edgeColls = this.edgeCollections(batch)
     const colls = new Set([vc, dl, ...edgeColls, ...(this.mapper?.vertexCollections ?? [])])
+    if (options.alsoWrite) colls.add(options.alsoWrite.collection)
     for (const { group } of batch.events)
       for (const o of [...group.vertices, ...group.ensure, ...(group.deletes ?? [])]) colls.add(o.collection)
     for (const c of colls)
@@ -271,6 +302,14 @@ export class OrderedWriter extends GraphWriter {
       if (w.versions.length > 0) await this.saveAllIn(trx, vc, w.versions, { overwriteMode: 'replace' })
       const dead = this.stamped(batch.deadLetters)
       if (dead.length > 0) await this.saveAllIn(trx, dl, dead, { overwriteMode: 'replace' })
+      const also = options.alsoWrite?.docs({
+        vertices: w.vertices,
+        edges: w.edgeCount,
+        deadLetters: batch.deadLetters.length,
+        deletes: w.deletes,
+      })
+      if (also && also.length > 0)
+        await this.saveAllIn(trx, options.alsoWrite!.collection, also, { overwriteMode: 'replace' })
       const now = Date.now()
       if (now - this.lastPurge >= (options.purgeEveryMs ?? 60_000)) {
         // tombstones older than the TTL: an event older than that may bring back what was deleted

@@ -63,8 +63,7 @@ export const importFlags = {
   overwrite: Flags.boolean({ description: 'truncate each target collection first (indexes stay)' }),
   'batch-size': Flags.integer({
     min: 1,
-    default: DEFAULTS.import.batchSize,
-    description: 'documents per request',
+    description: `documents per request (default ${DEFAULTS.import.batchSize}); with --resume/--restart rows per transaction (default ${DEFAULTS.import.resumableBatchSize})`,
   }),
   concurrency: Flags.integer({
     min: 1,
@@ -89,6 +88,16 @@ export const importFlags = {
     description: 'with --graph: create it as an EnterpriseGraph (ArangoDB Enterprise/Oasis)',
   }),
   'dry-run': Flags.boolean({ description: 'parse, convert and validate; write nothing' }),
+  resume: Flags.boolean({
+    description:
+      'resumable: each batch commits with a checkpoint; run again with --resume after a kill, outage or Ctrl-C to continue after the last committed batch (files only, not stdin)',
+    exclusive: ['restart'],
+  }),
+  restart: Flags.boolean({
+    description:
+      "discard the files' checkpoints and import them again from their first row, resumably (rows already written stay)",
+    exclusive: ['resume'],
+  }),
   'errors-file': Flags.string({
     description: 'write every rejected row here (JSON lines: file, line, reason)',
   }),
@@ -125,6 +134,8 @@ export function optionsFromFlags(f: ImportFlagValues): ImportOptions {
     graphOptions: graphOptions(f),
     dryRun: f['dry-run'],
     errorsFile: f['errors-file'],
+    resume: f.resume,
+    restart: f.restart,
   }
 }
 

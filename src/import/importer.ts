@@ -2,6 +2,7 @@
  * The import core: files in, documents out through arangojs, a typed result back. No oclif here;
  * progress and rejected rows go to callbacks.
  */
+import { createHash } from 'node:crypto'
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { finished } from 'node:stream/promises'
@@ -11,7 +12,18 @@ import type { Database } from 'arangojs'
 import type { DocumentCollection } from 'arangojs/collections'
 
 import { DEFAULTS } from '../config/defaults.js'
-import { EXIT, GraphpipeError } from '../errors.js'
+import { EXIT, GraphpipeError, describeError } from '../errors.js'
+import {
+  CHECKPOINT_COLLECTION,
+  describePosition,
+  ensureCheckpointCollection,
+  removeCheckpoints,
+  resultOptions,
+  resumptions,
+  type CheckpointCounts,
+  type Position,
+  type Resumption,
+} from './checkpoint.js'
 import { columnWarnings, duplicateRowsWarning, probeColumns } from './checks.js'
 import { parseMergeAttribute } from './convert.js'
 import { DelimitedSplitter } from './delimited.js'
@@ -28,6 +40,7 @@ import type {
   InputType,
   RejectedRow,
 } from './types.js'
+import { TransactionalWriter } from './txbatches.js'
 import { BatchWriter } from './writer.js'
 
 const PROGRESS_INTERVAL_MS = 200
@@ -55,6 +68,18 @@ export async function planImport(files: string[], opts: ImportOptions): Promise<
     const collection = opts.collection ?? (file === '-' ? undefined : collectionFromName(file))
     if (!collection) throw usage('reading stdin needs --collection NAME')
     plans.push({ file, type, collection })
+  }
+  if (opts.resume || opts.restart) {
+    if (opts.resume && opts.restart)
+      throw usage(
+        '--resume and --restart exclude each other (--restart discards the checkpoint, --resume continues it)',
+      )
+    const flag = opts.resume ? '--resume' : '--restart'
+    if (files.includes('-'))
+      throw usage(
+        `stdin cannot be resumed: ${flag} needs a file it can read again (save the input to a file and import that)`,
+      )
+    if (opts.dryRun) throw usage(`${flag} writes checkpoints; --dry-run writes nothing: use one of them`)
   }
   if (opts.batchSize !== undefined && !(opts.batchSize >= 1)) throw usage('--batch-size must be at least 1')
   if (opts.concurrency !== undefined && !(opts.concurrency >= 1))
@@ -106,13 +131,17 @@ export async function runImport(
   let errorsTotal = 0
   let stopped = false
   let errorsOut: WriteStream | undefined
-  if (opts.errorsFile) {
-    errorsOut = createWriteStream(opts.errorsFile)
+  // a resumed run appends: the file then lists every rejected row of the whole import once
+  const openErrorsFile = async (append: boolean): Promise<void> => {
+    if (!opts.errorsFile) return
+    errorsOut = createWriteStream(opts.errorsFile, { flags: append ? 'a' : 'w' })
     await new Promise<void>((resolve, reject) => {
       errorsOut!.once('open', () => resolve())
       errorsOut!.once('error', (e) => reject(usage(`--errors-file ${opts.errorsFile}: ${e.message}`)))
     })
   }
+  const resumable = Boolean(opts.resume || opts.restart)
+  if (!resumable) await openErrorsFile(false)
   const reject = (row: RejectedRow): void => {
     errorsTotal++
     if (rejectedShown.length < DEFAULTS.import.errorsShown) rejectedShown.push(row)
@@ -154,6 +183,13 @@ export async function runImport(
           : undefined
       specs.push({ file: plan.file, type: plan.type, header, opts })
     }
+    // checkpoints: refused resumes and the hint to resume come before anything is written
+    const states = dryRun ? [] : await preflight(specs)
+    if (resumable) {
+      await openErrorsFile(states.some((st) => st?.checkpoint || st?.complete))
+      await ensureCheckpointCollection(db)
+    }
+
     // flags naming columns that no file has: said before anything is written
     if (Object.keys(opts.translate ?? {}).length > 0 || opts.fromPrefix || opts.toPrefix) {
       const probed = []
@@ -163,7 +199,8 @@ export async function runImport(
 
     for (const [i, plan] of plans.entries()) {
       if (stopped) break
-      const r = await importFile(plan, parcelsOf(specs[i]))
+      const st = states[i]
+      const r = st ? await importResumable(plan, specs[i], st) : await importFile(plan, parcelsOf(specs[i]))
       results.push(r)
       cb.onFileDone?.(r)
     }
@@ -181,24 +218,60 @@ export async function runImport(
       cb.onNote?.(`${verb} graph ${graph.name}`)
     }
 
+    // the whole run is done: its checkpoints go (a run stopped by --max-errors keeps them)
+    if (resumable && !stopped) {
+      await removeCheckpoints(
+        db,
+        states.flatMap((st) => (st ? [st.key] : [])),
+      )
+    }
+
     const total = sumCounts(results)
     const elapsedMs = Date.now() - started
+    // rows/s of what this run read: rows before a resume point were imported by an earlier run
+    const before = results.reduce((a, r) => a + (r.resumed?.rows ?? 0), 0)
     return {
       database: db.name,
       databaseCreated,
       dryRun,
       files: results,
-      total: { ...total, elapsedMs, rowsPerSecond: rate(total.rows, elapsedMs) },
+      total: { ...total, elapsedMs, rowsPerSecond: rate(total.rows - before, elapsedMs) },
       graph,
       rejected: rejectedShown,
       stopped,
       warnings,
+      ...(resumable ? { resumable: true } : {}),
     }
   } finally {
     if (errorsOut) {
       errorsOut.end()
       await finished(errorsOut).catch(() => {})
     }
+  }
+
+  /** The checkpoint of every file, before anything is written (checkpoint.ts, resumptions). */
+  async function preflight(specs: ProduceSpec[]): Promise<(Resumption | undefined)[]> {
+    return resumptions(
+      db,
+      plans.map((plan, i) => ({
+        file: plan.file,
+        target: plan.collection,
+        options: resultOptions(plan.type, opts, specs[i].header),
+      })),
+      opts,
+      {
+        warn,
+        refuse: async (plan, cp) =>
+          (await db.collection(plan.target).exists())
+            ? undefined
+            : `collection ${plan.target} is gone, and the checkpoint says ${n(cp.rows)} rows were imported into it; --restart imports the file from its first row`,
+        restartNote: (plan, cp) =>
+          `the ${n(cp.counts.created + cp.counts.updated)} documents the interrupted import wrote stay in ${plan.target}` +
+          (opts.overwrite
+            ? ' until --overwrite empties it now'
+            : `: rows with a _key already there follow --on-duplicate ${opts.onDuplicate ?? 'error'}, rows without one are added again (use --overwrite to empty ${plan.target} first)`),
+      },
+    )
   }
 
   async function prepareCollection(
@@ -357,13 +430,7 @@ export async function runImport(
     progress()
     if (fileStopped) stopped = true
 
-    if (collectionType === 'edge') {
-      const prev = edgeShapes.get(plan.collection)
-      if (prev) {
-        shapes.from.forEach((c) => prev.from.add(c))
-        shapes.to.forEach((c) => prev.to.add(c))
-      } else edgeShapes.set(plan.collection, shapes)
-    } else documentCollections.add(plan.collection)
+    recordShape(plan.collection, collectionType!, shapes)
 
     const elapsedMs = Date.now() - t0
     return {
@@ -379,6 +446,252 @@ export async function runImport(
       ...(fileWarnings.length > 0 ? { warnings: fileWarnings } : {}),
       ...(keylessBeside !== undefined ? { keylessBeside } : {}),
     }
+  }
+
+  /**
+   * A file of a resumable import: rows in file order into batches, each committed with the
+   * file's checkpoint in one stream transaction (txbatches.ts); after a checkpoint, the rows it
+   * covers are read again (to find the place) but not written. Rejected rows are reported once
+   * their batch is committed, so a kill never reports a row twice nor loses one.
+   */
+  async function importResumable(plan: Plan, spec: ProduceSpec, st: Resumption): Promise<FileResult> {
+    const t0 = Date.now()
+    const cp = st.checkpoint ?? st.complete
+    const shapes = { from: new Set(cp?.fromCollections ?? []), to: new Set(cp?.toCollections ?? []) }
+    const before: CheckpointCounts = { ...ZERO, ...cp?.counts }
+    const counts: Counts = { rows: cp?.rows ?? 0, ...before }
+    const resumed: FileResult['resumed'] = cp
+      ? {
+          rows: cp.rows,
+          line: cp.line,
+          bytes: cp.bytes,
+          at: cp.updatedAt,
+          counts: before,
+          ...(st.complete ? { complete: true } : {}),
+        }
+      : undefined
+    // --max-errors counts the rows the import rejected before the resume point too
+    errorsTotal += before.errors
+    let collectionType = cp?.collectionType
+    let collectionCreated = cp?.collectionCreated ?? false
+    let keylessBeside = cp?.keylessBeside
+    const fileWarnings: string[] = []
+    let fileStopped = false
+    const result = (): FileResult => {
+      if (collectionType) recordShape(plan.collection, collectionType, shapes)
+      const elapsedMs = Date.now() - t0
+      return {
+        file: plan.file,
+        collection: plan.collection,
+        collectionType: collectionType ?? 'document',
+        collectionCreated,
+        type: plan.type,
+        ...counts,
+        elapsedMs,
+        rowsPerSecond: rate(counts.rows - (cp?.rows ?? 0), elapsedMs),
+        ...(fileStopped ? { stopped: true } : {}),
+        ...(fileWarnings.length > 0 ? { warnings: fileWarnings } : {}),
+        ...(keylessBeside !== undefined ? { keylessBeside } : {}),
+        ...(resumed ? { resumed } : {}),
+      }
+    }
+    if (st.complete) {
+      cb.onNote?.(
+        `${plan.file} -> ${plan.collection}: imported completely by an interrupted run (${n(st.complete.rows)} rows): skipped`,
+      )
+      if (collectionType) knownCollections.set(plan.collection, collectionType)
+      return result()
+    }
+    if (cp) cb.onNote?.(`resuming ${plan.file} -> ${plan.collection} ${describePosition(cp)}`)
+    cb.onFileStart?.(plan.file, plan.collection, plan.type)
+
+    let writer: TransactionalWriter | undefined
+    const startedAt = cp?.startedAt ?? new Date().toISOString()
+    const prepare = async (names: string[]): Promise<void> => {
+      if (cp) {
+        // resuming: the collection is there (checked); nothing is truncated or counted again
+        const info = await db.collection(plan.collection).get()
+        collectionType = info.type === 3 ? 'edge' : 'document'
+        knownCollections.set(plan.collection, collectionType)
+      } else {
+        const detected: CollectionType =
+          names.includes('_from') && names.includes('_to') ? 'edge' : 'document'
+        const p = await prepareCollection(plan.collection, detected)
+        collectionType = p.type
+        collectionCreated = p.created
+        if (p.existing > 0 && names.length > 0 && !names.includes('_key')) {
+          const w = duplicateRowsWarning(plan.file, plan.collection, p.existing, false)
+          fileWarnings.push(w)
+          keylessBeside = p.existing
+          warn(w)
+        }
+      }
+      const start: Position & { counts: CheckpointCounts } = cp
+        ? { rows: cp.rows, line: cp.line, bytes: cp.bytes, hash: cp.hash, counts: before }
+        : { rows: 0, line: 0, bytes: 0, hash: EMPTY_HASH, counts: { ...ZERO } }
+      writer = new TransactionalWriter(
+        db,
+        {
+          collection: plan.collection,
+          checkpointCollection: CHECKPOINT_COLLECTION,
+          batchSize: opts.batchSize ?? DEFAULTS.import.resumableBatchSize,
+          onDuplicate: opts.onDuplicate ?? 'error',
+          checkpoint: (at, totals, done) => ({
+            _key: st.key,
+            kind: 'graphpipe import',
+            file: plan.file,
+            path: st.id.path,
+            target: plan.collection,
+            type: plan.type,
+            size: st.id.size,
+            mtimeMs: st.id.mtimeMs,
+            ...at,
+            counts: totals,
+            options: st.options,
+            collectionType,
+            collectionCreated,
+            ...(keylessBeside !== undefined ? { keylessBeside } : {}),
+            fromCollections: [...shapes.from],
+            toCollections: [...shapes.to],
+            done,
+            startedAt,
+            updatedAt: new Date().toISOString(),
+          }),
+          onCommit: (o) => {
+            counts.rows += o.rows
+            counts.created += o.created
+            counts.updated += o.updated
+            counts.ignored += o.ignored
+            counts.empty += o.empty
+            for (const rj of o.rejected) rejectRow(rj.line, rj.reason)
+          },
+          onNote: (m) => cb.onNote?.(m),
+          signal: opts.signal,
+        },
+        start,
+      )
+    }
+    const rejectRow = (line: number, reason: string): void => {
+      counts.errors++
+      reject({ file: plan.file, line, reason })
+      if (opts.maxErrors !== undefined && errorsTotal >= opts.maxErrors) fileStopped = true
+    }
+    const reachedMax = (): boolean =>
+      opts.maxErrors !== undefined && errorsTotal + (writer?.pendingRejected ?? 0) >= opts.maxErrors
+
+    let readRows = cp?.rows ?? 0
+    let lastProgress = 0
+    let last: Parcel | undefined
+    const progress = (): void => {
+      cb.onProgress?.({
+        file: plan.file,
+        rows: readRows,
+        bytesRead: last?.bytesRead ?? 0,
+        totalBytes: last?.totalBytes,
+        elapsedMs: Date.now() - t0,
+      })
+    }
+    let interrupted = false
+    const parcels = parcelsOf({ ...spec, skipRows: cp?.rows ?? 0, hashPrefix: true })
+    try {
+      for await (const parcel of parcels) {
+        if (opts.signal?.aborted) {
+          interrupted = true
+          break
+        }
+        last = parcel
+        const { docs, rejected, emptyLines } = parcel
+        const lines = docs.lines
+        // the writer before the first row (on a resume too: the collection type is known then)
+        if (!writer) await prepare(parcel.names ?? [])
+        for (const c of parcel.fromCollections) shapes.from.add(c)
+        for (const c of parcel.toCollections) shapes.to.add(c)
+        const w = writer!
+        w.at(parcel.bytesRead, parcel.prefixHash)
+        let di = 0
+        let run = 0
+        const sendRun = async (): Promise<void> => {
+          if (di > run) await w.docs(docs, run, di)
+          run = di
+        }
+        let ri = 0
+        let ei = 0
+        // rows in file order, each into the batch it commits with; Ctrl-C stops between rows
+        while (
+          !fileStopped &&
+          !(interrupted ||= opts.signal?.aborted === true) &&
+          (di < lines.length || ri < rejected.length || ei < emptyLines.length)
+        ) {
+          const dl = di < lines.length ? lines[di] : Infinity
+          const rl = ri < rejected.length ? rejected[ri].line : Infinity
+          const el = ei < emptyLines.length ? emptyLines[ei] : Infinity
+          readRows++
+          if (rl <= dl && rl <= el) {
+            await sendRun()
+            const r = rejected[ri++]
+            await w.rejected(r.line, r.reason)
+            // --max-errors: stop right after its N-th rejected row
+            if (reachedMax()) fileStopped = true
+          } else if (el <= dl) {
+            await sendRun()
+            ei++
+            await w.empty(el)
+          } else {
+            di++
+          }
+        }
+        await sendRun()
+        // Ctrl-C while the rows went to the writer: it took those before it, no more
+        if (w.stopped) interrupted = true
+        if (fileStopped || interrupted) break
+        const now = Date.now()
+        if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
+          lastProgress = now
+          progress()
+        }
+      }
+      if (!writer) await prepare([])
+      if (fileStopped || interrupted) await writer!.close()
+      else await writer!.finish()
+    } catch (err) {
+      await parcels.return(undefined).catch(() => {})
+      const d = describeError(err)
+      if (d.exitCode === EXIT.USAGE) throw err
+      const at = writer?.position ?? cp
+      const where = at ? `committed ${describePosition(at)}` : 'nothing committed yet'
+      throw new GraphpipeError(
+        err instanceof GraphpipeError ? err.code : 'IMPORT_FAILED',
+        `${d.message} (${plan.file} -> ${plan.collection}: ${where}; run the import again with --resume to continue)`,
+        d.exitCode,
+      )
+    } finally {
+      await parcels.return(undefined).catch(() => {})
+    }
+    progress()
+    if (interrupted) {
+      const at = writer?.position ?? cp
+      throw new GraphpipeError(
+        'IMPORT_INTERRUPTED',
+        `interrupted: ${plan.file} -> ${plan.collection} is committed ${at ? describePosition(at) : 'up to no row yet'}; run the import again with --resume to continue`,
+        EXIT.INTERRUPTED,
+      )
+    }
+    if (fileStopped) stopped = true
+    return result()
+  }
+
+  function recordShape(
+    collection: string,
+    type: CollectionType,
+    shapes: { from: Set<string>; to: Set<string> },
+  ): void {
+    if (type === 'edge') {
+      const prev = edgeShapes.get(collection)
+      if (prev) {
+        shapes.from.forEach((c) => prev.from.add(c))
+        shapes.to.forEach((c) => prev.to.add(c))
+      } else edgeShapes.set(collection, shapes)
+    } else documentCollections.add(collection)
   }
 
   /** The reading half in a worker thread when it can be (a file, not --dry-run, compiled code), else here. */
@@ -450,6 +763,12 @@ async function* produceInWorker(script: URL, spec: ProduceSpec): AsyncGenerator<
     await worker.terminate()
   }
 }
+
+const n = (v: number): string => v.toLocaleString('en-US')
+
+const ZERO: CheckpointCounts = { created: 0, updated: 0, ignored: 0, empty: 0, errors: 0 }
+/** SHA-256 of no bytes: where a file stands before its first row. */
+const EMPTY_HASH = createHash('sha256').digest('hex')
 
 function sumCounts(rs: Counts[]): Counts {
   const t: Counts = { rows: 0, created: 0, updated: 0, ignored: 0, empty: 0, errors: 0 }

@@ -8,13 +8,30 @@
  * is the mapping's `eventTime` field when it has one, else 0, and the id counts files and lines,
  * so records without an event time apply in file order, as messages published one after the
  * other are consumed.
+ *
+ * Resumable (--resume/--restart) as plain imports are: each window's transaction also writes the
+ * file's checkpoint (OrderedOptions.alsoWrite), so it covers every collection of the batch. A
+ * window split to find a refused record writes the checkpoint with its last part; a kill between
+ * the parts writes the first part again on resume, which leaves the same graph (mapped writes are
+ * upserts by key, ordered by version).
  */
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
 import type { Database } from 'arangojs'
 
-import { EXIT, GraphpipeError } from '../errors.js'
+import { EXIT, GraphpipeError, describeError } from '../errors.js'
+import {
+  CHECKPOINT_COLLECTION,
+  describePosition,
+  removeCheckpoints,
+  resultOptions,
+  resumptions,
+  type Position,
+  type Resumption,
+} from './checkpoint.js'
 import type { Inbound } from '../consume/batch.js'
 import { resolveMapper } from '../mapping/mapping.js'
-import { OrderedWriter } from '../consume/txwriter.js'
+import { OrderedWriter, type WindowCounts } from '../consume/txwriter.js'
 import { DEFAULTS } from '../config/defaults.js'
 import { makeReader } from './produce.js'
 import type { Item } from './readers.js'
@@ -41,12 +58,39 @@ export interface MappedFileResult {
   edges: number
   deletes: number
   rejectedRows: { file: string; line: number; reason: string }[]
+  /** Set when this run resumed the file: where it took up (the counts include the rows before). */
+  resumed?: { rows: number; line: number; bytes: number; at: string; complete?: boolean }
 }
 
 export interface MappedImportResult {
   mapping: string
   files: MappedFileResult[]
-  total: Omit<MappedFileResult, 'file' | 'rejectedRows'>
+  total: Omit<MappedFileResult, 'file' | 'rejectedRows' | 'resumed'>
+  resumable?: boolean
+}
+
+type MappedCounts = Omit<MappedFileResult, 'file' | 'rejectedRows' | 'resumed'>
+const COUNT_KEYS = [
+  'rows',
+  'written',
+  'deadLettered',
+  'rejected',
+  'empty',
+  'vertices',
+  'edges',
+  'deletes',
+] as const
+
+/** What identifies a mapping beyond its name: a mapping file's or transform module's content. */
+function mappingOptions(options: MappedImportOptions): Record<string, unknown> {
+  const source = options.transform ?? options.mapping
+  const content =
+    source && existsSync(source) ? createHash('sha256').update(readFileSync(source)).digest('hex') : null
+  return {
+    mapping: options.mapping ?? null,
+    transform: options.transform ?? null,
+    'mapping-content': content,
+  }
 }
 
 export async function importMapped(
@@ -55,7 +99,25 @@ export async function importMapped(
   importOpts: ImportOptions,
   options: MappedImportOptions,
   onFileDone?: (r: MappedFileResult) => void,
+  cb: { onNote?(message: string): void; onWarning?(message: string): void } = {},
 ): Promise<MappedImportResult> {
+  const resumable = Boolean(importOpts.resume || importOpts.restart)
+  const types: InputType[] = files.map((file) => {
+    const type = importOpts.type && importOpts.type !== 'auto' ? importOpts.type : typeFromName(file)
+    if (!type)
+      throw new GraphpipeError(
+        'IMPORT_TYPE',
+        `${file}: cannot tell the input type from the name: pass --type csv|tsv|json|jsonl`,
+        EXIT.USAGE,
+      )
+    return type
+  })
+  if (resumable && files.includes('-'))
+    throw new GraphpipeError(
+      'IMPORT_USAGE',
+      `stdin cannot be resumed: --${importOpts.resume ? 'resume' : 'restart'} needs a file it can read again (save the input to a file and import that)`,
+      EXIT.USAGE,
+    )
   const mapper = await resolveMapper(options)
   const writer = new OrderedWriter(db, {
     deadLetterCollection: options.deadLetterCollection ?? DEFAULTS.consume.deadLetterCollection,
@@ -63,16 +125,28 @@ export async function importMapped(
   })
   await writer.prepare(mapper)
   const batchSize = options.batchSize ?? 1000
+  // checkpoints before anything is written: the hint without --resume, refusals, --restart
+  const target = `mapping ${mapper.name}`
+  const extra = mappingOptions(options)
+  const states = await resumptions(
+    db,
+    files.map((file, i) => ({
+      file,
+      target,
+      options: { ...resultOptions(types[i], importOpts, undefined), ...extra },
+    })),
+    importOpts,
+    {
+      warn: (m) => cb.onWarning?.(m),
+      restartNote: () =>
+        'the records it wrote are written again from the first row (mapped writes are upserts by key: the graph comes out the same)',
+    },
+  )
   const results: MappedFileResult[] = []
   for (const [fileIndex, file] of files.entries()) {
-    const type: InputType | undefined =
-      importOpts.type && importOpts.type !== 'auto' ? importOpts.type : typeFromName(file)
-    if (!type)
-      throw new GraphpipeError(
-        'IMPORT_TYPE',
-        `${file}: cannot tell the input type from the name: pass --type csv|tsv|json|jsonl`,
-        EXIT.USAGE,
-      )
+    const type = types[fileIndex]
+    const st: Resumption | undefined = states[fileIndex]
+    const cp = st?.checkpoint ?? st?.complete
     const r: MappedFileResult = {
       file,
       rows: 0,
@@ -85,25 +159,91 @@ export async function importMapped(
       deletes: 0,
       rejectedRows: [],
     }
+    if (cp) {
+      // a mapped import's checkpoint keeps these counts (not a plain import's created/updated)
+      const before = cp.counts as unknown as Partial<MappedCounts>
+      for (const k of COUNT_KEYS) r[k] = before[k] ?? 0
+      r.resumed = {
+        rows: cp.rows,
+        line: cp.line,
+        bytes: cp.bytes,
+        at: cp.updatedAt,
+        ...(st?.complete ? { complete: true } : {}),
+      }
+    }
+    if (st?.complete) {
+      cb.onNote?.(
+        `${file} -> ${target}: imported completely by an interrupted run (${cp!.rows} rows): skipped`,
+      )
+      results.push(r)
+      onFileDone?.(r)
+      continue
+    }
+    if (st?.checkpoint) cb.onNote?.(`resuming ${file} -> ${target} ${describePosition(st.checkpoint)}`)
     const reader = makeReader({ file, type, opts: importOpts })
-    const input = await openInput(file)
+    const input = await openInput(file, undefined, { hash: Boolean(st) })
     const decoder = new TextDecoder('utf-8')
+    let skip = st?.checkpoint?.rows ?? 0
+    let committed: Position = st?.checkpoint ?? { rows: 0, line: 0, bytes: 0, hash: '' }
+    let prefix = { bytes: committed.bytes, hash: committed.hash }
+    let lastLine = committed.line
+    const startedAt = st?.checkpoint?.startedAt ?? new Date().toISOString()
     let pending: Inbound[] = []
-    const flush = async (): Promise<void> => {
-      if (pending.length === 0) return
+    const flush = async (final = false): Promise<void> => {
+      if (pending.length === 0 && !(st && (final || r.rows > committed.rows))) return
+      const at: Position = { rows: r.rows, line: lastLine, ...prefix }
+      const sent = pending.length
+      // the checkpoint is made inside the window's transaction, from what the window writes
+      const checkpoint = (w: WindowCounts): Record<string, unknown> => ({
+        _key: st!.key,
+        kind: 'graphpipe import',
+        file,
+        path: st!.id.path,
+        target,
+        type,
+        size: st!.id.size,
+        mtimeMs: st!.id.mtimeMs,
+        ...at,
+        counts: {
+          rows: r.rows,
+          rejected: r.rejected,
+          empty: r.empty,
+          written: r.written + sent - w.deadLetters,
+          deadLettered: r.deadLettered + w.deadLetters,
+          vertices: r.vertices + w.vertices,
+          edges: r.edges + w.edges,
+          deletes: r.deletes + w.deletes,
+        },
+        options: st!.options,
+        fromCollections: [],
+        toCollections: [],
+        done: final,
+        startedAt,
+        updatedAt: new Date().toISOString(),
+      })
       const w = await writer.writeOrdered(pending, {
         tombstoneTtlMs: 7 * 86_400_000,
+        ...(st
+          ? { alsoWrite: { collection: CHECKPOINT_COLLECTION, docs: (c: WindowCounts) => [checkpoint(c)] } }
+          : {}),
       })
       r.deadLettered += w.deadLetters
-      r.written += pending.length - w.deadLetters
+      r.written += sent - w.deadLetters
       r.vertices += w.vertices
       r.edges += w.edges
       r.deletes += w.deletes
       pending = []
+      committed = at
     }
     const take = async (items: Item[]): Promise<void> => {
       for (const it of items) {
+        if (skip > 0) {
+          skip--
+          continue
+        }
+        if (importOpts.signal?.aborted) return
         r.rows += 1
+        lastLine = it.line
         if (it.empty) {
           r.empty += 1
           continue
@@ -114,6 +254,8 @@ export async function importMapped(
           continue
         }
         const text = it.json ?? JSON.stringify(it.doc)
+        // a full window is written when the next record comes: the last one marks the checkpoint done
+        if (pending.length >= batchSize) await flush()
         pending.push({
           id: String(fileIndex * 1e12 + it.line),
           data: Buffer.from(text),
@@ -122,23 +264,54 @@ export async function importMapped(
           attributes: { file, line: String(it.line) },
           seq: r.rows,
         })
-        if (pending.length >= batchSize) await flush()
       }
     }
-    for await (const chunk of input.chunks) {
-      const items: Item[] = []
-      reader.push(decoder.decode(chunk, { stream: true }), items)
-      await take(items)
+    // the rows of a chunk were read within the bytes read so far (a checkpoint's prefix)
+    const mark = (): void => {
+      if (input.prefixHash) prefix = { bytes: input.bytesRead(), hash: input.prefixHash() }
     }
-    const last: Item[] = []
-    const tail = decoder.decode()
-    if (tail) reader.push(tail, last)
-    reader.end(last)
-    await take(last)
-    await flush()
+    try {
+      for await (const chunk of input.chunks) {
+        const items: Item[] = []
+        reader.push(decoder.decode(chunk, { stream: true }), items)
+        mark()
+        await take(items)
+        if (importOpts.signal?.aborted) break
+      }
+      if (importOpts.signal?.aborted) {
+        // Ctrl-C: what is gathered is written with its checkpoint, which stays
+        await flush()
+        throw new GraphpipeError(
+          'IMPORT_INTERRUPTED',
+          `interrupted: ${file} -> ${target} is committed ${describePosition(committed)}; run the import again with --resume to continue`,
+          EXIT.INTERRUPTED,
+        )
+      }
+      const last: Item[] = []
+      const tail = decoder.decode()
+      if (tail) reader.push(tail, last)
+      reader.end(last)
+      mark()
+      await take(last)
+      await flush(true)
+    } catch (err) {
+      const d = describeError(err)
+      if (!st || d.exitCode === EXIT.USAGE || d.exitCode === EXIT.INTERRUPTED) throw err
+      throw new GraphpipeError(
+        err instanceof GraphpipeError ? err.code : 'IMPORT_FAILED',
+        `${d.message} (${file} -> ${target}: committed ${describePosition(committed)}; run the import again with --resume to continue)`,
+        d.exitCode,
+      )
+    }
     results.push(r)
     onFileDone?.(r)
   }
+  // the whole run is done: its checkpoints go
+  if (resumable)
+    await removeCheckpoints(
+      db,
+      states.flatMap((st) => (st ? [st.key] : [])),
+    )
   const total = results.reduce(
     (t, r) => ({
       rows: t.rows + r.rows,
@@ -152,5 +325,5 @@ export async function importMapped(
     }),
     { rows: 0, written: 0, deadLettered: 0, rejected: 0, empty: 0, vertices: 0, edges: 0, deletes: 0 },
   )
-  return { mapping: mapper.name, files: results, total }
+  return { mapping: mapper.name, files: results, total, ...(resumable ? { resumable: true } : {}) }
 }

@@ -26,6 +26,8 @@ export interface Parcel {
   checks?: { index: number; key?: string; edge?: string }[]
   bytesRead: number
   totalBytes?: number
+  /** With `ProduceSpec.hashPrefix`: SHA-256 (hex) of the first `bytesRead` bytes of the file. */
+  prefixHash?: string
 }
 
 export interface ProduceSpec {
@@ -34,6 +36,13 @@ export interface ProduceSpec {
   /** The column names from --headers-file, already read. */
   header?: string[]
   opts: ImportOptions
+  /**
+   * Rows to read past without passing them on (a resumed import: the rows a checkpoint says are
+   * committed). Rows are counted as the import counts them: documents, rejected rows, empty lines.
+   */
+  skipRows?: number
+  /** Hash the bytes read (Parcel.prefixHash), for checkpoints. */
+  hashPrefix?: boolean
 }
 
 const EMPTY = new Uint8Array(0)
@@ -66,7 +75,8 @@ export function makeReader(spec: ProduceSpec): Reader {
 export async function* produce(spec: ProduceSpec, stdin?: NodeJS.ReadableStream): AsyncGenerator<Parcel> {
   const { opts, type } = spec
   const reader = makeReader(spec)
-  const input = await openInput(spec.file, stdin)
+  const input = await openInput(spec.file, stdin, { hash: spec.hashPrefix })
+  let skip = spec.skipRows ?? 0
   // CSV/TSV rename and drop columns in the converter; JSON documents get the same here
   const jsonMapping =
     (type === 'json' || type === 'jsonl') &&
@@ -88,6 +98,7 @@ export async function* produce(spec: ProduceSpec, stdin?: NodeJS.ReadableStream)
       toCollections: [],
       bytesRead: input.bytesRead(),
       totalBytes: input.totalBytes,
+      ...(input.prefixHash ? { prefixHash: input.prefixHash() } : {}),
     }
     if (!namesSent && reader.attributeNames) {
       p.names = reader.attributeNames
@@ -130,13 +141,23 @@ export async function* produce(spec: ProduceSpec, stdin?: NodeJS.ReadableStream)
     return p
   }
 
+  // rows of a resumed import that are committed already: read (the reader needs them to know
+  // where it is), never passed on
+  const skipDone = (): void => {
+    if (skip === 0 || items.length === 0) return
+    const n = Math.min(skip, items.length)
+    items.splice(0, n)
+    skip -= n
+  }
   for await (const chunk of input.chunks) {
     reader.push(decoder.decode(chunk, { stream: true }), items)
+    skipDone()
     if (items.length > 0) yield pack()
   }
   const tail = decoder.decode()
   if (tail) reader.push(tail, items)
   reader.end(items)
+  skipDone()
   yield pack()
 }
 

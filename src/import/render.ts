@@ -33,7 +33,13 @@ export function fileSummary(r: FileResult, dryRun: boolean): string {
     r.keylessBeside !== undefined
       ? ` [rows without _key, ${dryRun ? 'would be ' : ''}added beside the ${n(r.keylessBeside)} documents already there: check for duplicates]`
       : ''
-  return `${what}: ${n(r.rows)} rows: ${counts(r, dryRun)} in ${seconds(r.elapsedMs)} (${n(r.rowsPerSecond)} rows/s)${stopped}${beside}`
+  const rs = r.resumed
+  if (rs?.complete)
+    return `${what}: ${n(r.rows)} rows: ${counts(r, dryRun)} [imported completely by an interrupted run, committed ${rs.at}: skipped]${beside}`
+  const resumed = rs
+    ? ` [resumed after line ${n(rs.line)} (row ${n(rs.rows)}, byte ${n(rs.bytes)}); the counts include the ${n(rs.rows)} rows before, ${n(r.rows - rs.rows)} rows this run]`
+    : ''
+  return `${what}: ${n(r.rows)} rows: ${counts(r, dryRun)} in ${seconds(r.elapsedMs)} (${n(r.rowsPerSecond)} rows/s)${stopped}${resumed}${beside}`
 }
 
 export function totalSummary(res: ImportResult): string {

@@ -1,4 +1,5 @@
 /** Opening an input: a path or `-` (stdin), gzip by `.gz` extension or magic bytes, bytes counted for progress. */
+import { createHash, type Hash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
@@ -15,7 +16,15 @@ export interface OpenedInput {
   totalBytes?: number
   /** Bytes read from disk so far (before decompression). */
   bytesRead(): number
+  /**
+   * With `hash`: SHA-256 (hex) of exactly the `bytesRead()` bytes read from disk so far (the
+   * compressed bytes of a .gz), for resumable imports' checkpoints.
+   */
+  prefixHash?(): string
 }
+
+/** The hash resumable imports keep of the part of a file already read (see checkpoint.ts). */
+export const PREFIX_HASH = 'sha256'
 
 const EXTENSIONS: Record<string, InputType> = {
   '.csv': 'csv',
@@ -59,8 +68,10 @@ export async function checkReadable(file: string): Promise<number | undefined> {
 export async function openInput(
   file: string,
   stdin: NodeJS.ReadableStream = process.stdin,
+  opts: { hash?: boolean } = {},
 ): Promise<OpenedInput> {
   const totalBytes = await checkReadable(file)
+  const hash: Hash | undefined = opts.hash ? createHash(PREFIX_HASH) : undefined
   const raw: NodeJS.ReadableStream = file === '-' ? stdin : createReadStream(file, { highWaterMark: 1 << 18 })
   let bytes = 0
   const it = (raw as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]()
@@ -75,6 +86,7 @@ export async function openInput(
   async function* replay(): AsyncGenerator<Buffer> {
     if (firstChunk) {
       bytes += firstChunk.length
+      hash?.update(firstChunk)
       yield firstChunk
     }
     for (;;) {
@@ -82,6 +94,7 @@ export async function openInput(
       if (next.done) return
       const b = toBuffer(next.value)
       bytes += b.length
+      hash?.update(b)
       yield b
     }
   }
@@ -92,7 +105,12 @@ export async function openInput(
     const out = pipeline(Readable.from(replay(), { objectMode: false }), gunzip, () => {})
     chunks = wrapGzipErrors(out as unknown as AsyncIterable<Buffer>, file)
   }
-  return { chunks, totalBytes, bytesRead: () => bytes }
+  return {
+    chunks,
+    totalBytes,
+    bytesRead: () => bytes,
+    ...(hash ? { prefixHash: () => hash.copy().digest('hex') } : {}),
+  }
 }
 
 async function* wrapGzipErrors(src: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {

@@ -64,6 +64,15 @@ export interface ImportOptions {
   errorsFile?: string
   /** Read and convert in a worker thread when running compiled code (default true). */
   workerThreads?: boolean
+  /**
+   * Resumable import (docs/import.md "Resuming"): each batch commits with the file's checkpoint
+   * in one stream transaction; a file with a checkpoint continues after its last committed row.
+   */
+  resume?: boolean
+  /** Discard the files' checkpoints and import them resumably from their first row. */
+  restart?: boolean
+  /** Stop between batches (Ctrl-C): what is gathered commits, the checkpoint stays. Resumable imports only. */
+  signal?: AbortSignal
 }
 
 export interface GraphOptions {
@@ -104,6 +113,24 @@ export interface FileResult extends Counts {
   warnings?: string[]
   /** Set when the rows had no _key and the collection already held this many documents (the rows were added beside them). */
   keylessBeside?: number
+  /**
+   * Set when this run resumed the file from a checkpoint: where it took up and what the rows
+   * before had become. The counts of this result include those rows (rows = all rows of the file).
+   */
+  resumed?: ResumedFrom
+}
+
+/** Where a resumed file took up: after `rows` rows (the last on `line`, within the first `bytes` bytes). */
+export interface ResumedFrom {
+  rows: number
+  line: number
+  bytes: number
+  /** When the checkpoint was committed. */
+  at: string
+  /** What the rows before the resume point became (part of the file's counts). */
+  counts: Omit<Counts, 'rows'>
+  /** The file was imported completely by an earlier run (this run read nothing of it). */
+  complete?: boolean
 }
 
 export interface GraphResult {
@@ -125,6 +152,8 @@ export interface ImportResult {
   stopped: boolean
   /** Every warning of the run, in order (also given to onWarning as they arise, before the writes they concern). */
   warnings: string[]
+  /** Set for --resume/--restart runs: the batches committed with checkpoints (removed at the end). */
+  resumable?: boolean
 }
 
 export interface ProgressInfo {

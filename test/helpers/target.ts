@@ -33,6 +33,7 @@ import path from 'node:path'
 import { Database } from 'arangojs'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { startEngineServer, type EngineServer } from '../../src/engine/http/server.js'
+import type { EngineOptions } from '../../src/engine/types.js'
 
 export interface TestTarget {
   readonly kind: 'embedded' | 'real'
@@ -56,6 +57,8 @@ export interface TestTarget {
 export interface TestTargetOptions {
   /** 'file' (default): one database for all tests of the describe; 'test': one per test. */
   scope?: 'file' | 'test'
+  /** Embedded only: options of the engine started for it (e.g. a short streamingIdleTimeoutSeconds). */
+  engine?: Omit<EngineOptions, 'dataDir' | 'port'>
 }
 
 function uniqueDbName(): string {
@@ -93,7 +96,7 @@ export function useTestTarget(options: TestTargetOptions = {}): TestTarget {
   beforeAll(async () => {
     if (!realUrl) {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-engine-test-'))
-      engine = await startEngineServer({ dataDir, port: 0 })
+      engine = await startEngineServer({ ...options.engine, dataDir, port: 0 })
       url = engine.url
     }
     system = connect('_system')

@@ -129,14 +129,17 @@ export class RequestContext {
 
 /**
  * The APIs ArangoDB runs inside a stream transaction (3.12 manual, "Supported transactional API
- * operations"): documents, imports, creating cursors, a collection's count/properties/truncate,
- * and the vertices and edges of named graphs. Others ignore the header.
+ * operations"): documents, creating cursors, a collection's count/properties/truncate, and the
+ * vertices and edges of named graphs. Others ignore the header. Not the import API: arangod's
+ * RestImportHandler runs each request in a transaction of its own (a SingleCollectionTransaction
+ * on a StandaloneContext, never the header's), the manual's list leaves it out, and imports sent
+ * with the header are committed at once whatever the stream transaction does (arangodb/arangodb
+ * issues #11157 and #13159).
  */
 export function honoursTransaction(seg: string[]): boolean {
   if (seg[0] !== '_api') return false
   switch (seg[1]) {
     case 'document':
-    case 'import':
       return true
     case 'cursor':
       return seg.length === 2
