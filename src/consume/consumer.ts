@@ -10,7 +10,7 @@ import { premap, type Inbound } from './batch.js'
 import type { Mapper } from '../mapping/mapping.js'
 import { Windower, type Bucket, type WindowOptions } from './windows.js'
 import type { GraphWriter } from './writer.js'
-import { writeMessages } from './txwriter.js'
+import { writeMessages, type WritePhases } from './txwriter.js'
 import { parseEventTime } from '../mapping/mapping.js'
 
 /** The part of a Pub/Sub Message the consumer uses. */
@@ -67,6 +67,8 @@ export interface WindowReport {
   deletes: number
   /** Records whose writes lost, in full or in part, to newer ones already in the graph. */
   superseded: number
+  /** Where an ordered write's time went (ms by step); not in --json's window lines. */
+  phases?: WritePhases
 }
 
 export type StopReason = 'drained' | 'max-messages' | 'signal' | 'error'
@@ -381,6 +383,7 @@ export class Consumer {
       eventTimeFallbacks: fallbacks,
       deletes: result.deletes,
       superseded: result.superseded,
+      phases: result.phases,
     })
   }
 

@@ -2,15 +2,20 @@
  * Last writer wins by event time, per attribute and per edge, whatever the delivery order.
  *
  * Every record becomes an event with a version `(event time, message id, record index)`. The
- * bookkeeping (the versions collection, one document per vertex and per edge, never inside the
- * users' documents) keeps, per vertex: the version of each attribute's winning write, the latest
- * delete (`del`), the latest write touching it (`touch`) and the create-if-missing placeholder's
- * attributes (`weak`); per edge: the latest follow or unfollow. Merging is a max per field, so
- * any order, duplication and split into windows ends in the same state; the documents are derived
- * from it:
+ * bookkeeping (the versions collection, never inside the users' documents) keeps **one document
+ * per vertex** (format 2, `VersionDoc`): the version of each attribute's winning write, the
+ * latest delete, the latest write touching it, the create-if-missing placeholder's attributes,
+ * and the latest follow or unfollow of every edge **from** that vertex. Merging is a max per
+ * field, so any order, duplication and split into windows ends in the same state; the documents
+ * are derived from it:
  *   - a vertex exists iff max(touch, placeholder) > del; it holds every attribute whose version
  *     > del (a placeholder's attribute only where no update set it);
  *   - an edge exists iff its latest event is a follow newer than the delete of either end.
+ *
+ * A window reads the documents of the vertices it touches (edge ends included: an edge's state
+ * lives in its `_from` vertex's document, whose delete it needs anyway), resolves, and writes
+ * back only the documents that changed. Format 1 (one document per vertex and per edge, SHA-1
+ * keys) is converted by `migrateVersions` (txwriter.ts) when a consumer starts.
  */
 import { createHash } from 'node:crypto'
 
@@ -55,57 +60,211 @@ export async function buildEvents(messages: Inbound[], mapper: Mapper): Promise<
   return { events, deadLetters, sources }
 }
 
-export interface VState {
+/** The key of the format marker document in the versions collection (`{v: 2}`). */
+export const FORMAT_KEY = '=format'
+export const FORMAT = 2
+
+/**
+ * A vertex's bookkeeping document, format 2. Versions are stored once per document (`v`) and
+ * referred to by index, as most attributes and edges of one record share its version.
+ */
+export interface VersionDoc {
   _key: string
-  kind: 'v'
+  f: 2
+  /** The vertex: collection and key. */
   c: string
   k: string
+  /** The versions the fields below refer to by index. */
+  v: string[]
+  /** Attribute -> version of its winning write. */
+  a?: Record<string, number>
+  /** Placeholder (create-if-missing) attribute -> [version, value]. */
+  w?: Record<string, [number, unknown]>
+  /** Latest delete. */
+  d?: number
+  /** Latest write touching the vertex. */
+  t?: number
+  /** Wall-clock ms when the vertex became a tombstone (gone): purged after --tombstone-ttl. */
+  vt?: number
+  /** Edges from this vertex: "collection/key" -> [version, 1 follow | 0 unfollow, _to, tombstone ms]. */
+  e?: Record<string, [number, 0 | 1, string] | [number, 0 | 1, string, number]>
+  /** The earliest tombstone in this document (vertex or edge), for the purge. */
+  tomb?: number
+}
+
+/**
+ * The bookkeeping `_key` of a vertex: `collection:key` (both are valid key characters and a
+ * collection name holds no `:`), or `=` and a SHA-1 when that is longer than a key may be.
+ */
+export function versionKey(collection: string, key: string): string {
+  const k = `${collection}:${key}`
+  return k.length <= 254 && Buffer.byteLength(k) <= 254 ? k : `=${createHash('sha1').update(k).digest('hex')}`
+}
+
+/** Format 1 keys (one document per vertex and per edge), for the conversion. */
+const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex')
+export const v1VertexKey = (collection: string, key: string): string => sha1(`v\n${collection}/${key}`)
+export const v1EdgeKey = (collection: string, key: string): string => sha1(`e\n${collection}/${key}`)
+
+interface EdgeState {
+  ver: string
+  present: boolean
+  to: string
+  tomb?: number
+}
+
+interface Edge extends EdgeState {
+  /** The state before this window (null: none). */
+  old: EdgeState | null
+  /** Touched by this window (an event, or a delete of an end): its liveness is decided anew. */
+  touched: boolean
+  /** Found in the edge collection (a delete's edges): its document may exist without bookkeeping. */
+  stored?: boolean
+  /** The edge document to write when it is live (from this window's newest follow). */
+  doc?: Doc
+}
+
+interface VertexPart {
   attrs: Record<string, string>
   weak: Record<string, [string, unknown]>
   del?: string
   touch?: string
-  /** Wall-clock ms when it became a tombstone (vertex gone): purged after --tombstone-ttl. */
-  tomb?: number
+  vt?: number
 }
 
-export interface EState {
-  _key: string
-  kind: 'e'
+interface Vertex extends VertexPart {
+  key: string
   c: string
   k: string
-  from: string
-  to: string
-  ver: string
-  present: boolean
-  doc?: Doc
-  tomb?: number
+  old: VertexPart | null
+  /** A vertex part exists (stored, or created by this window's events). */
+  hasVertex: boolean
+  edges: Map<string, Edge>
+  /** Something changed: the document is written back. */
+  dirty: boolean
+  /** A document is stored for it. */
+  stored: boolean
+  /** The values this window's winning writes set. */
+  vals?: Doc
 }
-
-export type VersionDoc = VState | EState
-
-const h = (s: string): string => createHash('sha1').update(s).digest('hex')
-export const vertexVersionKey = (collection: string, key: string): string => h(`v\n${collection}/${key}`)
-export const edgeVersionKey = (collection: string, key: string): string => h(`e\n${collection}/${key}`)
 
 const splitId = (id: string): [string, string] => {
   const i = id.indexOf('/')
   return [id.slice(0, i), id.slice(i + 1)]
 }
 
-const vAlive = (s: VState | undefined): boolean => {
+const emptyPart = (v: VertexPart): boolean =>
+  v.del === undefined &&
+  v.touch === undefined &&
+  Object.keys(v.attrs).length === 0 &&
+  Object.keys(v.weak).length === 0
+
+function alive(s: VertexPart | null): boolean {
   if (!s) return false
   let created = s.touch
-  for (const [v] of Object.values(s.weak)) created = max(created, v)
+  for (const k in s.weak) created = max(created, s.weak[k][0])
   return created !== undefined && (s.del === undefined || created > s.del)
 }
 
 /** The attributes of the vertex document a state stands for (undefined: no document). */
-function vDerived(s: VState | undefined): Set<string> | undefined {
-  if (!s || !vAlive(s)) return undefined
+function derived(s: VertexPart | null): Set<string> | undefined {
+  if (!s || !alive(s)) return undefined
   const live = new Set<string>()
-  for (const [a, v] of Object.entries(s.attrs)) if (s.del === undefined || v > s.del) live.add(a)
-  for (const [a, [v]] of Object.entries(s.weak)) if (s.del === undefined || v > s.del) live.add(a)
+  for (const a in s.attrs) if (s.del === undefined || s.attrs[a] > s.del) live.add(a)
+  for (const a in s.weak) if (s.del === undefined || s.weak[a][0] > s.del) live.add(a)
   return live
+}
+
+/** A stored document (format 2) as working state. */
+function fromStored(d: VersionDoc): Vertex {
+  const v = d.v ?? []
+  const attrs: Record<string, string> = {}
+  for (const a in d.a) attrs[a] = v[d.a[a]]
+  const weak: Record<string, [string, unknown]> = {}
+  for (const a in d.w) weak[a] = [v[d.w[a][0]], d.w[a][1]]
+  const del = d.d === undefined ? undefined : v[d.d]
+  const touch = d.t === undefined ? undefined : v[d.t]
+  const edges = new Map<string, Edge>()
+  for (const id in d.e) {
+    const [i, p, to, tomb] = d.e[id]
+    const old: EdgeState = { ver: v[i], present: p === 1, to }
+    if (tomb !== undefined) old.tomb = tomb
+    edges.set(id, { ...old, old, touched: false })
+  }
+  const part: VertexPart = { attrs, weak, del, touch }
+  if (d.vt !== undefined) part.vt = d.vt
+  const hasVertex = !emptyPart(part)
+  return {
+    key: d._key,
+    c: d.c,
+    k: d.k,
+    attrs: { ...attrs },
+    weak: { ...weak },
+    del,
+    touch,
+    vt: d.vt,
+    old: hasVertex ? part : null,
+    hasVertex,
+    edges,
+    dirty: false,
+    stored: true,
+  }
+}
+
+/** The stored form of a working state; undefined when nothing is left to keep. */
+function toStored(x: Vertex): VersionDoc | undefined {
+  const v: string[] = []
+  const index = new Map<string, number>()
+  const ix = (ver: string): number => {
+    let i = index.get(ver)
+    if (i === undefined) {
+      i = v.length
+      v.push(ver)
+      index.set(ver, i)
+    }
+    return i
+  }
+  const doc: VersionDoc = { _key: x.key, f: 2, c: x.c, k: x.k, v }
+  let tomb: number | undefined
+  const earliest = (t: number | undefined) => {
+    if (t !== undefined && (tomb === undefined || t < tomb)) tomb = t
+  }
+  if (x.hasVertex) {
+    const a: Record<string, number> = {}
+    let n = 0
+    for (const k in x.attrs) {
+      a[k] = ix(x.attrs[k])
+      n++
+    }
+    if (n > 0) doc.a = a
+    const w: Record<string, [number, unknown]> = {}
+    n = 0
+    for (const k in x.weak) {
+      w[k] = [ix(x.weak[k][0]), x.weak[k][1]]
+      n++
+    }
+    if (n > 0) doc.w = w
+    if (x.del !== undefined) doc.d = ix(x.del)
+    if (x.touch !== undefined) doc.t = ix(x.touch)
+    if (x.vt !== undefined) {
+      doc.vt = x.vt
+      earliest(x.vt)
+    }
+  }
+  if (x.edges.size > 0) {
+    const e: NonNullable<VersionDoc['e']> = {}
+    for (const [id, s] of x.edges) {
+      e[id] =
+        s.tomb === undefined
+          ? [ix(s.ver), s.present ? 1 : 0, s.to]
+          : [ix(s.ver), s.present ? 1 : 0, s.to, s.tomb]
+      earliest(s.tomb)
+    }
+    doc.e = e
+  }
+  if (tomb !== undefined) doc.tomb = tomb
+  if (v.length === 0 && doc.e === undefined) return undefined
+  return doc
 }
 
 export interface WindowWrites {
@@ -115,7 +274,10 @@ export interface WindowWrites {
   removes: Map<string, string[]>
   /** Per edge collection: whole edges (overwriteMode replace). */
   edges: Map<string, Doc[]>
+  /** Bookkeeping documents to store (overwriteMode replace). */
   versions: VersionDoc[]
+  /** Bookkeeping documents with nothing left to keep (purged). */
+  versionRemoves: string[]
   /** Records whose writes lost to newer ones, in full or in part (the cost of ordering, made visible). */
   superseded: number
   vertices: number
@@ -130,21 +292,15 @@ const push = <T>(m: Map<string, T[]>, k: string, v: T): void => {
 }
 
 /**
- * One window's resolution, in three steps around the reads the writer makes in its transaction:
- * `wanted()` the version documents to read; `deletedIds()` (after `load`) the vertices deleted
- * anew, whose stored edges the writer lists and `addEdges`; then `writes()`.
+ * One window's resolution, in steps around the reads the writer makes in its transaction:
+ * `wanted()` the bookkeeping keys to read, `load()` them; `deletedIds()` the vertices deleted
+ * anew, whose stored edges the writer lists; `owners()` of those edges still to read, `addEdges`;
+ * then `writes()`.
  */
 export class WindowResolver {
-  private readonly v = new Map<string, VState>()
-  private readonly e = new Map<string, EState>()
-  private readonly oldV = new Map<string, VState | undefined>()
-  private readonly oldE = new Map<string, EState | undefined>()
-  private readonly newVals = new Map<string, Doc>()
-  private readonly edgeTouched = new Set<string>()
-  /** The stored form of each loaded version document: unchanged ones are not written back. */
-  private readonly oldJson = new Map<string, string>()
-  /** Version keys are SHA-1s, asked for many times per window: each is hashed once. */
-  private readonly hashed = new Map<string, string>()
+  private readonly v = new Map<string, Vertex>()
+  /** `collection\nkey` -> bookkeeping key (computed once per window). */
+  private readonly keys = new Map<string, string>()
   private readonly edgeKeys = new WeakMap<Doc, string>()
   private superseded = 0
 
@@ -153,29 +309,32 @@ export class WindowResolver {
     private readonly edgeKeyFields?: string[],
   ) {}
 
-  private vid(collection: string, key: string): string {
-    const k = `v\n${collection}/${key}`
-    let id = this.hashed.get(k)
-    if (id === undefined) this.hashed.set(k, (id = vertexVersionKey(collection, key)))
-    return id
+  private vkey(collection: string, key: string): string {
+    const ck = `${collection}\n${key}`
+    let k = this.keys.get(ck)
+    if (k === undefined) this.keys.set(ck, (k = versionKey(collection, key)))
+    return k
   }
 
-  private eid(collection: string, key: string): string {
-    const k = `e\n${collection}/${key}`
-    let id = this.hashed.get(k)
-    if (id === undefined) this.hashed.set(k, (id = edgeVersionKey(collection, key)))
-    return id
+  private idKey(id: string): string {
+    const [c, k] = splitId(id)
+    return this.vkey(c, k)
   }
 
-  /** Version-document keys of every vertex and edge this window touches (edge ends included). */
+  /** Bookkeeping keys of every vertex this window touches (edge ends included). */
   wanted(): string[] {
     const keys = new Set<string>()
     for (const { group } of this.events) {
-      for (const o of [...group.vertices, ...group.ensure, ...(group.deletes ?? [])])
-        keys.add(this.vid(o.collection, o.doc._key as string))
-      for (const o of [...group.edges, ...(group.unlinks ?? [])]) {
-        for (const end of [o.doc._from, o.doc._to] as string[]) keys.add(this.vid(...splitId(end)))
-        keys.add(this.eid(o.collection, this.keyOf(o.doc)))
+      for (const o of group.vertices) keys.add(this.vkey(o.collection, o.doc._key as string))
+      for (const o of group.ensure) keys.add(this.vkey(o.collection, o.doc._key as string))
+      for (const o of group.deletes ?? []) keys.add(this.vkey(o.collection, o.doc._key as string))
+      for (const o of group.edges) {
+        keys.add(this.idKey(o.doc._from as string))
+        keys.add(this.idKey(o.doc._to as string))
+      }
+      for (const o of group.unlinks ?? []) {
+        keys.add(this.idKey(o.doc._from as string))
+        keys.add(this.idKey(o.doc._to as string))
       }
     }
     return [...keys]
@@ -188,93 +347,121 @@ export class WindowResolver {
     return k
   }
 
-  /** The stored version documents (those that exist). */
+  /** The stored bookkeeping documents (those that exist); the window's events are applied once. */
   load(docs: VersionDoc[]): void {
-    for (const d of docs) {
-      // the fetched document becomes the working state; a copy through JSON (plain data, and
-      // cheaper than structuredClone) is the old state
-      const json = JSON.stringify(d)
-      this.oldJson.set(d._key, json)
-      if (d.kind === 'v') {
-        this.oldV.set(d._key, JSON.parse(json) as VState)
-        this.v.set(d._key, d)
-      } else {
-        this.oldE.set(d._key, JSON.parse(json) as EState)
-        this.e.set(d._key, d)
-      }
-    }
+    this.add(docs)
     this.apply()
   }
 
-  private vstate(collection: string, key: string): VState {
-    const id = this.vid(collection, key)
-    let s = this.v.get(id)
-    if (!s) {
-      if (!this.oldV.has(id)) this.oldV.set(id, undefined)
-      s = { _key: id, kind: 'v', c: collection, k: key, attrs: {}, weak: {} }
-      this.v.set(id, s)
+  /** More stored documents (the owners of a delete's edges), without applying events again. */
+  add(docs: VersionDoc[]): void {
+    for (const d of docs) if (d && d.f === FORMAT && !this.v.has(d._key)) this.v.set(d._key, fromStored(d))
+  }
+
+  private vertex(collection: string, key: string): Vertex {
+    const id = this.vkey(collection, key)
+    let x = this.v.get(id)
+    if (!x) {
+      x = {
+        key: id,
+        c: collection,
+        k: key,
+        attrs: {},
+        weak: {},
+        old: null,
+        hasVertex: false,
+        edges: new Map(),
+        dirty: false,
+        stored: false,
+      }
+      this.v.set(id, x)
     }
-    return s
+    return x
+  }
+
+  /** The vertex part of `x` takes part in this window. */
+  private part(collection: string, key: string): Vertex {
+    const x = this.vertex(collection, key)
+    x.hasVertex = true
+    return x
   }
 
   private edgeEvent(collection: string, doc: Doc, ver: string, present: boolean): void {
     const key = this.keyOf(doc)
-    const id = this.eid(collection, key)
-    const cur = this.e.get(id)
-    if (!this.oldE.has(id)) this.oldE.set(id, undefined)
-    this.edgeTouched.add(id)
-    if (cur && cur.ver >= ver) {
-      this.superseded += 1
-      return
+    const [fc, fk] = splitId(doc._from as string)
+    const owner = this.vertex(fc, fk)
+    const id = `${collection}/${key}`
+    const cur = owner.edges.get(id)
+    if (cur) {
+      cur.touched = true
+      if (cur.ver >= ver) {
+        this.superseded += 1
+        return
+      }
+      cur.ver = ver
+      cur.present = present
+      cur.to = doc._to as string
+      cur.doc = present ? { ...doc, _key: key } : undefined
+    } else {
+      owner.edges.set(id, {
+        ver,
+        present,
+        to: doc._to as string,
+        old: null,
+        touched: true,
+        doc: present ? { ...doc, _key: key } : undefined,
+      })
     }
-    const next: EState = {
-      _key: id,
-      kind: 'e',
-      c: collection,
-      k: key,
-      from: doc._from as string,
-      to: doc._to as string,
-      ver,
-      present,
-    }
-    if (present) next.doc = { ...doc, _key: key }
-    this.e.set(id, next)
+    owner.dirty = true
   }
 
   private apply(): void {
     // deletes first: an update older than a delete of this window must not count as live
     for (const { group, ver } of this.events)
       for (const o of group.deletes ?? []) {
-        const s = this.vstate(o.collection, o.doc._key as string)
-        s.del = max(s.del, ver)
+        const x = this.part(o.collection, o.doc._key as string)
+        if (x.del === undefined || ver > x.del) {
+          x.del = ver
+          x.dirty = true
+        }
       }
     for (const { group, ver } of this.events) {
       let lost = false
       for (const o of group.vertices) {
-        const s = this.vstate(o.collection, o.doc._key as string)
-        s.touch = max(s.touch, ver)
-        const vals = this.newVals.get(s._key) ?? {}
-        for (const [a, val] of Object.entries(o.doc)) {
+        const x = this.part(o.collection, o.doc._key as string)
+        if (x.touch === undefined || ver > x.touch) {
+          x.touch = ver
+          x.dirty = true
+        }
+        const vals = (x.vals ??= {})
+        for (const a in o.doc) {
           if (a === '_key') continue
-          const cur = s.attrs[a]
+          const cur = x.attrs[a]
           if (cur !== undefined && cur >= ver) {
             lost = true
             continue
           }
-          s.attrs[a] = ver
-          vals[a] = val
+          x.attrs[a] = ver
+          vals[a] = o.doc[a]
+          x.dirty = true
         }
-        this.newVals.set(s._key, vals)
       }
       for (const o of group.ensure) {
-        const s = this.vstate(o.collection, o.doc._key as string)
-        for (const [a, val] of Object.entries(o.doc)) {
+        const x = this.part(o.collection, o.doc._key as string)
+        let bare = true
+        for (const a in o.doc) {
           if (a === '_key') continue
-          const cur = s.weak[a]
-          if (cur === undefined || cur[0] < ver) s.weak[a] = [ver, val]
+          bare = false
+          const cur = x.weak[a]
+          if (cur === undefined || cur[0] < ver) {
+            x.weak[a] = [ver, o.doc[a]]
+            x.dirty = true
+          }
         }
-        if (Object.keys(o.doc).length === 1 && !(s.weak._key && s.weak._key[0] >= ver))
-          s.weak._key = [ver, o.doc._key] // a bare placeholder still creates the document
+        if (bare && !(x.weak._key && x.weak._key[0] >= ver)) {
+          x.weak._key = [ver, o.doc._key] // a bare placeholder still creates the document
+          x.dirty = true
+        }
       }
       for (const o of group.edges) this.edgeEvent(o.collection, o.doc, ver, true)
       for (const o of group.unlinks ?? []) this.edgeEvent(o.collection, o.doc, ver, false)
@@ -285,52 +472,48 @@ export class WindowResolver {
   /** `collection/key` of the vertices whose delete is new in this window. */
   deletedIds(): string[] {
     const out: string[] = []
-    for (const [id, s] of this.v) {
-      const old = this.oldV.get(id)
-      if (s.del !== undefined && s.del !== old?.del) out.push(`${s.c}/${s.k}`)
-    }
+    for (const x of this.v.values())
+      if (x.del !== undefined && x.del !== x.old?.del) out.push(`${x.c}/${x.k}`)
     return out
   }
 
-  /** Stored edges of newly deleted vertices (found by the writer) with their version documents. */
-  addEdges(edges: { collection: string; doc: Doc }[], versions: EState[]): void {
-    const byKey = new Map(versions.map((v) => [v._key, v]))
+  /** Bookkeeping keys of the `_from` vertices of these edges that are not loaded yet. */
+  owners(edges: { _from: string }[]): string[] {
+    const out = new Set<string>()
+    for (const e of edges) {
+      const k = this.idKey(e._from)
+      if (!this.v.has(k)) out.add(k)
+    }
+    return [...out]
+  }
+
+  /** Stored edges of newly deleted vertices (found by the writer; their owners `add`ed first). */
+  addEdges(edges: { collection: string; doc: { _key: string; _from: string; _to: string } }[]): void {
     for (const { collection, doc } of edges) {
-      const id = this.eid(collection, String(doc._key))
-      if (this.e.has(id)) {
-        this.edgeTouched.add(id)
+      const [fc, fk] = splitId(doc._from)
+      const owner = this.vertex(fc, fk)
+      const id = `${collection}/${doc._key}`
+      const cur = owner.edges.get(id)
+      if (cur) {
+        cur.touched = true
+        cur.stored = true
         continue
       }
-      const stored = byKey.get(id)
       // an edge written without bookkeeping (e.g. --order none) counts as older than any delete
-      const s: EState = stored ?? {
-        _key: id,
-        kind: 'e',
-        c: collection,
-        k: String(doc._key),
-        from: doc._from as string,
-        to: doc._to as string,
-        ver: '',
-        present: true,
-      }
-      this.oldE.set(id, JSON.parse(JSON.stringify(s)) as EState)
-      this.e.set(id, s)
-      this.edgeTouched.add(id)
+      const old: EdgeState = { ver: '', present: true, to: doc._to }
+      owner.edges.set(id, { ...old, old, touched: true, stored: true })
+      owner.dirty = true
     }
   }
 
-  private edgeLive(s: EState | undefined, vs: Map<string, VState | undefined>): boolean {
+  /** Whether edge `s` of `from` is live, with the dels of `which` state (old or new). */
+  private live(s: EdgeState | null, from: Vertex, which: 'old' | 'new'): boolean {
     if (!s || !s.present) return false
-    for (const end of [s.from, s.to]) {
-      const del = vs.get(this.vid(...splitId(end)))?.del
-      if (del !== undefined && s.ver <= del) return false
-    }
-    return true
-  }
-
-  private changed(id: string, s: VersionDoc, old: VersionDoc | undefined): boolean {
-    if (old === undefined) return true
-    return JSON.stringify(s) !== (this.oldJson.get(id) ?? JSON.stringify(old))
+    const fromDel = which === 'new' ? from.del : from.old?.del
+    if (fromDel !== undefined && s.ver <= fromDel) return false
+    const to = this.v.get(this.idKey(s.to))
+    const toDel = which === 'new' ? to?.del : to?.old?.del
+    return toDel === undefined || s.ver > toDel
   }
 
   writes(now = Date.now()): WindowWrites {
@@ -339,65 +522,207 @@ export class WindowResolver {
       removes: new Map(),
       edges: new Map(),
       versions: [],
+      versionRemoves: [],
       superseded: this.superseded,
       vertices: 0,
       edgeCount: 0,
       deletes: 0,
     }
-    for (const [id, s] of this.v) {
-      const old = this.oldV.get(id)
-      // forget attribute versions a delete made moot: they can never win again
-      if (s.del !== undefined) {
-        for (const [a, v] of Object.entries(s.attrs)) if (v <= s.del) delete s.attrs[a]
-        for (const [a, [v]] of Object.entries(s.weak)) if (v <= s.del) delete s.weak[a]
-      }
-      const before = vDerived(old)
-      const after = vDerived(s)
-      if (!after) {
-        if (before || (s.del !== undefined && s.del !== old?.del)) {
-          push(out.removes, s.c, s.k)
-          out.deletes += 1
-        }
-        s.tomb = old?.tomb ?? now
-      } else {
-        delete s.tomb
-        const vals = this.newVals.get(id) ?? {}
-        const patch: Doc = { _key: s.k }
-        for (const a of after) {
-          if (a === '_key') continue
-          if (s.attrs[a] !== undefined && (s.del === undefined || s.attrs[a] > s.del)) {
-            if (a in vals && s.attrs[a] !== old?.attrs[a]) patch[a] = vals[a]
-          } else patch[a] = s.weak[a][1]
-        }
-        for (const a of before ?? []) if (!after.has(a) && a !== '_key') patch[a] = null
-        if (Object.keys(patch).length > 1 || !before) {
-          push(out.upserts, s.c, patch)
-          out.vertices += 1
+    // edges first: their liveness reads the dels of both ends, old and new, unchanged below
+    for (const x of this.v.values()) {
+      for (const [id, s] of x.edges) {
+        if (!s.touched) continue
+        const was = this.live(s.old, x, 'old')
+        const is = this.live(s, x, 'new')
+        const c = id.slice(0, id.indexOf('/'))
+        if (is) {
+          if (s.tomb !== undefined) {
+            s.tomb = undefined
+            x.dirty = true
+          }
+          if (!was || s.ver !== s.old?.ver) {
+            push(out.edges, c, s.doc ?? { _key: id.slice(c.length + 1), _from: `${x.c}/${x.k}`, _to: s.to })
+            out.edgeCount += 1
+          }
+        } else {
+          if (s.tomb === undefined) {
+            s.tomb = s.old?.tomb ?? now
+            x.dirty = true
+          }
+          // a dead edge's document was removed when it died; one never seen or found stored may exist
+          if (was || s.old === null || s.stored) push(out.removes, c, id.slice(c.length + 1))
+          if (was) out.deletes += 1
         }
       }
-      if (this.changed(id, s, old)) out.versions.push(s)
     }
-    const vs = new Map<string, VState | undefined>([...this.oldV.keys()].map((k) => [k, this.v.get(k)]))
-    const oldVs = this.oldV
-    for (const id of this.edgeTouched) {
-      const s = this.e.get(id)!
-      const old = this.oldE.get(id)
-      const was = this.edgeLive(old, oldVs)
-      const is = this.edgeLive(s, vs)
-      if (is) {
-        delete s.tomb
-        if (!was || s.ver !== old?.ver) {
-          push(out.edges, s.c, s.doc ?? { _key: s.k, _from: s.from, _to: s.to })
-          out.edgeCount += 1
-        }
-      } else {
-        s.tomb = old?.tomb ?? now
-        // removing a missing edge is harmless; the stored one may predate the bookkeeping
-        push(out.removes, s.c, s.k)
-        if (was) out.deletes += 1
-      }
-      if (this.changed(id, s, old)) out.versions.push(s)
+    for (const x of this.v.values()) {
+      if (x.hasVertex) this.vertexWrites(x, out, now)
+      if (!x.dirty) continue
+      const doc = toStored(x)
+      if (doc) out.versions.push(doc)
+      else if (x.stored) out.versionRemoves.push(x.key)
     }
     return out
   }
+
+  private vertexWrites(x: Vertex, out: WindowWrites, now: number): void {
+    const old = x.old
+    // forget attribute versions a delete made moot: they can never win again
+    if (x.del !== undefined) {
+      for (const a in x.attrs)
+        if (x.attrs[a] <= x.del) {
+          delete x.attrs[a]
+          x.dirty = true
+        }
+      for (const a in x.weak)
+        if (x.weak[a][0] <= x.del) {
+          delete x.weak[a]
+          x.dirty = true
+        }
+    }
+    const before = derived(old)
+    const after = derived(x)
+    if (!after) {
+      if (before || (x.del !== undefined && x.del !== old?.del)) {
+        push(out.removes, x.c, x.k)
+        out.deletes += 1
+      }
+      if (x.vt === undefined) {
+        x.vt = old?.vt ?? now
+        x.dirty = true
+      }
+      return
+    }
+    if (x.vt !== undefined) {
+      x.vt = undefined
+      x.dirty = true
+    }
+    const vals = x.vals ?? {}
+    const patch: Doc = { _key: x.k }
+    let n = 0
+    for (const a of after) {
+      if (a === '_key') continue
+      const strong = x.attrs[a]
+      if (strong !== undefined && (x.del === undefined || strong > x.del)) {
+        // a winning write of this window (an attribute unchanged since is already in the document)
+        if (a in vals && strong !== old?.attrs[a]) {
+          patch[a] = vals[a]
+          n++
+        }
+      } else {
+        // a placeholder's attribute: written unless the document holds exactly this one already
+        const w = x.weak[a]
+        const oldStrong = old?.attrs[a]
+        const wasWeak =
+          before?.has(a) &&
+          !(oldStrong !== undefined && (old?.del === undefined || oldStrong > old.del)) &&
+          old?.weak[a]?.[0] === w[0]
+        if (!wasWeak) {
+          patch[a] = w[1]
+          n++
+        }
+      }
+    }
+    for (const a of before ?? [])
+      if (!after.has(a) && a !== '_key') {
+        patch[a] = null
+        n++
+      }
+    if (n > 0 || !before) {
+      push(out.upserts, x.c, patch)
+      out.vertices += 1
+    }
+  }
+
+  /**
+   * Tombstones older than `cutoff` forgotten: those of the stored documents given (the purge's
+   * reads); what is left is stored again, a document left empty is removed.
+   */
+  static purge(docs: VersionDoc[], cutoff: number): { versions: VersionDoc[]; removes: string[] } {
+    const versions: VersionDoc[] = []
+    const removes: string[] = []
+    for (const d of docs) {
+      if (d.f !== FORMAT) continue
+      const x = fromStored(d)
+      if (x.vt !== undefined && x.vt < cutoff) {
+        x.attrs = {}
+        x.weak = {}
+        x.del = undefined
+        x.touch = undefined
+        x.vt = undefined
+        x.hasVertex = false
+      }
+      for (const [id, s] of x.edges) if (s.tomb !== undefined && s.tomb < cutoff) x.edges.delete(id)
+      const doc = toStored(x)
+      if (doc) versions.push(doc)
+      else removes.push(x.key)
+    }
+    return { versions, removes }
+  }
+}
+
+/**
+ * Format 1 documents (`kind` 'v' for a vertex, 'e' for an edge, SHA-1 keys) folded into format 2
+ * documents: `into` (the stored format 2 documents of the same vertices, if any) merged with them
+ * by the same max per field as any window, so converting twice or concurrently changes nothing.
+ */
+export function convertV1(
+  legacy: Record<string, unknown>[],
+  into: VersionDoc[],
+  now = Date.now(),
+): VersionDoc[] {
+  const byKey = new Map<string, Vertex>()
+  for (const d of into) if (d?.f === FORMAT) byKey.set(d._key, fromStored(d))
+  const vertex = (c: string, k: string): Vertex => {
+    const key = versionKey(c, k)
+    let x = byKey.get(key)
+    if (!x) {
+      x = {
+        key,
+        c,
+        k,
+        attrs: {},
+        weak: {},
+        old: null,
+        hasVertex: false,
+        edges: new Map(),
+        dirty: true,
+        stored: false,
+      }
+      byKey.set(key, x)
+    }
+    x.dirty = true
+    return x
+  }
+  for (const d of legacy) {
+    if (d.kind === 'v') {
+      const x = vertex(d.c as string, d.k as string)
+      x.hasVertex = true
+      for (const [a, ver] of Object.entries((d.attrs ?? {}) as Record<string, string>))
+        x.attrs[a] = max(x.attrs[a], ver)!
+      for (const [a, w] of Object.entries((d.weak ?? {}) as Record<string, [string, unknown]>))
+        if (!x.weak[a] || x.weak[a][0] < w[0]) x.weak[a] = w
+      x.del = max(x.del, d.del as string | undefined)
+      x.touch = max(x.touch, d.touch as string | undefined)
+      if (typeof d.tomb === 'number') x.vt = x.vt === undefined ? d.tomb : Math.min(x.vt, d.tomb)
+    } else if (d.kind === 'e') {
+      const [fc, fk] = splitId(d.from as string)
+      const x = vertex(fc, fk)
+      const id = `${d.c as string}/${d.k as string}`
+      const cur = x.edges.get(id)
+      if (cur && cur.ver >= (d.ver as string)) continue
+      const s: EdgeState = { ver: d.ver as string, present: d.present === true, to: d.to as string }
+      if (typeof d.tomb === 'number') s.tomb = d.tomb
+      x.edges.set(id, { ...s, old: s, touched: false })
+    }
+  }
+  const out: VersionDoc[] = []
+  for (const x of byKey.values()) {
+    if (!x.dirty) continue
+    // the merged vertex is a tombstone iff it is gone; it keeps the earliest time it became one
+    if (x.hasVertex) x.vt = alive(x) ? undefined : (x.vt ?? now)
+    const doc = toStored(x)
+    if (doc) out.push(doc)
+  }
+  return out
 }

@@ -11,6 +11,7 @@ import type { Inbound } from '../../src/consume/batch.js'
 import { twitterMapper } from '../../src/mapping/mapping.js'
 import { OrderedWriter } from '../../src/consume/txwriter.js'
 import { useTestTarget } from '../helpers/target.js'
+import { writeV1 } from './legacy-v1.js'
 import { truth, type Msg, type Rec } from './truth.js'
 
 const USERS = ['ann', 'bob', 'cy', 'dee']
@@ -53,23 +54,25 @@ const inbound = (m: Msg, seq: number): Inbound => ({
   seq,
 })
 
+async function graph(target: {
+  db: ReturnType<typeof useTestTarget>['db']
+}): Promise<{ users: Map<string, Rec>; edges: Set<string> }> {
+  const users = new Map<string, Rec>()
+  const docs = await (await target.db.query('FOR u IN users RETURN UNSET(u, "_id", "_rev")')).all()
+  for (const d of docs as Rec[]) {
+    const { _key, ...rest } = d
+    users.set(_key as string, rest)
+  }
+  const es = await (
+    await target.db.query(
+      'FOR e IN follow RETURN CONCAT(PARSE_IDENTIFIER(e._from).key, "\\t", PARSE_IDENTIFIER(e._to).key)',
+    )
+  ).all()
+  return { users, edges: new Set(es as string[]) }
+}
+
 describe('ordered writes converge to the event-time truth', () => {
   const target = useTestTarget()
-
-  async function graph(): Promise<{ users: Map<string, Rec>; edges: Set<string> }> {
-    const users = new Map<string, Rec>()
-    const docs = await (await target.db.query('FOR u IN users RETURN UNSET(u, "_id", "_rev")')).all()
-    for (const d of docs as Rec[]) {
-      const { _key, ...rest } = d
-      users.set(_key as string, rest)
-    }
-    const es = await (
-      await target.db.query(
-        'FOR e IN follow RETURN CONCAT(PARSE_IDENTIFIER(e._from).key, "\\t", PARSE_IDENTIFIER(e._to).key)',
-      )
-    ).all()
-    return { users, edges: new Set(es as string[]) }
-  }
 
   async function reset(): Promise<void> {
     for (const c of ['users', 'follow', 'graphpipe_versions', 'graphpipe_deadletters'])
@@ -103,7 +106,7 @@ describe('ordered writes converge to the event-time truth', () => {
             i += size
           }
           const want = truth(messages)
-          const got = await graph()
+          const got = await graph(target)
           expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
           expect([...got.edges].sort()).toEqual([...want.edges].sort())
           // the bookkeeping stays beside the data: users' documents hold only their attributes
@@ -112,6 +115,59 @@ describe('ordered writes converge to the event-time truth', () => {
         },
       ),
       { numRuns: 40 },
+    )
+  }, 240_000)
+})
+
+describe('bookkeeping of format 1 (before one document per vertex)', () => {
+  const target = useTestTarget()
+
+  it('is converted when a consumer starts and still decides: old and new windows converge to the truth', async () => {
+    const mapper = twitterMapper()
+    const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
+    await writer.prepare(mapper)
+    const vc = target.db.collection('graphpipe_versions')
+    await fc.assert(
+      fc.asyncProperty(
+        messagesArb,
+        fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
+        async (messages, noise) => {
+          for (const c of ['users', 'follow', 'graphpipe_versions']) await target.db.collection(c).truncate()
+          const order = messages
+            .map((m, i) => ({ m, k: noise[(i * 7) % noise.length] * 31 + i }))
+            .sort((a, b) => a.k - b.k)
+            .map((x) => x.m)
+          // the first part by the old writer, in windows of 1-3 messages
+          const cut = Math.ceil(order.length / 2)
+          let seq = 0
+          for (let i = 0; i < cut; i += 1 + (noise[i] % 3))
+            await writeV1(
+              target.db,
+              mapper,
+              order.slice(i, Math.min(cut, i + 1 + (noise[i] % 3))).map((m) => inbound(m, seq++)),
+            )
+          const legacy = (await (await target.db.query('FOR d IN graphpipe_versions RETURN d')).all()).length
+          expect(await writer.migrate()).toBe(legacy)
+          // converted: no format 1 document is left, the marker says format 2
+          const kinds = await (
+            await target.db.query('FOR d IN graphpipe_versions FILTER d.kind != null RETURN d._key')
+          ).all()
+          expect(kinds).toEqual([])
+          expect(await vc.document('=format')).toMatchObject({ v: 2 })
+          // the rest by the current writer (redeliveries of old messages included)
+          const rest = [...order.slice(cut), ...order.slice(0, cut).filter((_, i) => noise[i] % 2 === 0)]
+          for (let i = 0; i < rest.length; i += 2)
+            await writer.writeOrdered(
+              rest.slice(i, i + 2).map((m) => inbound(m, seq++)),
+              { tombstoneTtlMs: 86_400_000 },
+            )
+          const want = truth(messages)
+          const got = await graph(target)
+          expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
+          expect([...got.edges].sort()).toEqual([...want.edges].sort())
+        },
+      ),
+      { numRuns: 25 },
     )
   }, 240_000)
 })
