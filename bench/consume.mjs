@@ -156,8 +156,11 @@ function cpuSince(a) {
     other: c(b.total - a.total - dMain - engine), // GC helpers, libuv
   }
 }
-const fmtCpu = (c) =>
-  `CPU cores: emulator ${c.emulator}, consumer thread ${c.consumer}, engine threads ${c.engine}, other node threads ${c.other}`
+const fmtCpu = (c, seconds, n) =>
+  `CPU cores: emulator ${c.emulator}, consumer thread ${c.consumer}, engine threads ${c.engine}, other node threads ${c.other}` +
+  (seconds
+    ? `; CPU µs/message: ${['emulator', 'consumer', 'engine', 'other'].map((k) => `${k} ${Math.round((c[k] * seconds * 1e6) / n)}`).join(', ')}`
+    : '')
 let emuPid
 
 // --- ordering on vs --order none vs the raw pull rate, each draining its own copy of one backlog.
@@ -204,6 +207,18 @@ async function orderBench() {
     await Promise.all(Array.from({ length: 8 }, () => fs.promises.stat(os.tmpdir())))
     const before = new Set(tasks().keys())
     const e = await engine(`gp-bench-${order}-`)
+    // warm-up (not timed): the same drain on a small backlog into another database of the same
+    // engine, so that the timed drain runs warm code in both threads, as a running consumer does
+    const warmDb = await e.db.createDatabase('warmup')
+    const warmSub = await backlog(`${order}-warm`, Math.min(M, 4000))
+    await (
+      await startConsumer(warmDb, async (subscriber) => client.subscription(warmSub, subscriber), {
+        window: '1s',
+        drain: true,
+        idle: '1s',
+        order,
+      })
+    ).done
     const subName = await backlog(order)
     let last = 0
     let t1 = 0
@@ -223,7 +238,7 @@ async function orderBench() {
           last = performance.now()
           if (process.env.BENCH_VERBOSE)
             log(
-              `  ${order} ${((last - t1) / 1000).toFixed(2)}s: ${w.messages} messages, write ${w.writeMs} ms${w.early ? ' (early)' : ''}, received ${r?.consumer.stats.received ?? '?'}`,
+              `  ${order} ${((last - t1) / 1000).toFixed(2)}s: ${w.messages} messages, write ${w.writeMs} ms${w.early ? ' (early)' : ''}, received ${r?.consumer.stats.received ?? '?'}${w.phases ? ` ${JSON.stringify(w.phases)}` : ''}`,
             )
         },
       },
@@ -259,7 +274,7 @@ async function orderBench() {
     const l0 = loadavg()
     const rr = process.env.BENCH_ONLY ? { rate: NaN, seconds: NaN, cpu: {} } : await raw()
     log(
-      `raw pull: ${M} messages at ${Math.round(rr.rate)} messages/s (${rr.seconds.toFixed(2)} s); ${fmtCpu(rr.cpu)}; load ${l0}`,
+      `raw pull: ${M} messages at ${Math.round(rr.rate)} messages/s (${rr.seconds.toFixed(2)} s); ${fmtCpu(rr.cpu, rr.seconds, M)}; load ${l0}`,
     )
     runs.raw.push(rr)
     for (const [order, list] of [
@@ -269,7 +284,7 @@ async function orderBench() {
       const l = loadavg()
       const d = await drain(order)
       log(
-        `consume --order ${order}: ${M} messages at ${Math.round(d.rate)} messages/s (${d.seconds.toFixed(2)} s, ${d.windows} writes, ${d.acked} acked, ${d.versions} bookkeeping documents); ${fmtCpu(d.cpu)}; load ${l}`,
+        `consume --order ${order}: ${M} messages at ${Math.round(d.rate)} messages/s (${d.seconds.toFixed(2)} s, ${d.windows} writes, ${d.acked} acked, ${d.versions} bookkeeping documents); ${fmtCpu(d.cpu, d.seconds, M)}; load ${l}`,
       )
       list.push(d)
     }

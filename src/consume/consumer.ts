@@ -277,7 +277,7 @@ export class Consumer {
       message: m,
       fallback: attr !== undefined && eventTime === undefined,
     }
-    premap(held, this.mapper)
+    if (!process.env.NO_PREMAP) premap(held, this.mapper)
     this.windower.add(held)
     if (max !== undefined && this.stats.received >= max) this.stop('max-messages')
     else if (this.windower.hasFull) this.kick()
@@ -322,15 +322,21 @@ export class Consumer {
   }
 
   /**
-   * Ordered writes do not depend on how messages are split into windows, so the windows due at
-   * once (e.g. a backlog of old event times) share one transaction, up to --max-batch messages.
+   * The windows due at once (e.g. a backlog) share one write, up to --max-batch messages: fewer,
+   * larger requests. Ordered writes do not depend on how messages are split into windows; in
+   * arrival order (--order none) the messages keep their window's place (earlier windows first,
+   * as if written one after the other: `windowStart`).
    */
   private merge(buckets: Bucket<Held>[]): Bucket<Held>[] {
-    if (this.options.order === 'none' || buckets.length < 2) return buckets
+    if (buckets.length < 2) return buckets
     const out: Bucket<Held>[] = []
     for (const b of buckets) {
       const last = out[out.length - 1]
       if (last && last.items.length + b.items.length <= this.options.maxBatch) {
+        if (this.options.order === 'none') {
+          if (last.items[0]?.windowStart === undefined) for (const h of last.items) h.windowStart = last.start
+          for (const h of b.items) h.windowStart = b.start
+        }
         last.items.push(...b.items)
         last.bytes += b.bytes
         last.end = Math.max(last.end, b.end)

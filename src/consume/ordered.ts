@@ -17,9 +17,7 @@
  * back only the documents that changed. Format 1 (one document per vertex and per edge, SHA-1
  * keys) is converted by `migrateVersions` (txwriter.ts) when a consumer starts.
  */
-import { createHash } from 'node:crypto'
-
-import { edgeKey, mapMessage, type DeadLetterDoc, type Inbound, type Source } from './batch.js'
+import { edgeKey, mapMessage, sha1, type DeadLetterDoc, type Inbound, type Source } from './batch.js'
 import type { Doc, Mapper, RecordGroup } from '../mapping/mapping.js'
 
 export interface VersionedGroup {
@@ -86,10 +84,16 @@ export interface VersionDoc {
   t?: number
   /** Wall-clock ms when the vertex became a tombstone (gone): purged after --tombstone-ttl. */
   vt?: number
-  /** Edges from this vertex: "collection/key" -> [version, 1 follow | 0 unfollow, _to, tombstone ms]. */
-  e?: Record<string, [number, 0 | 1, string] | [number, 0 | 1, string, number]>
+  /**
+   * Edges from this vertex, per edge collection, by `_to` for an edge with the default key (the
+   * SHA-1 of `_from` and `_to`): [version, 1 follow | 0 unfollow] plus the tombstone time (ms) of a
+   * removed one; by `#` and its key for any other key: [version, present, tombstone ms or 0, _to].
+   */
+  e?: Record<string, Record<string, StoredEdge>>
   /** The earliest tombstone in this document (vertex or edge), for the purge. */
   tomb?: number
+  /** Versions in `v` when it was last rebuilt (it is rebuilt once it has grown past twice that). */
+  vn?: number
 }
 
 /**
@@ -97,14 +101,12 @@ export interface VersionDoc {
  * collection name holds no `:`), or `=` and a SHA-1 when that is longer than a key may be.
  */
 export function versionKey(collection: string, key: string): string {
+  // keys are ASCII (ArangoDB's key characters): length is bytes
   const k = `${collection}:${key}`
-  return k.length <= 254 && Buffer.byteLength(k) <= 254 ? k : `=${createHash('sha1').update(k).digest('hex')}`
+  return k.length <= 254 ? k : `=${sha1(k)}`
 }
 
-/** Format 1 keys (one document per vertex and per edge), for the conversion. */
-const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex')
-export const v1VertexKey = (collection: string, key: string): string => sha1(`v\n${collection}/${key}`)
-export const v1EdgeKey = (collection: string, key: string): string => sha1(`e\n${collection}/${key}`)
+type StoredEdge = [number, 0 | 1] | [number, 0 | 1, number] | [number, 0 | 1, number, string]
 
 interface EdgeState {
   ver: string
@@ -114,6 +116,11 @@ interface EdgeState {
 }
 
 interface Edge extends EdgeState {
+  /** Its edge collection, and where it is in there: `_to`, or `#` and its key. */
+  coll: string
+  slot: string
+  /** Its `_key` (for a default key, computed when needed). */
+  key?: string
   /** The state before this window (null: none). */
   old: EdgeState | null
   /** Touched by this window (an event, or a delete of an end): its liveness is decided anew. */
@@ -122,6 +129,8 @@ interface Edge extends EdgeState {
   stored?: boolean
   /** The edge document to write when it is live (from this window's newest follow). */
   doc?: Doc
+  /** Forgotten (purged): left out of the stored document. */
+  deleted?: boolean
 }
 
 interface VertexPart {
@@ -139,11 +148,15 @@ interface Vertex extends VertexPart {
   old: VertexPart | null
   /** A vertex part exists (stored, or created by this window's events). */
   hasVertex: boolean
+  /**
+   * The edges this window looked at (touched, or needed): read from `raw` on first use. The
+   * others stay as stored, untouched, in `raw.e`; only these are written into it.
+   */
   edges: Map<string, Edge>
+  /** The stored document, parsed (it becomes the new one); undefined when none is stored. */
+  raw?: VersionDoc
   /** Something changed: the document is written back. */
   dirty: boolean
-  /** A document is stored for it. */
-  stored: boolean
   /** The values this window's winning writes set. */
   vals?: Doc
 }
@@ -175,7 +188,11 @@ function derived(s: VertexPart | null): Set<string> | undefined {
   return live
 }
 
-/** A stored document (format 2) as working state. */
+function newVertex(key: string, c: string, k: string): Vertex {
+  return { key, c, k, attrs: {}, weak: {}, old: null, hasVertex: false, edges: new Map(), dirty: false }
+}
+
+/** A stored document (format 2) as working state; its edges are read when first needed. */
 function fromStored(d: VersionDoc): Vertex {
   const v = d.v ?? []
   const attrs: Record<string, string> = {}
@@ -184,38 +201,71 @@ function fromStored(d: VersionDoc): Vertex {
   for (const a in d.w) weak[a] = [v[d.w[a][0]], d.w[a][1]]
   const del = d.d === undefined ? undefined : v[d.d]
   const touch = d.t === undefined ? undefined : v[d.t]
-  const edges = new Map<string, Edge>()
-  for (const id in d.e) {
-    const [i, p, to, tomb] = d.e[id]
-    const old: EdgeState = { ver: v[i], present: p === 1, to }
-    if (tomb !== undefined) old.tomb = tomb
-    edges.set(id, { ...old, old, touched: false })
-  }
   const part: VertexPart = { attrs, weak, del, touch }
   if (d.vt !== undefined) part.vt = d.vt
   const hasVertex = !emptyPart(part)
-  return {
-    key: d._key,
-    c: d.c,
-    k: d.k,
-    attrs: { ...attrs },
-    weak: { ...weak },
-    del,
-    touch,
-    vt: d.vt,
-    old: hasVertex ? part : null,
-    hasVertex,
-    edges,
-    dirty: false,
-    stored: true,
-  }
+  const x = newVertex(d._key, d.c, d.k)
+  x.attrs = { ...attrs }
+  x.weak = { ...weak }
+  x.del = del
+  x.touch = touch
+  x.vt = d.vt
+  x.old = hasVertex ? part : null
+  x.hasVertex = hasVertex
+  x.raw = d
+  return x
 }
 
-/** The stored form of a working state; undefined when nothing is left to keep. */
-function toStored(x: Vertex): VersionDoc | undefined {
-  const v: string[] = []
-  const index = new Map<string, number>()
+/** The default `_key` of an edge (batch.ts `edgeKey` without --edge-key). */
+const defaultKey = (from: string, to: string): string => sha1(`${from}\n${to}`)
+
+/** Where an edge is kept in its `_from` vertex's document: by `_to` for a default key. */
+const slotOf = (key: string, to: string, isDefault: boolean): string => (isDefault ? to : `#${key}`)
+
+/** Edge `slot` of collection `coll` in `x`: as this window has it, else as stored, else undefined. */
+function edgeOf(x: Vertex, coll: string, slot: string): Edge | undefined {
+  const id = `${coll}\n${slot}`
+  let s = x.edges.get(id)
+  if (s) return s
+  const r = x.raw?.e?.[coll]?.[slot]
+  if (!r) return undefined
+  const custom = slot.charCodeAt(0) === 35 // '#'
+  const old: EdgeState = { ver: x.raw!.v[r[0]], present: r[1] === 1, to: custom ? (r[3] as string) : slot }
+  if (r[2]) old.tomb = r[2]
+  s = { ...old, old, touched: false, coll, slot, key: custom ? slot.slice(1) : undefined }
+  x.edges.set(id, s)
+  return s
+}
+
+/** A new edge state of `x` (none stored). */
+function newEdge(x: Vertex, coll: string, slot: string, state: EdgeState, key?: string): Edge {
+  const s: Edge = { ...state, old: null, touched: true, coll, slot, key }
+  x.edges.set(`${coll}\n${slot}`, s)
+  return s
+}
+
+/** The `_key` of edge `s` of `x`. */
+const keyOfEdge = (x: Vertex, s: Edge): string => (s.key ??= defaultKey(`${x.c}/${x.k}`, s.to))
+
+/** Every stored edge of `x` read into `x.edges` (the purge and the conversion look at all). */
+function allEdges(x: Vertex): void {
+  for (const coll in x.raw?.e) for (const slot in x.raw.e[coll]) edgeOf(x, coll, slot)
+}
+
+/**
+ * The stored form of a working state; undefined when nothing is left to keep. The stored
+ * document is updated in place: its untouched edges stay as they are, so their version indices
+ * keep pointing into the version table, which only grows until `full` (or its growth) rebuilds it.
+ */
+function toStored(x: Vertex, full = false): VersionDoc | undefined {
+  const raw = x.raw
+  if (raw?.e && !full && raw.v.length > 2 * (raw.vn ?? 0) + 32) full = true // compact the table
+  if (full) allEdges(x)
+  const keep = !full && raw !== undefined
+  const v: string[] = keep ? raw.v : []
+  let index: Map<string, number> | undefined
   const ix = (ver: string): number => {
+    if (!index) index = new Map(v.map((s, i) => [s, i]))
     let i = index.get(ver)
     if (i === undefined) {
       i = v.length
@@ -225,7 +275,9 @@ function toStored(x: Vertex): VersionDoc | undefined {
     return i
   }
   const doc: VersionDoc = { _key: x.key, f: 2, c: x.c, k: x.k, v }
-  let tomb: number | undefined
+  // the earliest tombstone (exact when rebuilt; else it may be stale, too early, which only
+  // makes the purge look at the document in vain and set it right)
+  let tomb = keep ? raw.tomb : undefined
   const earliest = (t: number | undefined) => {
     if (t !== undefined && (tomb === undefined || t < tomb)) tomb = t
   }
@@ -251,19 +303,34 @@ function toStored(x: Vertex): VersionDoc | undefined {
       earliest(x.vt)
     }
   }
-  if (x.edges.size > 0) {
-    const e: NonNullable<VersionDoc['e']> = {}
-    for (const [id, s] of x.edges) {
-      e[id] =
-        s.tomb === undefined
-          ? [ix(s.ver), s.present ? 1 : 0, s.to]
-          : [ix(s.ver), s.present ? 1 : 0, s.to, s.tomb]
-      earliest(s.tomb)
+  const e: Record<string, Record<string, StoredEdge>> = keep && raw.e ? raw.e : {}
+  for (const s of x.edges.values()) {
+    const m = (e[s.coll] ??= {})
+    if (s.deleted) {
+      delete m[s.slot]
+      continue
     }
-    doc.e = e
+    const i = ix(s.ver)
+    const p = s.present ? 1 : 0
+    m[s.slot] =
+      s.slot.charCodeAt(0) === 35 ? [i, p, s.tomb ?? 0, s.to] : s.tomb === undefined ? [i, p] : [i, p, s.tomb]
+    earliest(s.tomb)
   }
+  let edges = 0
+  for (const coll in e) {
+    let n = 0
+    for (const _ in e[coll]) {
+      n++
+      break
+    }
+    if (n === 0) delete e[coll]
+    else edges++
+  }
+  if (edges > 0) doc.e = e
+  if (full) doc.vn = v.length
+  else if (raw?.vn !== undefined) doc.vn = raw.vn
   if (tomb !== undefined) doc.tomb = tomb
-  if (v.length === 0 && doc.e === undefined) return undefined
+  if (!x.hasVertex && edges === 0) return undefined
   return doc
 }
 
@@ -299,8 +366,6 @@ const push = <T>(m: Map<string, T[]>, k: string, v: T): void => {
  */
 export class WindowResolver {
   private readonly v = new Map<string, Vertex>()
-  /** `collection\nkey` -> bookkeeping key (computed once per window). */
-  private readonly keys = new Map<string, string>()
   private readonly edgeKeys = new WeakMap<Doc, string>()
   private superseded = 0
 
@@ -310,15 +375,13 @@ export class WindowResolver {
   ) {}
 
   private vkey(collection: string, key: string): string {
-    const ck = `${collection}\n${key}`
-    let k = this.keys.get(ck)
-    if (k === undefined) this.keys.set(ck, (k = versionKey(collection, key)))
-    return k
+    return versionKey(collection, key)
   }
 
+  /** The bookkeeping key of a vertex `collection/key`. */
   private idKey(id: string): string {
-    const [c, k] = splitId(id)
-    return this.vkey(c, k)
+    const k = id.replace('/', ':')
+    return k.length <= 254 ? k : `=${sha1(k)}`
   }
 
   /** Bookkeeping keys of every vertex this window touches (edge ends included). */
@@ -361,21 +424,7 @@ export class WindowResolver {
   private vertex(collection: string, key: string): Vertex {
     const id = this.vkey(collection, key)
     let x = this.v.get(id)
-    if (!x) {
-      x = {
-        key: id,
-        c: collection,
-        k: key,
-        attrs: {},
-        weak: {},
-        old: null,
-        hasVertex: false,
-        edges: new Map(),
-        dirty: false,
-        stored: false,
-      }
-      this.v.set(id, x)
-    }
+    if (!x) this.v.set(id, (x = newVertex(id, collection, key)))
     return x
   }
 
@@ -387,11 +436,14 @@ export class WindowResolver {
   }
 
   private edgeEvent(collection: string, doc: Doc, ver: string, present: boolean): void {
+    const from = doc._from as string
+    const to = doc._to as string
+    const derived = doc._key === undefined && !this.edgeKeyFields?.length
     const key = this.keyOf(doc)
-    const [fc, fk] = splitId(doc._from as string)
+    const slot = slotOf(key, to, derived || key === defaultKey(from, to))
+    const [fc, fk] = splitId(from)
     const owner = this.vertex(fc, fk)
-    const id = `${collection}/${key}`
-    const cur = owner.edges.get(id)
+    const cur = edgeOf(owner, collection, slot)
     if (cur) {
       cur.touched = true
       if (cur.ver >= ver) {
@@ -400,17 +452,13 @@ export class WindowResolver {
       }
       cur.ver = ver
       cur.present = present
-      cur.to = doc._to as string
+      cur.to = to
+      cur.key = key
       cur.doc = present ? { ...doc, _key: key } : undefined
     } else {
-      owner.edges.set(id, {
-        ver,
-        present,
-        to: doc._to as string,
-        old: null,
-        touched: true,
-        doc: present ? { ...doc, _key: key } : undefined,
-      })
+      newEdge(owner, collection, slot, { ver, present, to }, key).doc = present
+        ? { ...doc, _key: key }
+        : undefined
     }
     owner.dirty = true
   }
@@ -492,8 +540,8 @@ export class WindowResolver {
     for (const { collection, doc } of edges) {
       const [fc, fk] = splitId(doc._from)
       const owner = this.vertex(fc, fk)
-      const id = `${collection}/${doc._key}`
-      const cur = owner.edges.get(id)
+      const slot = slotOf(doc._key, doc._to, doc._key === defaultKey(doc._from, doc._to))
+      const cur = edgeOf(owner, collection, slot)
       if (cur) {
         cur.touched = true
         cur.stored = true
@@ -501,7 +549,9 @@ export class WindowResolver {
       }
       // an edge written without bookkeeping (e.g. --order none) counts as older than any delete
       const old: EdgeState = { ver: '', present: true, to: doc._to }
-      owner.edges.set(id, { ...old, old, touched: true, stored: true })
+      const s = newEdge(owner, collection, slot, old, doc._key)
+      s.old = old
+      s.stored = true
       owner.dirty = true
     }
   }
@@ -530,18 +580,18 @@ export class WindowResolver {
     }
     // edges first: their liveness reads the dels of both ends, old and new, unchanged below
     for (const x of this.v.values()) {
-      for (const [id, s] of x.edges) {
+      for (const s of x.edges.values()) {
         if (!s.touched) continue
         const was = this.live(s.old, x, 'old')
         const is = this.live(s, x, 'new')
-        const c = id.slice(0, id.indexOf('/'))
+        const c = s.coll
         if (is) {
           if (s.tomb !== undefined) {
             s.tomb = undefined
             x.dirty = true
           }
           if (!was || s.ver !== s.old?.ver) {
-            push(out.edges, c, s.doc ?? { _key: id.slice(c.length + 1), _from: `${x.c}/${x.k}`, _to: s.to })
+            push(out.edges, c, s.doc ?? { _key: keyOfEdge(x, s), _from: `${x.c}/${x.k}`, _to: s.to })
             out.edgeCount += 1
           }
         } else {
@@ -550,7 +600,7 @@ export class WindowResolver {
             x.dirty = true
           }
           // a dead edge's document was removed when it died; one never seen or found stored may exist
-          if (was || s.old === null || s.stored) push(out.removes, c, id.slice(c.length + 1))
+          if (was || s.old === null || s.stored) push(out.removes, c, keyOfEdge(x, s))
           if (was) out.deletes += 1
         }
       }
@@ -560,7 +610,7 @@ export class WindowResolver {
       if (!x.dirty) continue
       const doc = toStored(x)
       if (doc) out.versions.push(doc)
-      else if (x.stored) out.versionRemoves.push(x.key)
+      else if (x.raw) out.versionRemoves.push(x.key)
     }
     return out
   }
@@ -652,8 +702,9 @@ export class WindowResolver {
         x.vt = undefined
         x.hasVertex = false
       }
-      for (const [id, s] of x.edges) if (s.tomb !== undefined && s.tomb < cutoff) x.edges.delete(id)
-      const doc = toStored(x)
+      allEdges(x)
+      for (const s of x.edges.values()) if (s.tomb !== undefined && s.tomb < cutoff) s.deleted = true
+      const doc = toStored(x, true)
       if (doc) versions.push(doc)
       else removes.push(x.key)
     }
@@ -676,21 +727,7 @@ export function convertV1(
   const vertex = (c: string, k: string): Vertex => {
     const key = versionKey(c, k)
     let x = byKey.get(key)
-    if (!x) {
-      x = {
-        key,
-        c,
-        k,
-        attrs: {},
-        weak: {},
-        old: null,
-        hasVertex: false,
-        edges: new Map(),
-        dirty: true,
-        stored: false,
-      }
-      byKey.set(key, x)
-    }
+    if (!x) byKey.set(key, (x = newVertex(key, c, k)))
     x.dirty = true
     return x
   }
@@ -708,12 +745,20 @@ export function convertV1(
     } else if (d.kind === 'e') {
       const [fc, fk] = splitId(d.from as string)
       const x = vertex(fc, fk)
-      const id = `${d.c as string}/${d.k as string}`
-      const cur = x.edges.get(id)
+      const c = d.c as string
+      const key = d.k as string
+      const to = d.to as string
+      const slot = slotOf(key, to, key === defaultKey(d.from as string, to))
+      const cur = edgeOf(x, c, slot)
       if (cur && cur.ver >= (d.ver as string)) continue
-      const s: EdgeState = { ver: d.ver as string, present: d.present === true, to: d.to as string }
+      const s: EdgeState = { ver: d.ver as string, present: d.present === true, to }
       if (typeof d.tomb === 'number') s.tomb = d.tomb
-      x.edges.set(id, { ...s, old: s, touched: false })
+      if (cur) {
+        cur.ver = s.ver
+        cur.present = s.present
+        cur.to = to
+        cur.tomb = s.tomb
+      } else newEdge(x, c, slot, s, key).old = s
     }
   }
   const out: VersionDoc[] = []
@@ -721,7 +766,7 @@ export function convertV1(
     if (!x.dirty) continue
     // the merged vertex is a tombstone iff it is gone; it keeps the earliest time it became one
     if (x.hasVertex) x.vt = alive(x) ? undefined : (x.vt ?? now)
-    const doc = toStored(x)
+    const doc = toStored(x, true)
     if (doc) out.push(doc)
   }
   return out
