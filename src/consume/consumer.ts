@@ -6,7 +6,7 @@
  */
 import { Duration, type SubscriberOptions } from '@google-cloud/pubsub'
 
-import { premap, type Inbound } from './batch.js'
+import type { Inbound } from './batch.js'
 import type { Mapper } from '../mapping/mapping.js'
 import { Windower, type Bucket, type WindowOptions } from './windows.js'
 import type { GraphWriter } from './writer.js'
@@ -277,7 +277,6 @@ export class Consumer {
       message: m,
       fallback: attr !== undefined && eventTime === undefined,
     }
-    if (!process.env.NO_PREMAP) premap(held, this.mapper)
     this.windower.add(held)
     if (max !== undefined && this.stats.received >= max) this.stop('max-messages')
     else if (this.windower.hasFull) this.kick()

@@ -17,7 +17,7 @@
  * back only the documents that changed. Format 1 (one document per vertex and per edge, SHA-1
  * keys) is converted by `migrateVersions` (txwriter.ts) when a consumer starts.
  */
-import { edgeKey, mapMessage, sha1, type DeadLetterDoc, type Inbound, type Source } from './batch.js'
+import { edgeKey, mapMessage, sha1, withKey, type DeadLetterDoc, type Inbound, type Source } from './batch.js'
 import type { Doc, Mapper, RecordGroup } from '../mapping/mapping.js'
 
 export interface VersionedGroup {
@@ -85,11 +85,13 @@ export interface VersionDoc {
   /** Wall-clock ms when the vertex became a tombstone (gone): purged after --tombstone-ttl. */
   vt?: number
   /**
-   * Edges from this vertex, per edge collection, by `_to` for an edge with the default key (the
-   * SHA-1 of `_from` and `_to`): [version, 1 follow | 0 unfollow] plus the tombstone time (ms) of a
-   * removed one; by `#` and its key for any other key: [version, present, tombstone ms or 0, _to].
+   * Edges from this vertex, per edge collection: [slot, version, 1 follow | 0 unfollow], plus the
+   * tombstone time (ms) of a removed one. The slot is `_to` for an edge with the default key (the
+   * SHA-1 of `_from` and `_to`), else `#` and its key, and then `_to` follows (tombstone or 0):
+   * [#key, version, present, tombstone ms or 0, _to]. (Arrays, not objects keyed by slot: parsed
+   * objects with arbitrary keys are slow to read and write in V8.)
    */
-  e?: Record<string, Record<string, StoredEdge>>
+  e?: Record<string, StoredEdge[]>
   /** The earliest tombstone in this document (vertex or edge), for the purge. */
   tomb?: number
   /** Versions in `v` when it was last rebuilt (it is rebuilt once it has grown past twice that). */
@@ -106,7 +108,8 @@ export function versionKey(collection: string, key: string): string {
   return k.length <= 254 ? k : `=${sha1(k)}`
 }
 
-type StoredEdge = [number, 0 | 1] | [number, 0 | 1, number] | [number, 0 | 1, number, string]
+type StoredEdge =
+  [string, number, 0 | 1] | [string, number, 0 | 1, number] | [string, number, 0 | 1, number, string]
 
 interface EdgeState {
   ver: string
@@ -119,6 +122,8 @@ interface Edge extends EdgeState {
   /** Its edge collection, and where it is in there: `_to`, or `#` and its key. */
   coll: string
   slot: string
+  /** Its index in the stored document's list (undefined: not stored). */
+  at?: number
   /** Its `_key` (for a default key, computed when needed). */
   key?: string
   /** The state before this window (null: none). */
@@ -129,8 +134,15 @@ interface Edge extends EdgeState {
   stored?: boolean
   /** The edge document to write when it is live (from this window's newest follow). */
   doc?: Doc
+  /** Where its `_to` vertex is (when an event of this window named it). */
+  toRef?: Ref
   /** Forgotten (purged): left out of the stored document. */
   deleted?: boolean
+}
+
+/** A vertex this window touches, by bookkeeping key: looked up once, its state filled in by load. */
+interface Ref {
+  x?: Vertex
 }
 
 interface VertexPart {
@@ -155,6 +167,8 @@ interface Vertex extends VertexPart {
   edges: Map<string, Edge>
   /** The stored document, parsed (it becomes the new one); undefined when none is stored. */
   raw?: VersionDoc
+  /** Per edge collection: slot -> index in `raw.e[collection]` (built when first needed). */
+  slots?: Map<string, Map<string, number>>
   /** Something changed: the document is written back. */
   dirty: boolean
   /** The values this window's winning writes set. */
@@ -205,8 +219,8 @@ function fromStored(d: VersionDoc): Vertex {
   if (d.vt !== undefined) part.vt = d.vt
   const hasVertex = !emptyPart(part)
   const x = newVertex(d._key, d.c, d.k)
-  x.attrs = { ...attrs }
-  x.weak = { ...weak }
+  x.attrs = Object.assign({}, attrs)
+  x.weak = Object.assign({}, weak)
   x.del = del
   x.touch = touch
   x.vt = d.vt
@@ -227,19 +241,60 @@ function edgeOf(x: Vertex, coll: string, slot: string): Edge | undefined {
   const id = `${coll}\n${slot}`
   let s = x.edges.get(id)
   if (s) return s
-  const r = x.raw?.e?.[coll]?.[slot]
-  if (!r) return undefined
-  const custom = slot.charCodeAt(0) === 35 // '#'
-  const old: EdgeState = { ver: x.raw!.v[r[0]], present: r[1] === 1, to: custom ? (r[3] as string) : slot }
-  if (r[2]) old.tomb = r[2]
-  s = { ...old, old, touched: false, coll, slot, key: custom ? slot.slice(1) : undefined }
+  const list = x.raw?.e?.[coll]
+  if (!list) return undefined
+  x.slots ??= new Map()
+  let index = x.slots.get(coll)
+  if (!index) {
+    index = new Map()
+    for (let i = 0; i < list.length; i++) index.set(list[i][0], i)
+    x.slots.set(coll, index)
+  }
+  const at = index.get(slot)
+  if (at === undefined) return undefined
+  s = stored(x, coll, list[at], at)
   x.edges.set(id, s)
   return s
 }
 
+/** A stored edge entry as working state. */
+function stored(x: Vertex, coll: string, r: StoredEdge, at: number): Edge {
+  const slot = r[0]
+  const custom = slot.charCodeAt(0) === 35 // '#'
+  const old: EdgeState = {
+    ver: x.raw!.v[r[1]],
+    present: r[2] === 1,
+    to: custom ? (r[4] as string) : slot,
+    tomb: r[3] || undefined,
+  }
+  return {
+    ver: old.ver,
+    present: old.present,
+    to: old.to,
+    tomb: old.tomb,
+    old,
+    touched: false,
+    coll,
+    slot,
+    key: custom ? slot.slice(1) : undefined,
+    at,
+  }
+}
+
 /** A new edge state of `x` (none stored). */
 function newEdge(x: Vertex, coll: string, slot: string, state: EdgeState, key?: string): Edge {
-  const s: Edge = { ...state, old: null, touched: true, coll, slot, key }
+  // (no object spread on these paths: V8 copies an object literal field by field much faster)
+  const s: Edge = {
+    ver: state.ver,
+    present: state.present,
+    to: state.to,
+    tomb: state.tomb,
+    old: null,
+    touched: true,
+    coll,
+    slot,
+    key,
+  }
   x.edges.set(`${coll}\n${slot}`, s)
   return s
 }
@@ -249,7 +304,12 @@ const keyOfEdge = (x: Vertex, s: Edge): string => (s.key ??= defaultKey(`${x.c}/
 
 /** Every stored edge of `x` read into `x.edges` (the purge and the conversion look at all). */
 function allEdges(x: Vertex): void {
-  for (const coll in x.raw?.e) for (const slot in x.raw.e[coll]) edgeOf(x, coll, slot)
+  const e = x.raw?.e
+  for (const coll in e)
+    e[coll].forEach((r, at) => {
+      const id = `${coll}\n${r[0]}`
+      if (!x.edges.has(id)) x.edges.set(id, stored(x, coll, r, at))
+    })
 }
 
 /**
@@ -263,16 +323,10 @@ function toStored(x: Vertex, full = false): VersionDoc | undefined {
   if (full) allEdges(x)
   const keep = !full && raw !== undefined
   const v: string[] = keep ? raw.v : []
-  let index: Map<string, number> | undefined
+  // the versions written now are the newest: looked for from the end (the table is short)
   const ix = (ver: string): number => {
-    if (!index) index = new Map(v.map((s, i) => [s, i]))
-    let i = index.get(ver)
-    if (i === undefined) {
-      i = v.length
-      v.push(ver)
-      index.set(ver, i)
-    }
-    return i
+    const i = v.lastIndexOf(ver)
+    return i >= 0 ? i : v.push(ver) - 1
   }
   const doc: VersionDoc = { _key: x.key, f: 2, c: x.c, k: x.k, v }
   // the earliest tombstone (exact when rebuilt; else it may be stale, too early, which only
@@ -303,27 +357,35 @@ function toStored(x: Vertex, full = false): VersionDoc | undefined {
       earliest(x.vt)
     }
   }
-  const e: Record<string, Record<string, StoredEdge>> = keep && raw.e ? raw.e : {}
+  // the stored lists are updated in place (untouched entries stay as they are), or rebuilt
+  const e: Record<string, StoredEdge[]> = keep && raw.e ? raw.e : {}
+  let forgotten = false
   for (const s of x.edges.values()) {
-    const m = (e[s.coll] ??= {})
+    const list = (e[s.coll] ??= [])
     if (s.deleted) {
-      delete m[s.slot]
+      forgotten = true
       continue
     }
     const i = ix(s.ver)
     const p = s.present ? 1 : 0
-    m[s.slot] =
-      s.slot.charCodeAt(0) === 35 ? [i, p, s.tomb ?? 0, s.to] : s.tomb === undefined ? [i, p] : [i, p, s.tomb]
+    const r: StoredEdge =
+      s.slot.charCodeAt(0) === 35
+        ? [s.slot, i, p, s.tomb ?? 0, s.to]
+        : s.tomb === undefined
+          ? [s.slot, i, p]
+          : [s.slot, i, p, s.tomb]
+    if (keep && s.at !== undefined) list[s.at] = r
+    else list.push(r)
     earliest(s.tomb)
+  }
+  if (forgotten) {
+    for (const s of x.edges.values())
+      if (s.deleted && keep && s.at !== undefined) (e[s.coll][s.at] as unknown) = undefined
+    for (const coll in e) e[coll] = e[coll].filter((r) => r !== undefined)
   }
   let edges = 0
   for (const coll in e) {
-    let n = 0
-    for (const _ in e[coll]) {
-      n++
-      break
-    }
-    if (n === 0) delete e[coll]
+    if (e[coll].length === 0) delete e[coll]
     else edges++
   }
   if (edges > 0) doc.e = e
@@ -368,6 +430,10 @@ export class WindowResolver {
   private readonly v = new Map<string, Vertex>()
   private readonly edgeKeys = new WeakMap<Doc, string>()
   private superseded = 0
+  /** Per event, the vertices it touches, in apply()'s order (from wanted()). */
+  private refs: Ref[][] = []
+  /** Bookkeeping key -> its Ref (one per vertex of this window). */
+  private readonly slots = new Map<string, Ref>()
 
   constructor(
     private readonly events: VersionedGroup[],
@@ -386,21 +452,24 @@ export class WindowResolver {
 
   /** Bookkeeping keys of every vertex this window touches (edge ends included). */
   wanted(): string[] {
-    const keys = new Set<string>()
-    for (const { group } of this.events) {
-      for (const o of group.vertices) keys.add(this.vkey(o.collection, o.doc._key as string))
-      for (const o of group.ensure) keys.add(this.vkey(o.collection, o.doc._key as string))
-      for (const o of group.deletes ?? []) keys.add(this.vkey(o.collection, o.doc._key as string))
-      for (const o of group.edges) {
-        keys.add(this.idKey(o.doc._from as string))
-        keys.add(this.idKey(o.doc._to as string))
-      }
-      for (const o of group.unlinks ?? []) {
-        keys.add(this.idKey(o.doc._from as string))
-        keys.add(this.idKey(o.doc._to as string))
-      }
+    const ref = (k: string): Ref => {
+      let r = this.slots.get(k)
+      if (!r) this.slots.set(k, (r = {}))
+      return r
     }
-    return [...keys]
+    // the vertices in the order apply() visits them: each key computed and looked up once
+    this.refs = this.events.map(({ group }) => {
+      const r: Ref[] = []
+      for (const o of group.vertices) r.push(ref(this.vkey(o.collection, o.doc._key as string)))
+      for (const o of group.ensure) r.push(ref(this.vkey(o.collection, o.doc._key as string)))
+      for (const o of group.deletes ?? []) r.push(ref(this.vkey(o.collection, o.doc._key as string)))
+      for (const o of group.edges)
+        r.push(ref(this.idKey(o.doc._from as string)), ref(this.idKey(o.doc._to as string)))
+      for (const o of group.unlinks ?? [])
+        r.push(ref(this.idKey(o.doc._from as string)), ref(this.idKey(o.doc._to as string)))
+      return r
+    })
+    return [...this.slots.keys()]
   }
 
   private keyOf(doc: Doc): string {
@@ -418,31 +487,44 @@ export class WindowResolver {
 
   /** More stored documents (the owners of a delete's edges), without applying events again. */
   add(docs: VersionDoc[]): void {
-    for (const d of docs) if (d && d.f === FORMAT && !this.v.has(d._key)) this.v.set(d._key, fromStored(d))
+    for (const d of docs)
+      if (d && d.f === FORMAT && !this.v.has(d._key)) {
+        const x = fromStored(d)
+        this.v.set(d._key, x)
+        const r = this.slots.get(d._key)
+        if (r) r.x = x
+      }
   }
 
   private vertex(collection: string, key: string): Vertex {
     const id = this.vkey(collection, key)
     let x = this.v.get(id)
-    if (!x) this.v.set(id, (x = newVertex(id, collection, key)))
+    if (!x) {
+      this.v.set(id, (x = newVertex(id, collection, key)))
+      const r = this.slots.get(id)
+      if (r) r.x = x
+    }
     return x
   }
 
-  /** The vertex part of `x` takes part in this window. */
-  private part(collection: string, key: string): Vertex {
-    const x = this.vertex(collection, key)
-    x.hasVertex = true
-    return x
-  }
-
-  private edgeEvent(collection: string, doc: Doc, ver: string, present: boolean): void {
+  private edgeEvent(
+    collection: string,
+    doc: Doc,
+    ver: string,
+    present: boolean,
+    fromRef?: Ref,
+    toRef?: Ref,
+  ): void {
     const from = doc._from as string
     const to = doc._to as string
     const derived = doc._key === undefined && !this.edgeKeyFields?.length
     const key = this.keyOf(doc)
     const slot = slotOf(key, to, derived || key === defaultKey(from, to))
-    const [fc, fk] = splitId(from)
-    const owner = this.vertex(fc, fk)
+    let owner = fromRef?.x
+    if (!owner) {
+      const [fc, fk] = splitId(from)
+      owner = this.vertex(fc, fk)
+    }
     const cur = edgeOf(owner, collection, slot)
     if (cur) {
       cur.touched = true
@@ -454,29 +536,43 @@ export class WindowResolver {
       cur.present = present
       cur.to = to
       cur.key = key
-      cur.doc = present ? { ...doc, _key: key } : undefined
+      cur.doc = present ? withKey(doc, key) : undefined
+      cur.toRef = toRef
     } else {
-      newEdge(owner, collection, slot, { ver, present, to }, key).doc = present
-        ? { ...doc, _key: key }
-        : undefined
+      const s = newEdge(owner, collection, slot, { ver, present, to }, key)
+      s.doc = present ? withKey(doc, key) : undefined
+      s.toRef = toRef
     }
     owner.dirty = true
   }
 
+  /** The vertex of key `id` (when known) or of collection/key; created when not there. */
+  private vertexAt(ref: Ref | undefined, collection: string, key: string): Vertex {
+    return ref?.x ?? this.vertex(collection, key)
+  }
+
   private apply(): void {
+    const refs = this.refs
     // deletes first: an update older than a delete of this window must not count as live
-    for (const { group, ver } of this.events)
-      for (const o of group.deletes ?? []) {
-        const x = this.part(o.collection, o.doc._key as string)
+    this.events.forEach(({ group, ver }, i) => {
+      const base = group.vertices.length + group.ensure.length
+      group.deletes?.forEach((o, j) => {
+        const x = this.vertexAt(refs[i]?.[base + j], o.collection, o.doc._key as string)
+        x.hasVertex = true
         if (x.del === undefined || ver > x.del) {
           x.del = ver
           x.dirty = true
         }
-      }
-    for (const { group, ver } of this.events) {
+      })
+    })
+    for (let i = 0; i < this.events.length; i++) {
+      const { group, ver } = this.events[i]
+      const r = refs[i]
+      let j = 0
       let lost = false
       for (const o of group.vertices) {
-        const x = this.part(o.collection, o.doc._key as string)
+        const x = this.vertexAt(r?.[j++], o.collection, o.doc._key as string)
+        x.hasVertex = true
         if (x.touch === undefined || ver > x.touch) {
           x.touch = ver
           x.dirty = true
@@ -495,7 +591,8 @@ export class WindowResolver {
         }
       }
       for (const o of group.ensure) {
-        const x = this.part(o.collection, o.doc._key as string)
+        const x = this.vertexAt(r?.[j++], o.collection, o.doc._key as string)
+        x.hasVertex = true
         let bare = true
         for (const a in o.doc) {
           if (a === '_key') continue
@@ -511,8 +608,15 @@ export class WindowResolver {
           x.dirty = true
         }
       }
-      for (const o of group.edges) this.edgeEvent(o.collection, o.doc, ver, true)
-      for (const o of group.unlinks ?? []) this.edgeEvent(o.collection, o.doc, ver, false)
+      j += group.deletes?.length ?? 0
+      for (const o of group.edges) {
+        this.edgeEvent(o.collection, o.doc, ver, true, r?.[j], r?.[j + 1])
+        j += 2
+      }
+      for (const o of group.unlinks ?? []) {
+        this.edgeEvent(o.collection, o.doc, ver, false, r?.[j], r?.[j + 1])
+        j += 2
+      }
       if (lost) this.superseded += 1
     }
   }
@@ -556,12 +660,14 @@ export class WindowResolver {
     }
   }
 
-  /** Whether edge `s` of `from` is live, with the dels of `which` state (old or new). */
-  private live(s: EdgeState | null, from: Vertex, which: 'old' | 'new'): boolean {
+  /** Whether edge `e` of `from` is live in its `which` state (old or new), with that state's dels. */
+  private live(e: Edge, from: Vertex, which: 'old' | 'new'): boolean {
+    const s = which === 'new' ? e : e.old
     if (!s || !s.present) return false
     const fromDel = which === 'new' ? from.del : from.old?.del
     if (fromDel !== undefined && s.ver <= fromDel) return false
-    const to = this.v.get(this.idKey(s.to))
+    // the _to vertex: where this window's event named it, else looked up
+    const to = (s.to === e.to ? e.toRef?.x : undefined) ?? this.v.get(this.idKey(s.to))
     const toDel = which === 'new' ? to?.del : to?.old?.del
     return toDel === undefined || s.ver > toDel
   }
@@ -582,7 +688,7 @@ export class WindowResolver {
     for (const x of this.v.values()) {
       for (const s of x.edges.values()) {
         if (!s.touched) continue
-        const was = this.live(s.old, x, 'old')
+        const was = this.live(s, x, 'old')
         const is = this.live(s, x, 'new')
         const c = s.coll
         if (is) {
