@@ -33,10 +33,28 @@ export interface EventBatch {
   sources: Source[]
 }
 
-/** Sortable text of (event time, message id, record index): plain string order is version order. */
+/**
+ * Sortable text of (event time, message id, record index): plain string order is version order.
+ * Compact, as a bookkeeping document holds many: the event time in base 36 (11 characters, fixed
+ * width), a numeric message id (Pub/Sub's) as its length in base 36 and its digits, the record
+ * index likewise; any other message id follows `~` and ends with `|` (ordered after numeric ones).
+ * Format 1 wrote `16 digits|30-digit id|8 digits`: `fromV1Version` converts those.
+ */
 export function version(eventTime: number, messageId: string, recordIndex = 0): string {
-  const id = /^\d{1,30}$/.test(messageId) ? messageId.padStart(30, '0') : messageId
-  return `${String(Math.max(0, Math.trunc(eventTime))).padStart(16, '0')}|${id}|${String(recordIndex).padStart(8, '0')}`
+  const t = Math.max(0, Math.trunc(eventTime)).toString(36).padStart(11, '0')
+  const i = String(recordIndex)
+  const index = i.length.toString(36) + i
+  if (/^\d{1,30}$/.test(messageId)) {
+    const n = messageId.replace(/^0+(?=\d)/, '')
+    return t + n.length.toString(36) + n + index
+  }
+  return `${t}~${messageId}|${index}`
+}
+
+/** A format 1 version (`16 digits|id|8 digits`) in today's form ('' stays: older than any). */
+export function fromV1Version(v: string): string {
+  const m = /^(\d{16})\|(.*)\|(\d{8})$/s.exec(v)
+  return m ? version(Number(m[1]), m[2], Number(m[3])) : v
 }
 
 const max = (a: string | undefined, b: string | undefined): string | undefined =>
@@ -842,11 +860,13 @@ export function convertV1(
       const x = vertex(d.c as string, d.k as string)
       x.hasVertex = true
       for (const [a, ver] of Object.entries((d.attrs ?? {}) as Record<string, string>))
-        x.attrs[a] = max(x.attrs[a], ver)!
-      for (const [a, w] of Object.entries((d.weak ?? {}) as Record<string, [string, unknown]>))
+        x.attrs[a] = max(x.attrs[a], fromV1Version(ver))!
+      for (const [a, [ver, val]] of Object.entries((d.weak ?? {}) as Record<string, [string, unknown]>)) {
+        const w: [string, unknown] = [fromV1Version(ver), val]
         if (!x.weak[a] || x.weak[a][0] < w[0]) x.weak[a] = w
-      x.del = max(x.del, d.del as string | undefined)
-      x.touch = max(x.touch, d.touch as string | undefined)
+      }
+      x.del = max(x.del, d.del === undefined ? undefined : fromV1Version(d.del as string))
+      x.touch = max(x.touch, d.touch === undefined ? undefined : fromV1Version(d.touch as string))
       if (typeof d.tomb === 'number') x.vt = x.vt === undefined ? d.tomb : Math.min(x.vt, d.tomb)
     } else if (d.kind === 'e') {
       const [fc, fk] = splitId(d.from as string)
@@ -855,9 +875,10 @@ export function convertV1(
       const key = d.k as string
       const to = d.to as string
       const slot = slotOf(key, to, key === defaultKey(d.from as string, to))
+      const ver = fromV1Version(d.ver as string)
       const cur = edgeOf(x, c, slot)
-      if (cur && cur.ver >= (d.ver as string)) continue
-      const s: EdgeState = { ver: d.ver as string, present: d.present === true, to }
+      if (cur && cur.ver >= ver) continue
+      const s: EdgeState = { ver, present: d.present === true, to }
       if (typeof d.tomb === 'number') s.tomb = d.tomb
       if (cur) {
         cur.ver = s.ver

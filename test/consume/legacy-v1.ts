@@ -8,9 +8,27 @@ import { createHash } from 'node:crypto'
 
 import type { Database } from 'arangojs'
 
-import { buildEvents, type VersionedGroup } from '../../src/consume/ordered.js'
-import { edgeKey, type Inbound } from '../../src/consume/batch.js'
+import { edgeKey, mapMessage, type Inbound } from '../../src/consume/batch.js'
+import type { VersionedGroup } from '../../src/consume/ordered.js'
 import type { Doc, Mapper } from '../../src/mapping/mapping.js'
+
+/** Format 1's version text: `16 digits|30-digit id|8 digits`. */
+export function versionV1(eventTime: number, messageId: string, recordIndex = 0): string {
+  const id = /^\d{1,30}$/.test(messageId) ? messageId.padStart(30, '0') : messageId
+  return `${String(Math.max(0, Math.trunc(eventTime))).padStart(16, '0')}|${id}|${String(recordIndex).padStart(8, '0')}`
+}
+
+/** The window's events as format 1 versioned them. */
+async function buildEvents(messages: Inbound[], mapper: Mapper): Promise<{ events: VersionedGroup[] }> {
+  const events: VersionedGroup[] = []
+  for (const message of messages)
+    for (const group of await mapMessage(message, mapper, [])) {
+      const eventTime = group.eventTime ?? message.eventTime ?? message.publishTime
+      const source = { message, recordIndex: group.recordIndex, record: group.record }
+      events.push({ group, eventTime, ver: versionV1(eventTime, message.id, group.recordIndex ?? 0), source })
+    }
+  return { events }
+}
 
 const max = (a: string | undefined, b: string | undefined): string | undefined =>
   a === undefined ? b : b === undefined ? a : a > b ? a : b
