@@ -274,7 +274,8 @@ export default class Consume extends BaseCommand<typeof Consume> {
 
   private report(r: WindowReport): void {
     if (this.jsonEnabled()) {
-      process.stdout.write(JSON.stringify({ type: 'window', ...r }) + '\n')
+      const { phases: _phases, ...report } = r
+      process.stdout.write(JSON.stringify({ type: 'window', ...report }) + '\n')
       return
     }
     this.info(

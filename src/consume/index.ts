@@ -59,6 +59,8 @@ export interface ConsumeSettings {
   versionsCollection?: string
   /** Stamped on dead letters, so `deadletters replay` knows where to send them back. */
   origin?: Origin
+  /** Parse the next write's messages while the current one runs (default true; off for comparisons). */
+  prefetch?: boolean
 }
 
 export interface ConsumeHooks {
@@ -171,6 +173,7 @@ export async function startConsumer(
       eventTimeAttribute: settings.eventTimeAttribute,
       order: r.order,
       tombstoneTtlMs: r.tombstoneTtlMs,
+      prefetch: settings.prefetch,
     },
     { onWindow: hooks.onWindow, abort },
   )

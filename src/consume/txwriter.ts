@@ -15,15 +15,17 @@ import { GraphpipeError } from '../errors.js'
 import { buildPlan, deadLetter, type DeadLetterDoc } from './batch.js'
 import {
   buildEvents,
-  edgeVersionKey,
+  convertV1,
+  FORMAT,
+  FORMAT_KEY,
+  versionKey,
   WindowResolver,
-  type EState,
   type EventBatch,
   type VersionDoc,
 } from './ordered.js'
 import { GraphWriter, type WriteResult } from './writer.js'
 import type { Inbound } from './batch.js'
-import type { Mapper } from '../mapping/mapping.js'
+import type { Doc, Mapper } from '../mapping/mapping.js'
 
 export interface OrderedResult extends WriteResult {
   deletes: number
@@ -31,6 +33,23 @@ export interface OrderedResult extends WriteResult {
   /** Documents read and written for the bookkeeping (the cost of ordering). */
   versionReads: number
   versionWrites: number
+  /** Where the write's time went (ms), for the benchmark and --json. */
+  phases?: WritePhases
+}
+
+/** A window's write by step: wall ms (summed over retries and splits). */
+export interface WritePhases {
+  /** Begin the transaction. */
+  begin: number
+  /** Read the bookkeeping (and a delete's edges). */
+  read: number
+  /** Resolve in the consumer (no request). */
+  resolve: number
+  /** Vertex, edge, remove and dead-letter requests. */
+  data: number
+  /** Bookkeeping writes (and the purge). */
+  versions: number
+  commit: number
 }
 
 export interface OrderedOptions {
@@ -58,9 +77,16 @@ export interface WindowCounts {
 /** ArangoDB's write-write conflict: another transaction holds the document; a retry may pass. */
 const ARANGO_CONFLICT = 1200
 
+/** Bookkeeping documents with old tombstones handled per window's purge. */
+const PURGE_BATCH = 5000
+
+const noPhases = (): WritePhases => ({ begin: 0, read: 0, resolve: 0, data: 0, versions: 0, commit: 0 })
+
 export class OrderedWriter extends GraphWriter {
   private lastPurge = 0
   private mapper?: Mapper
+  /** The current window's steps (reset by writeOrdered). */
+  private phases: WritePhases = noPhases()
 
   get versionsCollection(): string {
     return this.options.versionsCollection ?? 'graphpipe_versions'
@@ -70,6 +96,135 @@ export class OrderedWriter extends GraphWriter {
     this.mapper = mapper
     this.options.versionsCollection ??= 'graphpipe_versions'
     await super.prepare(mapper)
+    await this.retry('convert the bookkeeping', () => this.migrate())
+  }
+
+  /**
+   * Bookkeeping of format 1 (one document per vertex and per edge, written before this version)
+   * is converted to format 2 (one document per vertex, its edges inside) before the first window:
+   * batches of documents, each converted in one transaction (merged by max into what is there, so
+   * consumers converting at the same time change nothing twice), then the marker `{v: 2}`.
+   * Resolves with the number of format 1 documents converted.
+   */
+  async migrate(batch = 2000): Promise<number> {
+    const vc = this.versionsCollection
+    const [marker] = await this.getMany(undefined, vc, [FORMAT_KEY])
+    if (marker && (marker as { v?: number }).v === FORMAT) return 0
+    let converted = 0
+    for (;;) {
+      const keys = (await (
+        await this.db.query('FOR d IN @@vc FILTER d.kind != null LIMIT @n RETURN d._key', {
+          '@vc': vc,
+          n: batch * 10,
+        })
+      ).all()) as string[]
+      if (keys.length === 0) break
+      for (let i = 0; i < keys.length; i += batch) {
+        const part = keys.slice(i, i + batch)
+        await this.inTransaction([vc], async (trx) => {
+          // another consumer may have converted some meanwhile: only those still there
+          const legacy = (await this.getMany(trx, vc, part)).filter(
+            (d) => (d as { kind?: string }).kind !== undefined,
+          ) as Record<string, unknown>[]
+          if (legacy.length === 0) return
+          const targets = new Set<string>()
+          for (const d of legacy) {
+            if (d.kind === 'v') targets.add(versionKey(d.c as string, d.k as string))
+            else {
+              const from = d.from as string
+              const j = from.indexOf('/')
+              targets.add(versionKey(from.slice(0, j), from.slice(j + 1)))
+            }
+          }
+          const into = await this.getMany<VersionDoc>(trx, vc, [...targets])
+          const docs = convertV1(legacy, into)
+          if (docs.length > 0) await this.saveAllIn(trx, vc, docs, { overwriteMode: 'replace' })
+          await this.q(trx, 'FOR k IN @keys REMOVE k IN @@vc OPTIONS {ignoreErrors: true}', {
+            '@vc': vc,
+            keys: legacy.map((d) => d._key),
+          })
+          converted += legacy.length
+        })
+      }
+    }
+    await this.db.request({
+      method: 'POST',
+      pathname: `/_api/document/${encodeURIComponent(vc)}`,
+      body: { _key: FORMAT_KEY, v: FORMAT },
+      search: { overwriteMode: 'replace', silent: true },
+      timeout: this.timeoutMs,
+    })
+    return converted
+  }
+
+  /**
+   * Documents by key in one request (`PUT /_api/document/{c}?onlyget=true`, arangojs
+   * `collection.documents`), inside the transaction when given; missing ones are left out.
+   */
+  private async getMany<T = Doc>(
+    trx: Transaction | undefined,
+    collection: string,
+    keys: string[],
+  ): Promise<T[]> {
+    if (keys.length === 0) return []
+    const req = () =>
+      this.db.request(
+        {
+          method: 'PUT',
+          pathname: `/_api/document/${encodeURIComponent(collection)}`,
+          body: keys,
+          search: { onlyget: true },
+          timeout: this.timeoutMs,
+        },
+        (r) => r.parsedBody,
+      )
+    const res = (await (trx ? trx.step(req) : req())) as (Doc & { error?: boolean; errorNum?: number })[]
+    if (!Array.isArray(res)) throw new Error(`unexpected answer to reading documents of ${collection}`)
+    const out: T[] = []
+    for (const d of res) {
+      if (!d || d.error !== true) {
+        if (d) out.push(d as T)
+        continue
+      }
+      // 1202: not there (a key never written); anything else fails the step
+      if (d.errorNum !== 1202)
+        throw Object.assign(new Error(`${collection}: ${String(d.errorMessage ?? 'error')}`), {
+          errorNum: d.errorNum,
+          code: d.errorNum === ARANGO_CONFLICT ? 409 : 400,
+        })
+    }
+    return out
+  }
+
+  /** Runs `fn` in a stream transaction writing `collections`; commits, or aborts when it throws. */
+  private async inTransaction<T>(collections: string[], fn: (trx: Transaction) => Promise<T>): Promise<T> {
+    const trx = this.db.transaction(
+      (
+        await this.db.request(
+          {
+            method: 'POST',
+            pathname: '/_api/transaction/begin',
+            body: { collections: { write: collections } },
+            timeout: this.timeoutMs,
+          },
+          (r) => r.parsedBody as { result: { id: string } },
+        )
+      ).result.id,
+    )
+    try {
+      const r = await fn(trx)
+      await this.db.request({
+        method: 'PUT',
+        pathname: `/_api/transaction/${encodeURIComponent(trx.id)}`,
+        timeout: this.timeoutMs,
+      })
+      return r
+    } catch (err) {
+      await this.db
+        .request({ method: 'DELETE', pathname: `/_api/transaction/${encodeURIComponent(trx.id)}` })
+        .catch(() => undefined)
+      throw err
+    }
   }
 
   /** One cursor request inside the transaction; the whole result in the first batch. */
@@ -93,9 +248,10 @@ export class OrderedWriter extends GraphWriter {
   }
 
   /**
-   * One array insert (`POST /_api/document/{collection}`) inside the transaction. Its items fail
-   * one by one without failing the request: the first failure fails the step as an AQL INSERT
-   * would, as a write-write conflict (1200, worth a retry) or as a refusal (split and dead-letter).
+   * One array insert (`POST /_api/document/{collection}`) inside the transaction, `silent`: the
+   * answer holds only the items that failed. Its items fail one by one without failing the
+   * request: the first failure fails the step as an AQL INSERT would, as a write-write conflict
+   * (1200, worth a retry) or as a refusal (split and dead-letter).
    */
   private async saveAllIn(
     trx: Transaction,
@@ -109,15 +265,13 @@ export class OrderedWriter extends GraphWriter {
           method: 'POST',
           pathname: `/_api/document/${encodeURIComponent(collection)}`,
           body: docs,
-          search: { ...search, silent: false },
+          search: { ...search, silent: true },
           timeout: this.timeoutMs,
         },
         (r) => r.parsedBody,
       ),
-    )) as { error?: boolean; errorNum?: number; errorMessage?: string }[]
+    )) as { error?: boolean; errorNum?: number; errorMessage?: string }[] | Record<string, never>
     const bad = Array.isArray(res) ? res.find((r) => r?.error) : undefined
-    if (!Array.isArray(res) || res.length !== docs.length)
-      throw new Error(`unexpected answer to an array insert into ${collection}`)
     if (bad) {
       const conflict = bad.errorNum === ARANGO_CONFLICT
       throw Object.assign(new Error(`${collection}: ${bad.errorMessage ?? 'error'}`), {
@@ -130,9 +284,14 @@ export class OrderedWriter extends GraphWriter {
   /** Writes one window's messages in event-time order semantics; resolves once committed. */
   async writeOrdered(messages: Inbound[], options: OrderedOptions): Promise<OrderedResult> {
     const started = performance.now()
+    this.phases = noPhases()
     const batch = await buildEvents(messages, this.mapper!)
+    this.phases.resolve += performance.now() - started
     const result = await this.writeBatch(batch, options)
-    return { ...result, writeMs: Math.round(performance.now() - started) }
+    const phases = Object.fromEntries(
+      Object.entries(this.phases).map(([k, v]) => [k, Math.round(v)]),
+    ) as unknown as WritePhases
+    return { ...result, phases, writeMs: Math.round(performance.now() - started) }
   }
 
   private async writeBatch(batch: EventBatch, options: OrderedOptions): Promise<OrderedResult> {
@@ -204,6 +363,13 @@ export class OrderedWriter extends GraphWriter {
   }
 
   private async attempt(batch: EventBatch, options: OrderedOptions): Promise<OrderedResult> {
+    const phases = this.phases
+    let mark = performance.now()
+    const lap = (k: keyof WritePhases) => {
+      const t = performance.now()
+      phases[k] += t - mark
+      mark = t
+    }
     const vc = this.versionsCollection
     const dl = this.options.deadLetterCollection
     const edgeColls = this.edgeCollections(batch)
@@ -251,23 +417,20 @@ export class OrderedWriter extends GraphWriter {
         pathname: `/_api/transaction/${encodeURIComponent(trx.id)}`,
         timeout: this.timeoutMs,
       })
+    lap('begin')
     try {
       const resolver = new WindowResolver(batch.events, options.edgeKey)
       const keys = resolver.wanted()
-      const stored =
-        keys.length === 0
-          ? []
-          : await this.q<VersionDoc>(trx, 'FOR d IN @@vc FILTER d._key IN @keys RETURN d', {
-              '@vc': vc,
-              keys,
-            })
+      const stored = await this.getMany<VersionDoc>(trx, vc, keys)
       let reads = stored.length
+      lap('read')
       resolver.load(stored)
       const deleted = resolver.deletedIds()
+      lap('resolve')
       if (deleted.length > 0) {
+        const found: { collection: string; doc: { _key: string; _from: string; _to: string } }[] = []
         for (const ec of edgeColls) {
           // _from and _to apart: each is an edge-index lookup, where an OR of the two may scan
-          const edges: { _key: string; _from: string; _to: string }[] = []
           const seen = new Set<string>()
           for (const end of ['_from', '_to'])
             for (const e of await this.q<{ _key: string; _from: string; _to: string }>(
@@ -277,21 +440,20 @@ export class OrderedWriter extends GraphWriter {
             ))
               if (!seen.has(e._key)) {
                 seen.add(e._key)
-                edges.push(e)
+                found.push({ collection: ec, doc: e })
               }
-          if (edges.length === 0) continue
-          const vers = await this.q<EState>(trx, 'FOR d IN @@vc FILTER d._key IN @keys RETURN d', {
-            '@vc': vc,
-            keys: edges.map((e) => edgeVersionKey(ec, e._key)),
-          })
-          reads += edges.length + vers.length
-          resolver.addEdges(
-            edges.map((doc) => ({ collection: ec, doc })),
-            vers,
-          )
         }
+        if (found.length > 0) {
+          // an edge's bookkeeping is in its _from vertex's document
+          const more = await this.getMany<VersionDoc>(trx, vc, resolver.owners(found.map((f) => f.doc)))
+          reads += found.length + more.length
+          resolver.add(more)
+          resolver.addEdges(found)
+        }
+        lap('read')
       }
       const w = resolver.writes()
+      lap('resolve')
       // array requests of the document API inside the transaction, not AQL INSERT loops: the
       // same effect, and cheaper on the server (no bind-parameter array walked by a query)
       for (const [c, docs] of w.upserts)
@@ -299,7 +461,6 @@ export class OrderedWriter extends GraphWriter {
       for (const [c, docs] of w.edges) await this.saveAllIn(trx, c, docs, { overwriteMode: 'replace' })
       for (const [c, keys] of w.removes)
         await this.q(trx, 'FOR k IN @keys REMOVE k IN @@c OPTIONS {ignoreErrors: true}', { '@c': c, keys })
-      if (w.versions.length > 0) await this.saveAllIn(trx, vc, w.versions, { overwriteMode: 'replace' })
       const dead = this.stamped(batch.deadLetters)
       if (dead.length > 0) await this.saveAllIn(trx, dl, dead, { overwriteMode: 'replace' })
       const also = options.alsoWrite?.docs({
@@ -310,16 +471,40 @@ export class OrderedWriter extends GraphWriter {
       })
       if (also && also.length > 0)
         await this.saveAllIn(trx, options.alsoWrite!.collection, also, { overwriteMode: 'replace' })
-      const now = Date.now()
-      if (now - this.lastPurge >= (options.purgeEveryMs ?? 60_000)) {
-        // tombstones older than the TTL: an event older than that may bring back what was deleted
-        await this.q(trx, 'FOR d IN @@c FILTER d.tomb != null AND d.tomb < @cutoff REMOVE d IN @@c', {
+      lap('data')
+      if (w.versions.length > 0) await this.saveAllIn(trx, vc, w.versions, { overwriteMode: 'replace' })
+      if (w.versionRemoves.length > 0)
+        await this.q(trx, 'FOR k IN @keys REMOVE k IN @@c OPTIONS {ignoreErrors: true}', {
           '@c': vc,
-          cutoff: now - options.tombstoneTtlMs,
+          keys: w.versionRemoves,
         })
+      const now = Date.now()
+      const purging = now - this.lastPurge >= (options.purgeEveryMs ?? 60_000)
+      let purgedAll = true
+      if (purging) {
+        // tombstones older than the TTL: an event older than that may bring back what was deleted
+        const cutoff = now - options.tombstoneTtlMs
+        const old = await this.q<VersionDoc>(
+          trx,
+          'FOR d IN @@c FILTER d.tomb != null AND d.tomb < @cutoff LIMIT @n RETURN d',
+          { '@c': vc, cutoff, n: PURGE_BATCH },
+        )
+        purgedAll = old.length < PURGE_BATCH
+        const p = WindowResolver.purge(old, cutoff)
+        if (p.versions.length > 0) await this.saveAllIn(trx, vc, p.versions, { overwriteMode: 'replace' })
+        // format 1 documents left by an older consumer (and format 2 ones left empty) go whole
+        const gone = [...p.removes, ...old.filter((d) => d.f !== 2).map((d) => d._key)]
+        if (gone.length > 0)
+          await this.q(trx, 'FOR k IN @keys REMOVE k IN @@c OPTIONS {ignoreErrors: true}', {
+            '@c': vc,
+            keys: gone,
+          })
       }
+      lap('versions')
       await end('PUT')
-      if (now - this.lastPurge >= (options.purgeEveryMs ?? 60_000)) this.lastPurge = now
+      lap('commit')
+      // a purge that hit its limit goes on with the next window
+      if (purging && purgedAll) this.lastPurge = now
       if (this.options.publishDeadLetter && dead.length > 0) {
         const publish = this.options.publishDeadLetter
         await this.retry('publish dead letters', () =>
@@ -333,7 +518,7 @@ export class OrderedWriter extends GraphWriter {
         deletes: w.deletes,
         superseded: w.superseded,
         versionReads: reads,
-        versionWrites: w.versions.length,
+        versionWrites: w.versions.length + w.versionRemoves.length,
         writeMs: 0,
       }
     } catch (err) {
@@ -350,7 +535,7 @@ export async function writeMessages(
   mapper: Mapper,
   messages: Inbound[],
   options: { edgeKey?: string[]; tombstoneTtlMs: number },
-): Promise<WriteResult & { deletes: number; superseded: number }> {
+): Promise<WriteResult & { deletes: number; superseded: number; phases?: WritePhases }> {
   if (writer instanceof OrderedWriter) return writer.writeOrdered(messages, options)
   return { deletes: 0, superseded: 0, ...(await writer.write(await buildPlan(messages, mapper, options))) }
 }

@@ -191,7 +191,9 @@ export class GraphWriter {
   /**
    * One array insert through the same REST call as arangojs `collection.saveAll`, issued with
    * `db.request` because only there can a request carry a timeout (a stopped server would
-   * otherwise hold the write forever).
+   * otherwise hold the write forever). Sent `silent` (the answer holds only the items that
+   * failed, without their positions); when any failed, the same request again without it, for
+   * the result of each item: every write here is idempotent (update, ignore, replace).
    */
   private async saveAll(
     collection: string,
@@ -199,21 +201,26 @@ export class GraphWriter {
     docs: unknown[],
     mode: OverwriteMode,
   ): Promise<ItemResult[]> {
+    // [] when every item was written
     return this.retry(`write ${collection}`, async () => {
       if (!this.known.has(collection)) {
         await this.ensureCollection(collection, type, true)
         if (this.graph) await this.ensureGraph(this.graph)
       }
-      const res = (await this.db.request(
-        {
-          method: 'POST',
-          pathname: `/_api/document/${encodeURIComponent(collection)}`,
-          body: docs,
-          search: { overwriteMode: mode },
-          timeout: this.timeoutMs,
-        },
-        (r) => r.parsedBody,
-      )) as ItemResult[]
+      const send = (silent: boolean) =>
+        this.db.request(
+          {
+            method: 'POST',
+            pathname: `/_api/document/${encodeURIComponent(collection)}`,
+            body: docs,
+            search: { overwriteMode: mode, silent },
+            timeout: this.timeoutMs,
+          },
+          (r) => r.parsedBody,
+        ) as Promise<ItemResult[] | Record<string, never>>
+      const quiet = await send(true)
+      if (!Array.isArray(quiet) || !quiet.some((r) => r?.error)) return []
+      const res = await send(false)
       if (!Array.isArray(res) || res.length !== docs.length) {
         throw new Error(`unexpected answer to an array insert into ${collection}`)
       }
@@ -237,11 +244,14 @@ export class GraphWriter {
         items.map((i) => i.doc),
         mode,
       )
+      // no results: every item was written
+      written += items.length
       results.forEach((r, i) => {
         if (r?.error) {
           const reason = `ArangoDB rejected ${collection}/${String(items[i].doc._key)}: ${r.errorMessage ?? 'error'} (errorNum ${r.errorNum})`
           for (const s of items[i].sources) s.failed ??= reason
-        } else written += 1
+          written -= 1
+        }
       })
     }
     return written

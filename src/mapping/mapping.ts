@@ -174,7 +174,13 @@ export class DeclarativeMapper implements Mapper {
     list.forEach((record, recordIndex) => {
       const out = this.mapRecord(record)
       if (typeof out === 'string') result.rejects.push({ reason: out, recordIndex, record })
-      else result.groups.push({ ...out, recordIndex, record })
+      else {
+        // out is this record's own object: completed in place (cheaper than a spread per record)
+        const group = out as RecordGroup
+        group.recordIndex = recordIndex
+        group.record = record
+        result.groups.push(group)
+      }
     })
     return result
   }

@@ -11,6 +11,8 @@ import type { Inbound } from '../../src/consume/batch.js'
 import { twitterMapper } from '../../src/mapping/mapping.js'
 import { OrderedWriter } from '../../src/consume/txwriter.js'
 import { useTestTarget } from '../helpers/target.js'
+import { version } from '../../src/consume/ordered.js'
+import { writeV1 } from './legacy-v1.js'
 import { truth, type Msg, type Rec } from './truth.js'
 
 const USERS = ['ann', 'bob', 'cy', 'dee']
@@ -53,65 +55,125 @@ const inbound = (m: Msg, seq: number): Inbound => ({
   seq,
 })
 
+async function graph(target: {
+  db: ReturnType<typeof useTestTarget>['db']
+}): Promise<{ users: Map<string, Rec>; edges: Set<string> }> {
+  const users = new Map<string, Rec>()
+  const docs = await (await target.db.query('FOR u IN users RETURN UNSET(u, "_id", "_rev")')).all()
+  for (const d of docs as Rec[]) {
+    const { _key, ...rest } = d
+    users.set(_key as string, rest)
+  }
+  const es = await (
+    await target.db.query(
+      'FOR e IN follow RETURN CONCAT(PARSE_IDENTIFIER(e._from).key, "\\t", PARSE_IDENTIFIER(e._to).key)',
+    )
+  ).all()
+  return { users, edges: new Set(es as string[]) }
+}
+
 describe('ordered writes converge to the event-time truth', () => {
   const target = useTestTarget()
-
-  async function graph(): Promise<{ users: Map<string, Rec>; edges: Set<string> }> {
-    const users = new Map<string, Rec>()
-    const docs = await (await target.db.query('FOR u IN users RETURN UNSET(u, "_id", "_rev")')).all()
-    for (const d of docs as Rec[]) {
-      const { _key, ...rest } = d
-      users.set(_key as string, rest)
-    }
-    const es = await (
-      await target.db.query(
-        'FOR e IN follow RETURN CONCAT(PARSE_IDENTIFIER(e._from).key, "\\t", PARSE_IDENTIFIER(e._to).key)',
-      )
-    ).all()
-    return { users, edges: new Set(es as string[]) }
-  }
 
   async function reset(): Promise<void> {
     for (const c of ['users', 'follow', 'graphpipe_versions', 'graphpipe_deadletters'])
       if (await target.db.collection(c).exists()) await target.db.collection(c).truncate()
   }
 
-  it('for any delivery order, duplication and split into windows', async () => {
+  // the default edge key is kept by _to in the bookkeeping, any other by the key itself
+  for (const [edgeKey, numRuns] of [
+    [undefined, 40],
+    [['_from', '_to'], 15],
+  ] as const)
+    it(`for any delivery order, duplication and split into windows (edge keys: ${edgeKey ? `--edge-key ${edgeKey.join(',')}` : 'default'})`, async () => {
+      const mapper = twitterMapper()
+      const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
+      await writer.prepare(mapper)
+      await fc.assert(
+        fc.asyncProperty(
+          messagesArb,
+          fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
+          async (messages, noise) => {
+            await reset()
+            // deliveries: every message at least once, some twice, shuffled, cut into windows
+            const deliveries = messages.flatMap((m, i) => (noise[i % noise.length] % 3 === 0 ? [m, m] : [m]))
+            const order = deliveries
+              .map((m, i) => ({ m, k: noise[(i * 7) % noise.length] * 31 + i }))
+              .sort((a, b) => a.k - b.k)
+              .map((x) => x.m)
+            let seq = 0
+            let i = 0
+            while (i < order.length) {
+              const size = 1 + (noise[(i * 3) % noise.length] % 4)
+              await writer.writeOrdered(
+                order.slice(i, i + size).map((m) => inbound(m, seq++)),
+                { tombstoneTtlMs: 86_400_000, edgeKey: edgeKey ? [...edgeKey] : undefined },
+              )
+              i += size
+            }
+            const want = truth(messages)
+            const got = await graph(target)
+            expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
+            expect([...got.edges].sort()).toEqual([...want.edges].sort())
+            // the bookkeeping stays beside the data: users' documents hold only their attributes
+            for (const u of got.users.values())
+              for (const k of Object.keys(u)) expect(['username', 'email', 'score', 'name']).toContain(k)
+          },
+        ),
+        { numRuns },
+      )
+    }, 240_000)
+})
+
+describe('bookkeeping of format 1 (before one document per vertex)', () => {
+  const target = useTestTarget()
+
+  it('is converted when a consumer starts and still decides: old and new windows converge to the truth', async () => {
     const mapper = twitterMapper()
     const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
     await writer.prepare(mapper)
+    const vc = target.db.collection('graphpipe_versions')
     await fc.assert(
       fc.asyncProperty(
         messagesArb,
         fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
         async (messages, noise) => {
-          await reset()
-          // deliveries: every message at least once, some twice, shuffled, cut into windows
-          const deliveries = messages.flatMap((m, i) => (noise[i % noise.length] % 3 === 0 ? [m, m] : [m]))
-          const order = deliveries
+          for (const c of ['users', 'follow', 'graphpipe_versions']) await target.db.collection(c).truncate()
+          const order = messages
             .map((m, i) => ({ m, k: noise[(i * 7) % noise.length] * 31 + i }))
             .sort((a, b) => a.k - b.k)
             .map((x) => x.m)
+          // the first part by the old writer, in windows of 1-3 messages
+          const cut = Math.ceil(order.length / 2)
           let seq = 0
-          let i = 0
-          while (i < order.length) {
-            const size = 1 + (noise[(i * 3) % noise.length] % 4)
+          for (let i = 0; i < cut; i += 1 + (noise[i] % 3))
+            await writeV1(
+              target.db,
+              mapper,
+              order.slice(i, Math.min(cut, i + 1 + (noise[i] % 3))).map((m) => inbound(m, seq++)),
+            )
+          const legacy = (await (await target.db.query('FOR d IN graphpipe_versions RETURN d')).all()).length
+          expect(await writer.migrate()).toBe(legacy)
+          // converted: no format 1 document is left, the marker says format 2
+          const kinds = await (
+            await target.db.query('FOR d IN graphpipe_versions FILTER d.kind != null RETURN d._key')
+          ).all()
+          expect(kinds).toEqual([])
+          expect(await vc.document('=format')).toMatchObject({ v: 2 })
+          // the rest by the current writer (redeliveries of old messages included)
+          const rest = [...order.slice(cut), ...order.slice(0, cut).filter((_, i) => noise[i] % 2 === 0)]
+          for (let i = 0; i < rest.length; i += 2)
             await writer.writeOrdered(
-              order.slice(i, i + size).map((m) => inbound(m, seq++)),
+              rest.slice(i, i + 2).map((m) => inbound(m, seq++)),
               { tombstoneTtlMs: 86_400_000 },
             )
-            i += size
-          }
           const want = truth(messages)
-          const got = await graph()
+          const got = await graph(target)
           expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
           expect([...got.edges].sort()).toEqual([...want.edges].sort())
-          // the bookkeeping stays beside the data: users' documents hold only their attributes
-          for (const u of got.users.values())
-            for (const k of Object.keys(u)) expect(['username', 'email', 'score', 'name']).toContain(k)
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 15 },
     )
   }, 240_000)
 })
@@ -143,5 +205,106 @@ describe('a window commits whole or not at all', () => {
       await target.db.query('FOR v IN graphpipe_versions FILTER v.k IN ["z", "w"] RETURN v')
     ).all()
     expect(versions).toEqual([])
+  })
+})
+
+describe('the bookkeeping over time', () => {
+  const target = useTestTarget({ scope: 'test' })
+  const write = (writer: OrderedWriter, msgs: Msg[], seq: number, ttl = 86_400_000) =>
+    writer.writeOrdered(
+      msgs.map((m, i) => inbound(m, seq + i)),
+      { tombstoneTtlMs: ttl, purgeEveryMs: 0 },
+    )
+  const versionDoc = (key: string) =>
+    target.db.collection('graphpipe_versions').document(key, { graceful: true }) as Promise<Rec | null>
+
+  it('forgets tombstones after --tombstone-ttl (deleted users, removed edges) and keeps the rest; an older event may then bring them back', async () => {
+    const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
+    await writer.prepare(twitterMapper())
+    await write(
+      writer,
+      [
+        {
+          id: '1',
+          eventTime: 10,
+          records: [
+            { username: 'ann', email: 'a@x', follow: ['bob', 'cy'] },
+            { username: 'dee', score: 1 },
+          ],
+        },
+      ],
+      0,
+    )
+    await write(
+      writer,
+      [
+        { id: '2', eventTime: 20, records: [{ username: 'ann', unfollow: 'bob' }] },
+        { id: '3', eventTime: 30, records: [{ username: 'dee', deleted: true }] },
+      ],
+      1,
+    )
+    // within the TTL: the tombstones are there
+    expect(await versionDoc('users:dee')).toMatchObject({ vt: expect.any(Number), tomb: expect.any(Number) })
+    // ann's edges: by _to, with a tombstone time once removed
+    const ann = (await versionDoc('users:ann')) as { e: { follow: unknown[][] } }
+    expect(ann.e.follow).toEqual(
+      expect.arrayContaining([
+        ['users/bob', expect.any(Number), 0, expect.any(Number)],
+        ['users/cy', expect.any(Number), 1],
+      ]),
+    )
+    expect(ann.e.follow).toHaveLength(2)
+    await new Promise((r) => setTimeout(r, 20))
+    // a later window with a TTL of 0 purges them
+    await write(writer, [{ id: '4', eventTime: 40, records: [{ username: 'eve', x: 1 }] }], 3, 0)
+    expect(await versionDoc('users:dee')).toBeNull()
+    const after = (await versionDoc('users:ann')) as Rec & { e: { follow: unknown[][] } }
+    expect(after.e.follow.map((e) => e[0])).toEqual(['users/cy'])
+    expect(after.tomb).toBeUndefined()
+    const g = await graph(target)
+    expect([...g.users.keys()].sort()).toEqual(['ann', 'bob', 'cy', 'eve'])
+    expect([...g.edges]).toEqual(['ann\tcy'])
+    // forgotten: an event older than the unfollow brings the edge back (docs/consume.md says so)
+    await write(writer, [{ id: '5', eventTime: 15, records: [{ username: 'ann', follow: 'bob' }] }], 4)
+    expect([...(await graph(target)).edges].sort()).toEqual(['ann\tbob', 'ann\tcy'])
+  })
+
+  it('keeps its version table small as one user is written again and again, and every index right', async () => {
+    const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
+    await writer.prepare(twitterMapper())
+    const N = 70
+    for (let i = 0; i < N; i++)
+      await write(
+        writer,
+        [
+          {
+            id: String(100 + i),
+            eventTime: 1000 + i,
+            records: [{ username: 'ann', score: i, follow: `u${i % 10}` }],
+          },
+        ],
+        i,
+      )
+    const doc = (await versionDoc('users:ann')) as {
+      v: string[]
+      a: Record<string, number>
+      t: number
+      e: { follow: [string, number, number][] }
+    }
+    // the latest write of each: score and touch from the last message, each edge from its last follow
+    expect(doc.v[doc.a.score]).toBe(version(1000 + N - 1, String(100 + N - 1), 0))
+    expect(doc.v[doc.t]).toBe(version(1000 + N - 1, String(100 + N - 1), 0))
+    for (const [to, i, present] of doc.e.follow) {
+      const n = Number(to.slice('users/u'.length))
+      const last = n + 10 * Math.floor((N - 1 - n) / 10)
+      expect([doc.v[i], present]).toEqual([version(1000 + last, String(100 + last), 0), 1])
+    }
+    expect(doc.e.follow).toHaveLength(10)
+    // 11 versions are referenced; the table is rebuilt before it grows past twice that (+32):
+    // 70 writes would have left 70 without
+    expect(doc.v.length).toBeLessThanOrEqual(2 * 11 + 32)
+    const g = await graph(target)
+    expect(g.users.get('ann')).toEqual({ username: 'ann', score: N - 1 })
+    expect(g.edges.size).toBe(10)
   })
 })
