@@ -412,9 +412,6 @@ export abstract class StoreConnection {
     const p = (sql: string) => this.db.prepare(sql)
     c.stmts = {
       insert: p(`INSERT INTO ${t} (k, rev, doc, f, t) VALUES (?, ?, ?, ?, ?)`),
-      // the bulk import's insert of unparsed JSON text (bound twice): SQLite's json_valid(d, 1)
-      // (RFC 8259 text, what JSON.parse accepts) checks it in C; NULL (NOT NULL fails) if not JSON
-      insertJson: p(`INSERT INTO ${t} (k, rev, doc) VALUES (?, ?, CASE WHEN json_valid(?, 1) THEN ? END)`),
       getDoc: p(`SELECT ${COLS} FROM ${t} WHERE k = ?`).raw(),
       update: p(`UPDATE ${t} SET rev = ?, doc = ?, f = ?, t = ? WHERE k = ?`),
       remove: p(`DELETE FROM ${t} WHERE k = ?`),

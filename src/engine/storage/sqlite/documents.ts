@@ -4,6 +4,7 @@ import { arangoError } from '../../errors.js'
 import { isObject as isPlainObject } from '../../../objects.js'
 import { mergePatch, setAttr } from '../../documents/merge.js'
 import { checkKey, isValidDocumentId } from '../keys.js'
+import { DocumentScanner, SCAN_PLAIN } from '../json-scan.js'
 import type { Doc, WriteOptions, WriteResult } from '../types.js'
 import { CatalogStore } from './catalog.js'
 import { arrayEntries, checkArrayUnique, writeEntries } from './array-index.js'
@@ -22,6 +23,10 @@ import {
 } from './rows.js'
 
 export abstract class DocumentStore extends CatalogStore {
+  /** Document handles found valid (see validHandle). */
+  private readonly validHandles = new Set<string>()
+  private readonly scanner = new DocumentScanner()
+
   // ---------------------------------------------------------------- keys
 
   protected keyCounter(c: CollMeta): { value: number; dirty: boolean } {
@@ -179,7 +184,7 @@ export abstract class DocumentStore extends CatalogStore {
     if (!c.isEdge) return [null, null]
     const f = doc._from
     const t = doc._to
-    if (!isValidDocumentId(f) || !isValidDocumentId(t)) throw arangoError('ARANGO_INVALID_EDGE_ATTRIBUTE')
+    if (!this.validHandle(f) || !this.validHandle(t)) throw arangoError('ARANGO_INVALID_EDGE_ATTRIBUTE')
     return [f, t]
   }
 
@@ -283,44 +288,67 @@ export abstract class DocumentStore extends CatalogStore {
   }
 
   /**
-   * The bulk import's fast path: insert one JSON text without parsing it in JavaScript, when the
-   * parsed document is not needed — a document collection without persistent indexes, and a text
-   * that cannot hold a top-level `_key` (no `_key`, and no `\u` escape that could spell one).
-   * The text is stored as received under a generated key. Returns null when the path does not
-   * apply or the text is not a JSON object: the caller then parses it and takes `insert`, which
-   * reports the error as ArangoDB does.
+   * The bulk import's fast path, for the documents of one request: a function that stores one
+   * JSON text (UTF-8 bytes `start`..`end` of the request body) as received under a generated key,
+   * without parsing it into objects — the bytes are checked in one pass (DocumentScanner: JSON as JSON.parse takes it, an object, no top-level
+   * `_key`; for an edge, plain `_from`/`_to` strings that are valid document handles). It answers
+   * false, having changed nothing, for any text it does not take: the caller then parses it and
+   * calls `insert`, which stores it or reports what is wrong as ArangoDB does. Null when the
+   * collection needs the parsed documents (persistent indexes, keepNull false). Call it inside
+   * the request's write transaction; `prefixes`: the import's fromPrefix/toPrefix.
    */
-  insertJson(db: string, coll: string, text: string, opts: WriteOptions = {}): WriteResult | null {
-    if (this.depth === 0) return this.writeTxn(() => this.insertJson(db, coll, text, opts))
+  jsonInserter(
+    db: string,
+    coll: string,
+    opts: WriteOptions = {},
+    prefixes: { from?: string; to?: string } = {},
+  ): ((body: Buffer, start: number, end: number) => boolean) | null {
     this.guard?.(coll, true)
     const c = this.meta(db, coll)
-    if (c.isEdge || c.indexes.length > 0 || opts.keepNull === false) return null
-    if (text.includes('_key') || (text.includes('\\u') && KEY_ESCAPE.test(text))) return null
-    if (firstChar(text) !== '{') return null
+    if (c.indexes.length > 0 || opts.keepNull === false) return null
+    const st = this.stmts(c)
     const counter = c.info.keyOptions.type === 'uuid' ? null : this.keyCounter(c)
-    const value = counter?.value ?? 0
-    const dirty = counter?.dirty ?? false
-    const key = this.generateKey(c)
-    const rev = this.clock.next()
-    try {
-      this.stmts(c).insertJson.run(key, rev, text, text)
-    } catch (e) {
-      const code = (e as { code?: string }).code
-      if (code === 'SQLITE_CONSTRAINT_UNIQUE') throw uniqueViolation('primary', 'primary', ['_key'], key)
-      if (code !== 'SQLITE_CONSTRAINT_NOTNULL') throw e
-      // not JSON: the key was not used (ArangoDB rejects the line before generating one)
-      if (counter) {
-        counter.value = value
-        counter.dirty = dirty
+    const scanner = this.scanner
+    const isEdge = c.isEdge
+    const { from: fromPrefix, to: toPrefix } = prefixes
+    return (body: Buffer, start: number, end: number): boolean => {
+      if (scanner.scan(body, start, end) !== SCAN_PLAIN) return false
+      let from: string | null = null
+      let to: string | null = null
+      if (isEdge) {
+        if (scanner.fromStart < 0 || scanner.toStart < 0) return false
+        const f = body.toString('utf8', scanner.fromStart, scanner.fromEnd)
+        const t = body.toString('utf8', scanner.toStart, scanner.toEnd)
+        from = fromPrefix !== undefined && !f.includes('/') ? `${fromPrefix}/${f}` : f
+        to = toPrefix !== undefined && !t.includes('/') ? `${toPrefix}/${t}` : t
+        if (!this.validHandle(from) || !this.validHandle(to)) return false
       }
-      return null
+      const value = counter?.value ?? 0
+      const dirty = counter?.dirty ?? false
+      const key = this.generateKey(c)
+      try {
+        st.insert.run(key, this.clock.next(), body.toString('utf8', start, end), from, to)
+      } catch (e) {
+        // a generated key some user key took already: `insert` says what happens then
+        if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e
+        if (counter) {
+          counter.value = value
+          counter.dirty = dirty
+        }
+        return false
+      }
+      return true
     }
-    return new StoredJson(this, c, key, rev, text)
   }
 
-  /** The document of a row from its parts (StoredJson builds `new` only when asked). */
-  docOf(c: CollMeta, row: Row): Doc {
-    return this.toDoc(c, row)
+  /** `isValidDocumentId`, remembered: imports and edge writes repeat the same few vertices. */
+  protected validHandle(id: unknown): id is string {
+    if (typeof id !== 'string') return false
+    if (this.validHandles.has(id)) return true
+    if (!isValidDocumentId(id)) return false
+    if (this.validHandles.size >= 10_000) this.validHandles.clear()
+    this.validHandles.add(id)
+    return true
   }
 
   protected insertRow(
@@ -480,35 +508,4 @@ function isNoOpUpdate(patch: Record<string, unknown>, opts: WriteOptions): boole
   if (opts.ifMatch !== undefined) return false
   for (const k in patch) if (k !== '_key') return false
   return true
-}
-
-/** A `\u` escape of one of the letters of `_key` (a key name spelled with escapes). */
-const KEY_ESCAPE = /\\u00(5[fF]|6[bB]|65|79)/
-
-/** The first character of a JSON text after RFC 8259 whitespace ('' when none). */
-function firstChar(text: string): string {
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (ch !== ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r') return ch
-  }
-  return ''
-}
-
-/** The result of `insertJson`: the stored document is parsed only if `new` is read. */
-class StoredJson implements WriteResult {
-  readonly _id: string
-  readonly old = null
-  constructor(
-    private readonly store: DocumentStore,
-    private readonly c: CollMeta,
-    readonly _key: string,
-    readonly _rev: string,
-    private readonly text: string,
-  ) {
-    this._id = c.idPrefix + _key
-  }
-
-  get new(): Doc {
-    return this.store.docOf(this.c, [this._key, this._rev, null, null, this.text])
-  }
 }
