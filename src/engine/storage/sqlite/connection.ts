@@ -84,6 +84,10 @@ export abstract class StoreConnection {
   protected schemaVersion = -1
   protected dataVersion = -1
   protected depth = 0
+  /** The busy timeout last set by beginStream (ms). */
+  private busyMs?: number
+  /** Whether beginStream last set synchronous=FULL (waitForSync). */
+  private streamSync = false
   protected txStmts!: { begin: Statement; commit: Statement; rollback: Statement }
   /** Key generator state of the running transaction: collection id -> last value. */
   protected keyState = new Map<number, { value: number; dirty: boolean }>()
@@ -254,17 +258,28 @@ export abstract class StoreConnection {
    * Start a stream transaction on this (dedicated) connection and keep it open across calls:
    * `write` takes SQLite's write lock now (BEGIN IMMEDIATE, waiting up to `lockTimeoutMs`, then
    * SQLITE_BUSY); a read-only one pins a snapshot with its first read. Every later write of this
-   * store runs as a savepoint inside it, so a failing operation undoes only itself.
+   * store runs as a savepoint inside it, so a failing operation undoes only itself. `sync`
+   * (ArangoDB's waitForSync): the commit is fsynced before it returns; SQLite takes that setting
+   * only outside a transaction, so it is made here.
    */
-  beginStream(write: boolean, lockTimeoutMs?: number): void {
+  beginStream(write: boolean, lockTimeoutMs?: number, sync = false): void {
     if (this.depth > 0) throw new Error('a transaction is already open on this connection')
-    if (lockTimeoutMs !== undefined)
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.round(lockTimeoutMs))}`)
+    const busy = lockTimeoutMs === undefined ? undefined : Math.max(0, Math.round(lockTimeoutMs))
+    if (busy !== undefined && busy !== this.busyMs) {
+      this.db.pragma(`busy_timeout = ${busy}`)
+      this.busyMs = busy
+    }
+    if (sync !== this.streamSync) {
+      this.db.pragma(`synchronous = ${sync ? 'FULL' : 'NORMAL'}`)
+      this.streamSync = sync
+    }
     this.db.exec(write ? 'BEGIN IMMEDIATE' : 'BEGIN')
     this.depth = 1
     try {
-      this.loaded = false
-      this.refresh() // the first read: fixes the snapshot of a read-only transaction
+      // the first read, which fixes the snapshot of a read-only transaction; the metadata of a
+      // reused connection is loaded again only when the schema changed since
+      const sv = Number(this.s.schemaVersion.get())
+      if (!this.loaded || sv !== this.schemaVersion) this.load(sv)
     } catch (e) {
       this.db.exec('ROLLBACK')
       this.depth = 0
@@ -272,20 +287,19 @@ export abstract class StoreConnection {
     }
   }
 
-  /** Commit the stream transaction (`sync`: fsynced before this returns, ArangoDB's waitForSync). */
-  commitStream(sync = false): void {
+  /** Commit the stream transaction (fsynced when it began with `sync`). */
+  commitStream(): void {
     if (this.depth === 0) return
-    if (sync) this.db.pragma('synchronous = FULL')
     try {
       this.flushKeys()
       this.db.exec('COMMIT')
     } catch (e) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      this.loaded = false
       throw e
     } finally {
       this.depth = 0
       this.keyState.clear()
-      this.loaded = false
     }
   }
 
