@@ -86,6 +86,8 @@ export abstract class StoreConnection {
   protected depth = 0
   /** The busy timeout last set by beginStream (ms). */
   private busyMs?: number
+  /** Inside readSnapshot: the metadata was checked against its snapshot. */
+  private inSnapshot = false
   /** Whether beginStream last set synchronous=FULL (waitForSync). */
   private streamSync = false
   protected txStmts!: { begin: Statement; commit: Statement; rollback: Statement }
@@ -204,8 +206,14 @@ export abstract class StoreConnection {
     if (this.db.inTransaction) return fn()
     this.db.exec('BEGIN')
     try {
+      // the first read pins the snapshot, and the metadata is checked against it once: inside,
+      // nothing can change, so each lookup skips that check (a statement per call)
+      const sv = Number(this.s.schemaVersion.get())
+      if (!this.loaded || sv !== this.schemaVersion) this.load(sv)
+      this.inSnapshot = true
       return fn()
     } finally {
+      this.inSnapshot = false
       if (this.db.inTransaction) this.db.exec('COMMIT')
     }
   }
@@ -336,8 +344,9 @@ export abstract class StoreConnection {
   }
 
   protected fresh(): void {
-    if (this.depth === 0) this.refresh()
-    else if (!this.loaded) this.load(Number(this.s.schemaVersion.get()))
+    if (this.depth === 0) {
+      if (!this.inSnapshot || !this.loaded) this.refresh()
+    } else if (!this.loaded) this.load(Number(this.s.schemaVersion.get()))
   }
 
   protected load(sv: number): void {

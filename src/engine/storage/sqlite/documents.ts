@@ -248,30 +248,31 @@ export abstract class DocumentStore extends CatalogStore {
     if (mode !== 'conflict') {
       const old = st.getDoc.get(key) as Row | undefined
       if (old) {
-        const oldDoc = this.toDoc(c, old)
         if (mode === 'ignore') {
-          return { _id: c.idPrefix + key, _key: key, _rev: old[1], new: null, old: oldDoc, ignored: true }
+          const r = new Written(c.idPrefix + key, key, old[1], undefined, null, () => this.toDoc(c, old))
+          r.ignored = true
+          return r
         }
         return mode === 'update'
-          ? this.doUpdate(c, key, oldDoc, doc, opts, false)
-          : this.doReplace(c, key, oldDoc, doc, opts, false)
+          ? this.doUpdate(c, key, this.toDoc(c, old), doc, opts, false)
+          : this.doReplace(c, key, old, doc, opts, false)
       }
     }
     const [from, to] = this.edgeEnds(c, doc)
     const rev = this.clock.next()
-    if (rawJson !== undefined && opts.keepNull !== false && c.indexes.length === 0) {
-      // bulk import: store the received text; build the new document only if someone asks
-      this.insertRow(st, key, rev, rawJson, from, to)
-      const assemble = () => this.assemble(c, key, rev, from, to, doc)
-      return {
-        _id: c.idPrefix + key,
-        _key: key,
-        _rev: rev,
-        get new() {
-          return assemble()
-        },
-        old: null,
-      }
+    if (opts.keepNull !== false && c.indexes.length === 0) {
+      // the received text (imports) or the input as JSON is stored: the system attributes come
+      // from the columns on read, whatever the text holds; the new document is built if asked
+      this.insertRow(st, key, rev, rawJson ?? JSON.stringify(doc), from, to)
+      const k = key
+      return new Written(
+        c.idPrefix + key,
+        key,
+        rev,
+        undefined,
+        () => this.assemble(c, k, rev, from, to, doc),
+        null,
+      )
     }
     let newDoc = this.assemble(c, key, rev, from, to, doc)
     let text = rawJson
@@ -369,12 +370,13 @@ export abstract class DocumentStore extends CatalogStore {
     }
   }
 
+  /** The stored row of a document about to change, its revision checked (the document is parsed by who needs it). */
   protected loadOld(
     c: CollMeta,
     key: string,
     opts: WriteOptions,
     input: Record<string, unknown> | null,
-  ): Doc {
+  ): Row {
     if (typeof key !== 'string') throw arangoError('ARANGO_DOCUMENT_HANDLE_BAD')
     const row = this.stmts(c).getDoc.get(key) as Row | undefined
     if (!row) throw arangoError('ARANGO_DOCUMENT_NOT_FOUND')
@@ -383,7 +385,7 @@ export abstract class DocumentStore extends CatalogStore {
     if (opts.ignoreRevs === false && input && input._rev !== undefined && input._rev !== rev) {
       throw conflictRev(c, key, rev, 409)
     }
-    return this.toDoc(c, row)
+    return row
   }
 
   protected doUpdate(
@@ -416,20 +418,35 @@ export abstract class DocumentStore extends CatalogStore {
     return { _id: newDoc._id, _key: key, _rev: rev, _oldRev: old._rev, new: newDoc, old }
   }
 
+  /** `oldRow`: the stored row (its document is parsed only if the result's `old` is read). */
   protected doReplace(
     c: CollMeta,
     key: string,
-    old: Doc,
+    oldRow: Row,
     doc: Record<string, unknown>,
     opts: WriteOptions,
     check = true,
   ): WriteResult {
-    if (check && opts.ignoreRevs === false && doc._rev !== undefined && doc._rev !== old._rev) {
-      throw conflictRev(c, key, old._rev, 409)
+    const oldRev = oldRow[1]
+    if (check && opts.ignoreRevs === false && doc._rev !== undefined && doc._rev !== oldRev) {
+      throw conflictRev(c, key, oldRev, 409)
     }
     const [from, to] = this.edgeEnds(c, doc)
-    this.clock.witness(old._rev)
+    this.clock.witness(oldRev)
     const rev = this.clock.next()
+    const old = () => this.toDoc(c, oldRow)
+    if (c.indexes.length === 0 && !(opts.keepNull === false && opts.overwriteMode === 'replace')) {
+      // as insert: the input stored as JSON, the new document built if asked
+      this.stmts(c).update.run(rev, JSON.stringify(doc), from, to, key)
+      return new Written(
+        c.idPrefix + key,
+        key,
+        rev,
+        oldRev,
+        () => this.assemble(c, key, rev, from, to, doc),
+        old,
+      )
+    }
     let newDoc = this.assemble(c, key, rev, from, to, doc)
     if (opts.keepNull === false && opts.overwriteMode === 'replace') {
       const cleaned: Record<string, unknown> = {}
@@ -437,7 +454,7 @@ export abstract class DocumentStore extends CatalogStore {
       newDoc = cleaned as Doc
     }
     this.writeUpdate(c, key, rev, newDoc, from, to)
-    return { _id: newDoc._id, _key: key, _rev: rev, _oldRev: old._rev, new: newDoc, old }
+    return new Written(newDoc._id, key, rev, oldRev, () => newDoc, old)
   }
 
   /** Store the new version of an existing document (unique indexes checked, array entries rewritten). */
@@ -467,7 +484,7 @@ export abstract class DocumentStore extends CatalogStore {
     const c = this.meta(db, coll)
     if (!isPlainObject(patch)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
     const old = this.loadOld(c, key, opts, null)
-    return this.doUpdate(c, key, old, patch, opts)
+    return this.doUpdate(c, key, this.toDoc(c, old), patch, opts)
   }
 
   replace(
@@ -493,7 +510,7 @@ export abstract class DocumentStore extends CatalogStore {
     const rid = this.arrayRowid(c, key)
     this.stmts(c).remove.run(key)
     if (rid !== null) this.syncArrayIndexes(c, rid, null)
-    return { _id: old._id, _key: key, _rev: old._rev, new: null, old }
+    return new Written(c.idPrefix + key, key, old[1], undefined, null, () => this.toDoc(c, old))
   }
 }
 
@@ -508,4 +525,33 @@ function isNoOpUpdate(patch: Record<string, unknown>, opts: WriteOptions): boole
   if (opts.ifMatch !== undefined) return false
   for (const k in patch) if (k !== '_key') return false
   return true
+}
+
+/**
+ * A write's result whose documents are built when first read: the document routes read `new` and
+ * `old` only for returnNew/returnOld, imports never, so most writes parse and assemble neither.
+ */
+class Written implements WriteResult {
+  ignored?: boolean
+  private newDoc?: Doc | null
+  private oldDoc?: Doc | null
+
+  constructor(
+    readonly _id: string,
+    readonly _key: string,
+    readonly _rev: string,
+    readonly _oldRev: string | undefined,
+    private readonly makeNew: (() => Doc) | null,
+    private readonly makeOld: (() => Doc) | null,
+  ) {}
+
+  get new(): Doc | null {
+    if (this.newDoc === undefined) this.newDoc = this.makeNew ? this.makeNew() : null
+    return this.newDoc
+  }
+
+  get old(): Doc | null {
+    if (this.oldDoc === undefined) this.oldDoc = this.makeOld ? this.makeOld() : null
+    return this.oldDoc
+  }
 }
