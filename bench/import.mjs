@@ -17,6 +17,8 @@
 //   3. the client's own ceiling: the import against an HTTP sink (another process) that accepts and
 //      discards /_api/import bodies, answering as ArangoDB does: rows/s and the client's
 //      CPU-seconds per 1,000,000 rows (what the client can feed a real cluster);
+//   Goals 1 and 2 are also measured into a document collection (engine-doc, import-doc: the same
+//   documents, no edge index), which tells what the edge index costs from what the engine does.
 //   4. peak RSS < 300 MB: the import (whole process, engine included), the import with --mapping
 //      (airports vertices + flights edges; bench/flights-mapping.json) on BENCH_IMPORT_MAPPED_ROWS
 //      rows (default 200,000: the mapped path is much slower), and with BENCH_IMPORT_GB=1 both on a
@@ -27,7 +29,7 @@
 // BENCH_DIST points at another build's dist/ (the engine and import of another commit) to compare.
 // Last stdout lines: JSON figures {"figure","value","unit","ratio","goal","met"} (see bench/run.js).
 import { spawn } from 'node:child_process'
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
@@ -146,6 +148,10 @@ async function importDefaults() {
   const { DEFAULTS } = await import(path.join(dist, 'config/defaults.js'))
   return DEFAULTS
 }
+
+/** BENCH_IMPORT_BATCH: another --batch-size than the import's default (for trying sizes). */
+const batchOpt = () =>
+  process.env.BENCH_IMPORT_BATCH ? { batchSize: Number(process.env.BENCH_IMPORT_BATCH) } : {}
 
 /** JSON lines of a file, in memory (not timed). */
 function jsonLines(file) {
@@ -322,7 +328,9 @@ async function childMain(mode, file, extra) {
     const { runImport } = await import(path.join(dist, 'import/importer.js'))
     const { Database } = await import('arangojs')
     const db = new Database({ url: extra })
-    const r = await timed(async () => (await runImport(db, [file], { collection: 'flights' })).total.created)
+    const r = await timed(
+      async () => (await runImport(db, [file], { collection: 'flights', ...batchOpt() })).total.created,
+    )
     db.close()
     return r
   }
@@ -333,11 +341,13 @@ async function childMain(mode, file, extra) {
   const engine = await startEmbeddedEngine({ dataDir, cacheMiB: DEFAULTS.engine.importCacheMiB })
   const db = new Database({ url: engine.url })
   try {
-    if (mode === 'engine') {
-      // goal 2: the engine's /_api/import, in the import's batches and concurrency, bodies ready
-      await db.createEdgeCollection('flights')
+    if (mode === 'engine' || mode === 'engine-doc') {
+      // goal 2: the engine's /_api/import, in the import's batches and concurrency, bodies ready;
+      // engine-doc: into a document collection (no edge index), to tell the edge index's share
+      if (mode === 'engine') await db.createEdgeCollection('flights')
+      else await db.createCollection('flights')
       const lines = jsonLines(file)
-      const batch = DEFAULTS.import.batchSize
+      const batch = batchOpt().batchSize ?? DEFAULTS.import.batchSize
       const bodies = []
       for (let i = 0; i < lines.length; i += batch)
         bodies.push(Buffer.from(lines.slice(i, i + batch).join('\n')))
@@ -377,11 +387,17 @@ async function childMain(mode, file, extra) {
         return created
       })
     }
-    if (mode === 'import') {
+    if (mode === 'import' || mode === 'import-doc') {
       const { runImport } = await import(path.join(dist, 'import/importer.js'))
       let type
+      // import-doc: --create-collection-type document, no edge index
+      const opts = {
+        collection: 'flights',
+        ...batchOpt(),
+        ...(mode === 'import-doc' ? { collectionType: 'document' } : {}),
+      }
       const r = await timed(async () => {
-        const res = await runImport(db, [file], { collection: 'flights' })
+        const res = await runImport(db, [file], opts)
         if (res.total.errors) throw new Error(`import: ${res.total.errors} rejected rows`)
         type = res.files[0].collectionType
         return res.total.created
@@ -441,7 +457,9 @@ try {
     ['plain', '(b) plain better-sqlite3, one transaction', jsonl],
     ['plain-edge', '(b’) plain better-sqlite3 with the edge index', jsonl],
     ['engine', 'engine /_api/import of the ready documents', jsonl],
+    ['engine-doc', 'the same into a document collection', jsonl],
     ['import', 'graphpipe import, end to end', csv],
+    ['import-doc', 'the same into a document collection', csv],
   ]
   const runs = Object.fromEntries([...MODES.map(([m]) => [m, []]), ['sink', []]])
   const show = (r) =>
@@ -452,6 +470,8 @@ try {
       const r = await child(mode, file)
       if (r.rows !== ROWS) throw new Error(`${mode} made ${r.rows} documents of ${ROWS}`)
       if (mode === 'import' && r.type !== 'edge') throw new Error(`import made a ${r.type} collection`)
+      if (mode === 'import-doc' && r.type !== 'document')
+        throw new Error(`import-doc made a ${r.type} collection`)
       runs[mode].push(r)
       log(`round ${round}/${REPEAT} ${label}: ${show(r)}`)
     }
@@ -514,6 +534,18 @@ try {
       value: Math.round(rate(B.engine)),
       unit: 'rows/s',
       ratio: Number((rate(B.engine) / rate(B['plain-edge'])).toFixed(3)),
+    },
+    {
+      figure: `goal 2 without the edge index: engine /_api/import into a document collection vs (b); per round ${spread(runs['engine-doc'], runs.plain)}`,
+      value: Math.round(rate(B['engine-doc'])),
+      unit: 'rows/s',
+      ratio: Number((rate(B['engine-doc']) / rate(B.plain)).toFixed(3)),
+    },
+    {
+      figure: `goal 1 without the edge index: import into a document collection vs the slower of (a), (b); per round ${spread(runs['import-doc'], slowerPerRound)}`,
+      value: Math.round(rate(B['import-doc'])),
+      unit: 'rows/s',
+      ratio: Number((rate(B['import-doc']) / slower).toFixed(3)),
     },
     {
       figure: 'goal 3: client ceiling, import into a discarding HTTP sink (ratio: vs (a))',

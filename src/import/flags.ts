@@ -64,7 +64,7 @@ export const importFlags = {
   'batch-size': Flags.integer({
     min: 1,
     default: DEFAULTS.import.batchSize,
-    description: 'documents per request',
+    description: 'documents per request (a request also ends at 1 MiB, as arangoimport batches)',
   }),
   concurrency: Flags.integer({
     min: 1,
