@@ -602,11 +602,17 @@ try {
       met: r.rssMB < 300,
     })
     rmSync(big, { force: true })
-    await generate(big, bigRows, true)
+    // the mapping's rows are shorter (airport codes, not handles): as many as make >= 1 GB
+    const probe = path.join(tmp, 'probe.csv')
+    await generate(probe, 100_000, true)
+    const mappedRows = Math.ceil((1.05e9 / statSync(probe).size) * 100_000)
+    rmSync(probe, { force: true })
+    await generate(big, mappedRows, true)
+    const mgb = statSync(big).size / 1e9
     const m = await child('mapped', big)
-    log(`  import --mapping: ${gb.toFixed(2)} GB, ${show(m)}`)
+    log(`  import --mapping: ${mgb.toFixed(2)} GB, ${show(m)}`)
     figures.push({
-      figure: `goal 4: import --mapping peak RSS (${gb.toFixed(2)} GB CSV, ${fmtK(bigRows)} rows, ${fmtK(rate(m))} rows/s)`,
+      figure: `goal 4: import --mapping peak RSS (${mgb.toFixed(2)} GB CSV, ${fmtK(mappedRows)} rows, ${fmtK(rate(m))} rows/s)`,
       value: Math.round(m.rssMB),
       unit: 'MB',
       goal: '< 300',
