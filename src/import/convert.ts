@@ -145,7 +145,8 @@ export class RowConverter {
    * The import's fastest path: one CSV/TSV record read straight from the text at `p` and written
    * as the JSON text `rowJson` makes of it, without building its fields first. It takes only
    * plain records — one line ending in LF, quoted values without doubled quotes, backslashes,
-   * control characters or surrogates (their JSON is then the quoted text itself), no blanks after
+   * control characters or surrogates (with '"' as the quote their JSON is then the quoted text
+   * itself), no blanks after
    * a closing quote or at the end of an unquoted last value, as many values as columns (fewer with
    * --ignore-missing), not a blank line — and answers the position after the line's LF (the
    * document in `lineOut`), or -1 for any other record, which the splitter then reads as always.
@@ -157,6 +158,8 @@ export class RowConverter {
     const len = s.length
     const parts = this.parts
     parts.length = 0
+    // with '"' as the quote, a plain quoted value's text (quotes included) is its JSON
+    const asIs = quote === 34
     let from: string | undefined
     let to: string | undefined
     let i = 0
@@ -185,8 +188,8 @@ export class RowConverter {
             if (!plain) raw = prefixedHandle(raw, col.prefix!, this.opts.prefixes!.overwrite)
             if (col.name === '_from') from = raw
             else if (col.name === '_to') to = raw
-            json = plain ? s.slice(p, q + 1) : JSON.stringify(raw)
-          } else if (col.datatype) json = this.cellJson(col, s.slice(p + 1, q), true)
+            json = plain && asIs ? s.slice(p, q + 1) : JSON.stringify(raw)
+          } else if (col.datatype || !asIs) json = this.cellJson(col, s.slice(p + 1, q), true)
           else json = s.slice(p, q + 1)
         }
       } else {
