@@ -16,7 +16,8 @@ import {
 let seed = 12345
 const rnd = (n: number): number => {
   seed = (seed * 1103515245 + 12345) & 0x7fffffff
-  return seed % n
+  // the high bits: the low bits of this generator repeat with a short period
+  return (seed >>> 12) % n
 }
 const pick = <T>(xs: T[]): T => xs[rnd(xs.length)]
 
@@ -90,8 +91,13 @@ const MUTATIONS = [
   '+',
   ' ',
   '\u0001',
+  '\u001f',
+  '\u007f',
+  '\t',
   'x',
   'u',
+  't',
+  'n',
 ]
 
 function mutate(s: string): string {
