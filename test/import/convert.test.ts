@@ -10,6 +10,7 @@ import {
   type LayoutOptions,
 } from '../../src/import/convert.js'
 import { DelimitedReader, type Item } from '../../src/import/readers.js'
+import type { Datatype } from '../../src/import/types.js'
 
 const base: LayoutOptions = {
   convert: true,
@@ -336,7 +337,7 @@ describe('plain lines read and written in one pass (RowConverter.lineJson) again
         quote: tsv ? '' : single ? "'" : '"',
         ignoreMissing: rnd(3) === 0,
         convert: rnd(5) !== 0,
-        datatypes: rnd(5) === 0 ? { c: 'number' as const } : {},
+        datatypes: (rnd(5) === 0 ? { c: 'number' } : {}) as Record<string, Datatype>,
         prefixes: rnd(2) ? { from: 'airports', to: 'airports', overwrite: rnd(2) === 0 } : undefined,
         removeAttributes: rnd(6) === 0 ? ['b'] : [],
       }
