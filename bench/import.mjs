@@ -149,7 +149,7 @@ async function importDefaults() {
   return DEFAULTS
 }
 
-/** BENCH_IMPORT_BATCH: another --batch-size than the import's default (for trying sizes). */
+/** BENCH_IMPORT_BATCH / BENCH_IMPORT_CONCURRENCY: another --batch-size / --concurrency (for trying them). */
 const batchOpt = () =>
   process.env.BENCH_IMPORT_BATCH ? { batchSize: Number(process.env.BENCH_IMPORT_BATCH) } : {}
 
@@ -352,7 +352,10 @@ async function childMain(mode, file, extra) {
       for (let i = 0; i < lines.length; i += batch)
         bodies.push(Buffer.from(lines.slice(i, i + batch).join('\n')))
       lines.length = 0
-      const agent = new http.Agent({ keepAlive: true, maxSockets: DEFAULTS.import.concurrency })
+      const agent = new http.Agent({
+        keepAlive: true,
+        maxSockets: batchOpt().concurrency ?? DEFAULTS.import.concurrency,
+      })
       const url = `${engine.url}/_db/_system/_api/import?collection=flights&type=documents&details=true`
       const post = (body) =>
         new Promise((resolve, reject) => {
@@ -383,7 +386,9 @@ async function childMain(mode, file, extra) {
             created += n
           }
         }
-        await Promise.all(Array.from({ length: DEFAULTS.import.concurrency }, worker))
+        await Promise.all(
+          Array.from({ length: batchOpt().concurrency ?? DEFAULTS.import.concurrency }, worker),
+        )
         return created
       })
     }

@@ -444,7 +444,8 @@ export class TransactionManager {
   /**
    * Keep a finished transaction's connection for the next one: opening one (pragmas, metadata,
    * each collection's statements) and closing it (a WAL checkpoint) cost more than a small
-   * transaction's writes. Not one whose methods maxTransactionSize wrapped, nor beyond IDLE_MAX.
+   * transaction's writes. Not one whose methods maxTransactionSize wrapped, nor beyond IDLE_MAX;
+   * a kept one frees its page cache.
    */
   private recycle(store: SqliteStore): void {
     store.guard = undefined
@@ -452,6 +453,9 @@ export class TransactionManager {
       store.close()
       return
     }
+    // a kept connection gives its page cache back (up to cacheMiB each): the pages stay in the
+    // OS's file cache, and the engine's memory stays what it was when each closed
+    store.db.pragma('shrink_memory')
     this.idle.push(store)
   }
 
