@@ -63,7 +63,7 @@ export const importFlags = {
   overwrite: Flags.boolean({ description: 'truncate each target collection first (indexes stay)' }),
   'batch-size': Flags.integer({
     min: 1,
-    description: `documents per request (default ${DEFAULTS.import.batchSize}); with --resume/--restart rows per transaction (default ${DEFAULTS.import.resumableBatchSize})`,
+    description: `documents per request (default ${DEFAULTS.import.batchSize}; a request also ends at 1 MiB, as arangoimport batches); with --resume/--restart rows per transaction (default ${DEFAULTS.import.resumableBatchSize})`,
   }),
   concurrency: Flags.integer({
     min: 1,

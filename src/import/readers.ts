@@ -45,6 +45,9 @@ export class DelimitedReader implements Reader {
   constructor(private readonly opts: DelimitedReaderOptions) {
     this.toSkip = opts.skipLines
     if (opts.header) this.converter = new RowConverter(opts.header, opts)
+    // as the splitter reads them: the first character of each
+    const sep = (opts.separator.charAt(0) || ',').charCodeAt(0)
+    const quote = opts.quote ? opts.quote.charCodeAt(0) : -1
     this.splitter = new DelimitedSplitter(opts, {
       record: (fields, quoted, line) => {
         if (this.toSkip > 0) {
@@ -70,6 +73,19 @@ export class DelimitedReader implements Reader {
         }
         this.out.push({ line, reason: this.converter ? reason : `header line: ${reason}` })
       },
+      // the plain records of the JSON path, read and written in one pass (RowConverter.lineJson)
+      fast: opts.json
+        ? (s, pos, line) => {
+            const conv = this.converter
+            if (this.toSkip > 0 || !conv || !conv.jsonReady) return -1
+            const e = conv.lineJson(s, pos, sep, quote)
+            if (e >= 0) {
+              const o = conv.lineOut
+              this.out.push({ line, json: o.json, from: o.from, to: o.to })
+            }
+            return e
+          }
+        : undefined,
     })
   }
 

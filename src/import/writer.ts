@@ -9,6 +9,7 @@
  */
 import type { DocumentCollection } from 'arangojs/collections'
 
+import { DEFAULTS } from '../config/defaults.js'
 import type { OnDuplicate } from './types.js'
 
 export interface BatchOutcome {
@@ -22,7 +23,13 @@ export interface BatchOutcome {
 }
 
 export interface WriterOptions {
+  /** At most this many documents per request. */
   batchSize: number
+  /**
+   * A request also ends before its body passes this many bytes (but holds at least one document);
+   * default DEFAULTS.import.batchBytes, arangoimport's --batch-size.
+   */
+  batchBytes?: number
   concurrency: number
   onDuplicate: OnDuplicate
   onBatch(outcome: BatchOutcome): void
@@ -75,9 +82,30 @@ export class BatchWriter {
   /** Queue documents [from, to) of `docs`; resolves when the caller may read on. */
   async add(docs: DocBytes, from = 0, to = docs.lines.length): Promise<void> {
     const start = (i: number) => (i === 0 ? 0 : docs.ends[i - 1] + 1)
+    const maxBytes = this.opts.batchBytes ?? DEFAULTS.import.batchBytes
     while (from < to) {
-      const take = Math.min(to - from, this.opts.batchSize - this.lines.length)
+      let take = Math.min(to - from, this.opts.batchSize - this.lines.length)
       const a = start(from)
+      // the bytes left in this request (a joining '\n' included)
+      const room = maxBytes - this.size - (this.parts.length > 0 ? 1 : 0)
+      let full = false
+      if (docs.ends[from + take - 1] - a > room) {
+        // the documents that fit: the last i with ends[i] - a <= room (ends grow)
+        let lo = from - 1
+        let hi = from + take - 1
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1
+          if (docs.ends[mid] - a <= room) lo = mid
+          else hi = mid - 1
+        }
+        if (lo < from && this.lines.length > 0) {
+          // not even the next one fits: send what is queued first
+          await this.flush()
+          continue
+        }
+        take = Math.max(1, lo - from + 1)
+        full = true
+      }
       const b = docs.ends[from + take - 1]
       if (this.parts.length > 0) {
         this.parts.push(NL)
@@ -90,7 +118,7 @@ export class BatchWriter {
       }
       this.size += b - a
       from += take
-      if (this.lines.length >= this.opts.batchSize) await this.flush()
+      if (full || this.lines.length >= this.opts.batchSize) await this.flush()
     }
   }
 

@@ -6,9 +6,11 @@ import {
   isDecimal,
   isInteger,
   parseMergeAttribute,
+  prefixedHandle,
   type LayoutOptions,
 } from '../../src/import/convert.js'
 import { DelimitedReader, type Item } from '../../src/import/readers.js'
+import type { Datatype } from '../../src/import/types.js'
 
 const base: LayoutOptions = {
   convert: true,
@@ -269,5 +271,103 @@ describe('documents written straight as JSON (the import hot path, RowConverter.
     } as Partial<LayoutOptions>)
     expect(items[0].doc).toMatchObject({ neg: -7 })
     expect(items[0].json).toBeUndefined()
+  })
+})
+
+describe('plain lines read and written in one pass (RowConverter.lineJson) against the object path', () => {
+  let seed = 7
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff
+    // the high bits: the low bits of this generator repeat with a short period
+    return (seed >>> 12) % n
+  }
+  const pick = <T>(xs: T[]): T => xs[rnd(xs.length)]
+  // plain cells and every kind the one-pass reader must leave to the splitter
+  const CELLS = [
+    '1',
+    '007',
+    '-0',
+    '1.50',
+    '1e5',
+    'true',
+    'null',
+    '',
+    'x',
+    'a b',
+    'ab"c',
+    '12345678901234567890',
+    '"q"',
+    '""',
+    '"a,b"',
+    '"say ""hi"""',
+    '"back\\slash"',
+    '"tab\there"',
+    '"multi\nline"',
+    '"cr\rx"',
+    '"\ud800"',
+    '"é€"',
+    'trail ',
+    '"x" ',
+    'LAX',
+    'airports/LAX',
+    '"airports/SFO"',
+    '"SFO"',
+    '\t',
+  ]
+
+  function text(cols: number, rows: number, tsv: boolean): string {
+    const sep = tsv ? '\t' : ','
+    const cells = tsv ? CELLS.filter((c) => !c.startsWith('"') && c !== '\t') : CELLS
+    const lines = [['_from', '_to', 'a', 'b', 'c', 'd'].slice(0, cols).join(sep)]
+    for (let r = 0; r < rows; r++) {
+      const n = rnd(8) === 0 ? cols + pick([-1, 1]) : cols
+      lines.push(Array.from({ length: Math.max(0, n) }, () => pick(cells)).join(sep))
+    }
+    const nl = rnd(4) === 0 ? '\r\n' : '\n'
+    return lines.join(nl) + (rnd(2) ? nl : '')
+  }
+
+  it('gives the same documents, rejections and lines for 2,000 generated files in random pieces', () => {
+    for (let f = 0; f < 2000; f++) {
+      const tsv = rnd(4) === 0
+      // a single quote as the quote character: '"' is then an ordinary character
+      const single = !tsv && rnd(4) === 0
+      const opts = {
+        separator: tsv ? '\t' : ',',
+        quote: tsv ? '' : single ? "'" : '"',
+        ignoreMissing: rnd(3) === 0,
+        convert: rnd(5) !== 0,
+        datatypes: (rnd(5) === 0 ? { c: 'number' } : {}) as Record<string, Datatype>,
+        prefixes: rnd(2) ? { from: 'airports', to: 'airports', overwrite: rnd(2) === 0 } : undefined,
+        removeAttributes: rnd(6) === 0 ? ['b'] : [],
+      }
+      let src = text(2 + rnd(5), 1 + rnd(12), tsv)
+      if (single) src = src.replace(/["']/g, (c) => (c === '"' ? "'" : '"'))
+      const read = (json: boolean) => {
+        const r = new DelimitedReader({ skipLines: 0, ...base, ...opts, json })
+        const items: Item[] = []
+        const step = 1 + rnd(40)
+        for (let i = 0; i < src.length; i += step) r.push(src.slice(i, i + step), items)
+        r.end(items)
+        return items
+      }
+      const objects = read(false)
+      const json = read(true)
+      expect(json.length, src).toBe(objects.length)
+      for (let i = 0; i < json.length; i++) {
+        const [o, j] = [objects[i], json[i]]
+        expect([j.line, j.reason], src).toEqual([o.line, o.reason])
+        if (o.doc) {
+          // the object path leaves the prefixes to produce.ts
+          const doc = { ...o.doc }
+          for (const k of ['_from', '_to'] as const)
+            if (opts.prefixes && typeof doc[k] === 'string')
+              doc[k] = prefixedHandle(doc[k], opts.prefixes.from!, opts.prefixes.overwrite)
+          // as sent: JSON has no -0
+          expect(JSON.parse(j.json!), src).toEqual(JSON.parse(JSON.stringify(doc)))
+          expect([j.from, j.to], src).toEqual([doc._from, doc._to])
+        }
+      }
+    }
   })
 })

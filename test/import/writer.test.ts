@@ -64,6 +64,49 @@ describe('BatchWriter', () => {
     ])
     expect(outcomes.reduce((n, o) => n + o.created, 0)).toBe(6)
   })
+
+  it('also ends a request before its body passes batchBytes, with one document at least, and maps rejected lines in each', async () => {
+    const sent: string[] = []
+    const collection = {
+      import: async (body: Buffer) => {
+        sent.push(body.toString())
+        // the second document of each request is rejected, at position 1 (0-based)
+        const n = body.toString().split('\n').length
+        return {
+          error: false,
+          created: n - (n > 1 ? 1 : 0),
+          errors: n > 1 ? 1 : 0,
+          empty: 0,
+          updated: 0,
+          ignored: 0,
+          details: n > 1 ? ['at position 1: bad'] : [],
+        }
+      },
+    } as unknown as DocumentCollection
+    const rejected: number[] = []
+    const w = new BatchWriter(collection, {
+      batchSize: 100,
+      batchBytes: 20,
+      concurrency: 1,
+      onDuplicate: 'error',
+      onBatch: (o) => rejected.push(...o.rejected.map((r) => r.line)),
+    })
+    // 7-byte documents: two and the joining newline make 15 bytes, three 23 (> 20)
+    const texts = ['{"k":1}', '{"k":2}', '{"k":3}', '{"k":4}', '{"k":5}']
+    await w.add(toDocBytes([10, 11, 12, 13, 14], texts), 0, 1)
+    await w.add(toDocBytes([10, 11, 12, 13, 14], texts), 1, 5)
+    await w.add(toDocBytes([20], ['{"big":"' + 'x'.repeat(30) + '"}']))
+    await w.add(toDocBytes([21], ['{"k":6}']))
+    await w.close()
+    expect(sent).toEqual([
+      '{"k":1}\n{"k":2}',
+      '{"k":3}\n{"k":4}',
+      '{"k":5}',
+      '{"big":"' + 'x'.repeat(30) + '"}',
+      '{"k":6}',
+    ])
+    expect(rejected).toEqual([11, 13])
+  })
 })
 
 describe('import rendering', () => {

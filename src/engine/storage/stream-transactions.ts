@@ -168,6 +168,12 @@ export interface TransactionEvents {
 /** A transaction waits for another process's write lock in slices this long (ms). */
 const BUSY_SLICE_MS = 50
 
+/** Connections of finished transactions kept open for later ones, per manager. */
+const IDLE_MAX = 2
+
+/** Stores whose methods limitSize wrapped (never reused). */
+const limited = new WeakSet<SqliteStore>()
+
 /** How long finished transactions still answer their status (arangod keeps tombstones too). */
 const TOMBSTONE_MS = 10 * 60_000
 const MAX_TOMBSTONES = 10_000
@@ -252,6 +258,9 @@ export class TransactionManager {
   readonly counts = { started: 0, committed: 0, aborted: 0, expired: 0 }
   private readonly trx = new Map<string, StreamTransaction>()
   private readonly idleMs: number
+  /** Connections of finished transactions, kept for the next ones (see recycle). */
+  private readonly idle: SqliteStore[] = []
+  private closed = false
 
   constructor(
     private readonly main: SqliteStore,
@@ -276,17 +285,19 @@ export class TransactionManager {
     if (t.writes) await this.gate.acquire(id, opts.lockTimeoutMs)
     let store: SqliteStore | undefined
     try {
-      store = new SqliteStore(this.opts.dataDir, {
-        attach: true,
-        clock: this.opts.clock,
-        cacheMiB: this.opts.cacheMiB,
-      })
+      store =
+        this.idle.pop() ??
+        new SqliteStore(this.opts.dataDir, {
+          attach: true,
+          clock: this.opts.clock,
+          cacheMiB: this.opts.cacheMiB,
+        })
       // another process may hold SQLite's write lock: wait for it in short synchronous slices
       // (busy timeout) with the event loop free in between, up to lockTimeout
       const deadline = opts.lockTimeoutMs === 0 ? Infinity : Date.now() + opts.lockTimeoutMs
       for (;;) {
         try {
-          store.beginStream(t.writes, BUSY_SLICE_MS)
+          store.beginStream(t.writes, BUSY_SLICE_MS, opts.waitForSync)
           break
         } catch (e) {
           if (!(e as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw e
@@ -300,7 +311,10 @@ export class TransactionManager {
       throw e
     }
     store.guard = (name, write) => this.check(t, name, write)
-    if (opts.maxTransactionSize !== undefined) limitSize(store, opts.maxTransactionSize)
+    if (opts.maxTransactionSize !== undefined) {
+      limitSize(store, opts.maxTransactionSize)
+      limited.add(store)
+    }
     t.store = store
     this.trx.set(id, t)
     this.counts.started++
@@ -385,7 +399,7 @@ export class TransactionManager {
     try {
       if (want === 'committed') {
         try {
-          store?.commitStream(t.opts.waitForSync)
+          store?.commitStream()
           t.status = 'committed'
         } catch (e) {
           t.status = 'aborted'
@@ -397,7 +411,7 @@ export class TransactionManager {
       }
     } finally {
       this.counts[t.status === 'committed' ? 'committed' : 'aborted']++
-      store?.close()
+      if (store) this.recycle(store)
       if (t.writes) this.gate.release(t.id)
       this.opts.events?.finished?.(t)
     }
@@ -427,8 +441,28 @@ export class TransactionManager {
     }
   }
 
-  /** Abort every running transaction (engine shutdown). */
+  /**
+   * Keep a finished transaction's connection for the next one: opening one (pragmas, metadata,
+   * each collection's statements) and closing it (a WAL checkpoint) cost more than a small
+   * transaction's writes. Not one whose methods maxTransactionSize wrapped, nor beyond IDLE_MAX;
+   * a kept one frees its page cache.
+   */
+  private recycle(store: SqliteStore): void {
+    store.guard = undefined
+    if (limited.has(store) || store.db.inTransaction || this.idle.length >= IDLE_MAX || this.closed) {
+      store.close()
+      return
+    }
+    // a kept connection gives its page cache back (up to cacheMiB each): the pages stay in the
+    // OS's file cache, and the engine's memory stays what it was when each closed
+    store.db.pragma('shrink_memory')
+    this.idle.push(store)
+  }
+
+  /** Abort every running transaction and close the kept connections (engine shutdown). */
   closeAll(): void {
+    this.closed = true
     for (const t of this.trx.values()) if (t.status === 'running') this.finish(t, 'aborted')
+    for (const s of this.idle.splice(0)) s.close()
   }
 }

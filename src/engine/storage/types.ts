@@ -153,10 +153,18 @@ export interface Store {
     rawJson?: string,
   ): WriteResult
   /**
-   * Bulk import: insert one JSON text unparsed under a generated key when nothing needs the parsed
-   * document (see the SQLite store); null when it cannot (the caller parses and calls `insert`).
+   * Bulk import, inside the request's transaction: a function storing one JSON text (UTF-8 bytes
+   * `start`..`end` of the request body) as received
+   * under a generated key when nothing needs the parsed document, answering false (nothing
+   * changed) when it cannot, so that the caller parses the text and calls `insert`; null when
+   * the collection never allows it (see the SQLite store).
    */
-  insertJson(db: string, coll: string, text: string, opts?: WriteOptions): WriteResult | null
+  jsonInserter(
+    db: string,
+    coll: string,
+    opts?: WriteOptions,
+    prefixes?: { from?: string; to?: string },
+  ): ((body: Buffer, start: number, end: number) => boolean) | null
   update(
     db: string,
     coll: string,

@@ -134,6 +134,46 @@ describe('stream transactions in storage', () => {
     trx.end('_system', t.id, 'aborted')
   })
 
+  it('commits waitForSync transactions fsynced; reuses a finished transaction’s connection: it sees later schema changes and keys of others, a synced commit leaves it unsynced, a size-limited one is not kept', async () => {
+    const begin = (o: Record<string, unknown>) =>
+      trx.begin('_system', parseBeginBody({ collections: { write: 'c' }, ...o }))
+    // waitForSync: synchronous=FULL (2) for this transaction; SQLite refuses to change it inside
+    // one, which made every waitForSync commit fail before
+    const t1 = await begin({ waitForSync: true })
+    const s1 = trx.lease('_system', t1.id)
+    expect(s1.db.pragma('synchronous', { simple: true })).toBe(2)
+    s1.insert('_system', 'c', {})
+    expect(trx.end('_system', t1.id, 'committed')).toBe('committed')
+    expect(main.count('_system', 'c')).toBe(1)
+    // the same connection again, back to synchronous=NORMAL (1) after the synced commit
+    const t2 = await begin({})
+    const s2 = trx.lease('_system', t2.id)
+    expect(s2).toBe(s1)
+    expect(s2.db.pragma('synchronous', { simple: true })).toBe(1)
+    trx.end('_system', t2.id, 'aborted')
+    main.createCollection('_system', 'later')
+    main.insert('_system', 'c', {})
+    const t3 = await trx.begin('_system', parseBeginBody({ collections: { write: ['c', 'later'] } }))
+    const s3 = trx.lease('_system', t3.id)
+    expect(s3).toBe(s1)
+    s3.insert('_system', 'later', { _key: 'x' })
+    // generated keys continue after the main connection's
+    const k = Number(s3.insert('_system', 'c', {})._key)
+    trx.end('_system', t3.id, 'committed')
+    expect(main.get('_system', 'later', 'x')).toBeDefined()
+    expect(k).toBe(Number(main.lastKeyValue('_system', 'c')))
+    expect(main.count('_system', 'c')).toBe(3)
+    const t4 = await begin({ maxTransactionSize: 100 })
+    const s4 = trx.lease('_system', t4.id)
+    expect(errNum(() => s4.insert('_system', 'c', { big: 'x'.repeat(200) }))).toBe(32)
+    trx.end('_system', t4.id, 'committed')
+    const t5 = await begin({})
+    const s5 = trx.lease('_system', t5.id)
+    expect(s5).not.toBe(s4)
+    s5.insert('_system', 'c', { big: 'x'.repeat(200) })
+    trx.end('_system', t5.id, 'committed')
+  })
+
   it('answers states and errors as arangod: 1655, 1654, 1653, idempotent commit/abort', async () => {
     expect(errNum(() => trx.status('_system', '1'))).toBe(1655)
     const t = await trx.begin('_system', parseBeginBody({ collections: { write: 'c' } }))

@@ -10,6 +10,9 @@ import { isObject } from '../../../objects.js'
 
 const OVERWRITE_MODES = new Set(['conflict', 'ignore', 'replace', 'update'])
 
+/** The item of a silent array write that succeeded (left out of the answer). */
+const OK_ITEM: Record<string, unknown> = Object.freeze({})
+
 function unquote(v: string | string[] | undefined): string | undefined {
   if (typeof v !== 'string') return undefined
   const t = v.trim()
@@ -85,15 +88,14 @@ function insert(ctx: RequestContext, collName: string): RouteResponse {
   const status = base.waitForSync ? 201 : 202
   const silent = ctx.bool('silent')
   if (Array.isArray(body)) {
-    const items = ctx.store.transaction(
+    const store = ctx.store
+    const items = store.transaction(
       () =>
         body.map((doc) => {
           try {
-            return resultBody(
-              ctx,
-              ctx.store.insert(ctx.db, c.name, doc as Record<string, unknown>, opts),
-              true,
-            )
+            const r = store.insert(ctx.db, c.name, doc as Record<string, unknown>, opts)
+            // silent: only errors are answered, so no result body is made
+            return silent ? OK_ITEM : resultBody(ctx, r, true)
           } catch (e) {
             return itemError(e)
           }
@@ -154,7 +156,7 @@ function modify(ctx: RequestContext, kind: 'update' | 'replace'): RouteResponse 
               kind === 'update'
                 ? ctx.store.update(ctx.db, c.name, k, doc, base)
                 : ctx.store.replace(ctx.db, c.name, k, doc, base)
-            return resultBody(ctx, r, true)
+            return silent ? OK_ITEM : resultBody(ctx, r, true)
           } catch (e) {
             return itemError(e)
           }
@@ -199,11 +201,8 @@ function remove(ctx: RequestContext): RouteResponse {
           try {
             const k = keyOf(c, item)
             const rev = isObject(item) && typeof item._rev === 'string' ? item._rev : undefined
-            return resultBody(
-              ctx,
-              ctx.store.remove(ctx.db, c.name, k, { ...base, rev } as WriteOptions),
-              false,
-            )
+            const r = ctx.store.remove(ctx.db, c.name, k, { ...base, rev } as WriteOptions)
+            return silent ? OK_ITEM : resultBody(ctx, r, false)
           } catch (e) {
             return itemError(e)
           }
@@ -234,19 +233,23 @@ function onlyGet(ctx: RequestContext): RouteResponse {
   if (!Array.isArray(body)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
   const parts: string[] = []
   const codes: Record<string, number> = {}
-  for (const item of body) {
-    let json: string
-    try {
-      const raw = ctx.store.getRaw(ctx.db, c.name, keyOf(c, item))
-      if (!raw) throw arangoError('ARANGO_DOCUMENT_NOT_FOUND')
-      json = raw.json
-    } catch (e) {
-      const err = itemError(e)
-      codes[String(err.errorNum)] = (codes[String(err.errorNum)] ?? 0) + 1
-      json = JSON.stringify(err)
+  const store = ctx.store
+  // one snapshot for all of them (one consistent read, and no per-lookup metadata check)
+  store.readSnapshot(() => {
+    for (const item of body) {
+      let json: string
+      try {
+        const raw = store.getRaw(ctx.db, c.name, keyOf(c, item))
+        if (!raw) throw arangoError('ARANGO_DOCUMENT_NOT_FOUND')
+        json = raw.json
+      } catch (e) {
+        const err = itemError(e)
+        codes[String(err.errorNum)] = (codes[String(err.errorNum)] ?? 0) + 1
+        json = JSON.stringify(err)
+      }
+      parts.push(json)
     }
-    parts.push(json)
-  }
+  })
   const headers: Record<string, string> = {}
   if (Object.keys(codes).length > 0) headers['x-arango-error-codes'] = JSON.stringify(codes)
   return { status: 200, raw: `[${parts.join(',')}]`, headers }

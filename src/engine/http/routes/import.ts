@@ -6,7 +6,7 @@
  */
 import { isObject } from '../../../objects.js'
 import { ArangoError, arangoError, ERRORS } from '../../errors.js'
-import type { CollectionInfo, OverwriteMode, WriteOptions, WriteResult } from '../../storage/types.js'
+import type { CollectionInfo, OverwriteMode, Store, WriteOptions, WriteResult } from '../../storage/types.js'
 import type { RequestContext, Router } from '../router.js'
 import { resolveCollection } from './collection.js'
 
@@ -35,6 +35,8 @@ class Importer {
   private readonly fromPrefix?: string
   private readonly toPrefix?: string
   private readonly isEdge: boolean
+  /** The request's store (a stream transaction's own with x-arango-trx-id), looked up once. */
+  private readonly store: Store
 
   constructor(
     private readonly ctx: RequestContext,
@@ -49,6 +51,7 @@ class Importer {
     this.fromPrefix = ctx.q('fromPrefix')
     this.toPrefix = ctx.q('toPrefix')
     this.isEdge = c.type === 3
+    this.store = ctx.store
   }
 
   /**
@@ -109,29 +112,28 @@ class Importer {
     }
     const index = this.accepted++
     try {
-      this.count(this.ctx.store.insert(this.ctx.db, this.c.name, d, this.opts, raw))
+      this.count(this.store.insert(this.ctx.db, this.c.name, d, this.opts, raw))
     } catch (e) {
       this.rejected(index, d, e)
     }
   }
 
+  /** The store's fast path for JSON lines (see Store.jsonInserter); null when it has none. */
+  private inserter?: ((body: Buffer, start: number, end: number) => boolean) | null
+
   /**
-   * A JSON line stored without parsing it here when the store can (a document collection
-   * without indexes, no `_key`: see Store.insertJson); false when it cannot, and `one` is next.
+   * A JSON line (bytes `start`..`end` of `body`) stored without parsing it here when the store
+   * can; false when it cannot (nothing happened): the line is then parsed and given to `one`,
+   * which reports any error.
    */
-  fast(line: string): boolean {
-    if (this.isEdge) return false
-    const index = this.accepted
-    try {
-      const r = this.ctx.store.insertJson(this.ctx.db, this.c.name, line, this.opts)
-      if (r === null) return false
-      this.accepted++
-      this.count(r)
-    } catch (e) {
-      // a failed write (1210 on a generated key taken by a user key) is reported here
-      this.accepted++
-      this.rejected(index, JSON.parse(line), e)
+  fast(body: Buffer, start: number, end: number): boolean {
+    if (this.inserter === undefined) {
+      const prefixes = this.isEdge ? { from: this.fromPrefix, to: this.toPrefix } : {}
+      this.inserter = this.store.jsonInserter(this.ctx.db, this.c.name, this.opts, prefixes)
     }
+    if (this.inserter === null || !this.inserter(body, start, end)) return false
+    this.accepted++
+    this.counts.created++
     return true
   }
 
@@ -179,24 +181,38 @@ function splitLines(text: string): string[] {
   return lines
 }
 
-function importLines(imp: Importer, text: string): void {
-  const lines = splitLines(text)
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]
-    if (isBlank(line)) {
-      imp.counts.empty++
-      continue
-    }
-    if (imp.fast(line)) continue
-    let value: unknown
-    try {
-      value = JSON.parse(line)
-    } catch {
-      imp.failParse(i + 1, line.trimStart())
-      continue
-    }
-    imp.one(i + 1, value, line)
+/**
+ * JSON lines, read from the body's bytes: a line the store takes as it is (see Importer.fast) is
+ * never decoded here as a whole; any other is decoded, parsed and handled as a document. Lines are
+ * split at LF as `text.split('\n')` splits them (a last empty piece is no line); a UTF-8 sequence
+ * never contains the LF byte, so each line decodes as it would within the whole text.
+ */
+function importLines(imp: Importer, body: Buffer): void {
+  const n = body.length
+  let pos = 0
+  let lineNo = 0
+  while (pos < n) {
+    let nl = body.indexOf(10, pos)
+    if (nl < 0) nl = n
+    lineNo++
+    if (!(nl > pos && imp.fast(body, pos, nl))) oneLine(imp, body.toString('utf8', pos, nl), lineNo)
+    pos = nl + 1
   }
+}
+
+function oneLine(imp: Importer, line: string, lineNo: number): void {
+  if (isBlank(line)) {
+    imp.counts.empty++
+    return
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch {
+    imp.failParse(lineNo, line.trimStart())
+    return
+  }
+  imp.one(lineNo, value, line)
 }
 
 function importList(imp: Importer, value: unknown): void {
@@ -254,20 +270,20 @@ export function registerImportRoutes(router: Router): void {
     if (name === undefined || name === '') throw arangoError('ARANGO_COLLECTION_PARAMETER_MISSING')
     const c = resolveCollection(ctx, name)
     const type = ctx.q('type') ?? ''
-    const text = ctx.text()
     const imp = new Importer(ctx, c)
     ctx.store.transaction(
       () => {
         if (ctx.bool('overwrite')) ctx.store.truncateCollection(ctx.db, c.name)
-        if (type === 'documents') importLines(imp, text)
+        if (type === 'documents') importLines(imp, ctx.rawBody)
         else if (type === 'list' || type === 'array') importList(imp, ctx.json())
         else if (type === 'auto') {
+          const text = ctx.text()
           if (text.trimStart().startsWith('[')) {
             const p = parseJson(text)
             if (p.ok) importList(imp, p.value)
-            else importLines(imp, text)
-          } else importLines(imp, text)
-        } else if (type === '' || type === 'csv' || type === 'tabular') importTabular(imp, text)
+            else importLines(imp, ctx.rawBody)
+          } else importLines(imp, ctx.rawBody)
+        } else if (type === '' || type === 'csv' || type === 'tabular') importTabular(imp, ctx.text())
         else throw arangoError('HTTP_BAD_PARAMETER', `invalid value for 'type'`)
       },
       { sync: ctx.bool('waitForSync') || c.waitForSync },

@@ -84,6 +84,12 @@ export abstract class StoreConnection {
   protected schemaVersion = -1
   protected dataVersion = -1
   protected depth = 0
+  /** The busy timeout last set by beginStream (ms). */
+  private busyMs?: number
+  /** Inside readSnapshot: the metadata was checked against its snapshot. */
+  private inSnapshot = false
+  /** Whether beginStream last set synchronous=FULL (waitForSync). */
+  private streamSync = false
   protected txStmts!: { begin: Statement; commit: Statement; rollback: Statement }
   /** Key generator state of the running transaction: collection id -> last value. */
   protected keyState = new Map<number, { value: number; dirty: boolean }>()
@@ -200,8 +206,14 @@ export abstract class StoreConnection {
     if (this.db.inTransaction) return fn()
     this.db.exec('BEGIN')
     try {
+      // the first read pins the snapshot, and the metadata is checked against it once: inside,
+      // nothing can change, so each lookup skips that check (a statement per call)
+      const sv = Number(this.s.schemaVersion.get())
+      if (!this.loaded || sv !== this.schemaVersion) this.load(sv)
+      this.inSnapshot = true
       return fn()
     } finally {
+      this.inSnapshot = false
       if (this.db.inTransaction) this.db.exec('COMMIT')
     }
   }
@@ -254,17 +266,28 @@ export abstract class StoreConnection {
    * Start a stream transaction on this (dedicated) connection and keep it open across calls:
    * `write` takes SQLite's write lock now (BEGIN IMMEDIATE, waiting up to `lockTimeoutMs`, then
    * SQLITE_BUSY); a read-only one pins a snapshot with its first read. Every later write of this
-   * store runs as a savepoint inside it, so a failing operation undoes only itself.
+   * store runs as a savepoint inside it, so a failing operation undoes only itself. `sync`
+   * (ArangoDB's waitForSync): the commit is fsynced before it returns; SQLite takes that setting
+   * only outside a transaction, so it is made here.
    */
-  beginStream(write: boolean, lockTimeoutMs?: number): void {
+  beginStream(write: boolean, lockTimeoutMs?: number, sync = false): void {
     if (this.depth > 0) throw new Error('a transaction is already open on this connection')
-    if (lockTimeoutMs !== undefined)
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.round(lockTimeoutMs))}`)
+    const busy = lockTimeoutMs === undefined ? undefined : Math.max(0, Math.round(lockTimeoutMs))
+    if (busy !== undefined && busy !== this.busyMs) {
+      this.db.pragma(`busy_timeout = ${busy}`)
+      this.busyMs = busy
+    }
+    if (sync !== this.streamSync) {
+      this.db.pragma(`synchronous = ${sync ? 'FULL' : 'NORMAL'}`)
+      this.streamSync = sync
+    }
     this.db.exec(write ? 'BEGIN IMMEDIATE' : 'BEGIN')
     this.depth = 1
     try {
-      this.loaded = false
-      this.refresh() // the first read: fixes the snapshot of a read-only transaction
+      // the first read, which fixes the snapshot of a read-only transaction; the metadata of a
+      // reused connection is loaded again only when the schema changed since
+      const sv = Number(this.s.schemaVersion.get())
+      if (!this.loaded || sv !== this.schemaVersion) this.load(sv)
     } catch (e) {
       this.db.exec('ROLLBACK')
       this.depth = 0
@@ -272,20 +295,19 @@ export abstract class StoreConnection {
     }
   }
 
-  /** Commit the stream transaction (`sync`: fsynced before this returns, ArangoDB's waitForSync). */
-  commitStream(sync = false): void {
+  /** Commit the stream transaction (fsynced when it began with `sync`). */
+  commitStream(): void {
     if (this.depth === 0) return
-    if (sync) this.db.pragma('synchronous = FULL')
     try {
       this.flushKeys()
       this.db.exec('COMMIT')
     } catch (e) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      this.loaded = false
       throw e
     } finally {
       this.depth = 0
       this.keyState.clear()
-      this.loaded = false
     }
   }
 
@@ -322,8 +344,9 @@ export abstract class StoreConnection {
   }
 
   protected fresh(): void {
-    if (this.depth === 0) this.refresh()
-    else if (!this.loaded) this.load(Number(this.s.schemaVersion.get()))
+    if (this.depth === 0) {
+      if (!this.inSnapshot || !this.loaded) this.refresh()
+    } else if (!this.loaded) this.load(Number(this.s.schemaVersion.get()))
   }
 
   protected load(sv: number): void {
@@ -412,9 +435,6 @@ export abstract class StoreConnection {
     const p = (sql: string) => this.db.prepare(sql)
     c.stmts = {
       insert: p(`INSERT INTO ${t} (k, rev, doc, f, t) VALUES (?, ?, ?, ?, ?)`),
-      // the bulk import's insert of unparsed JSON text (bound twice): SQLite's json_valid(d, 1)
-      // (RFC 8259 text, what JSON.parse accepts) checks it in C; NULL (NOT NULL fails) if not JSON
-      insertJson: p(`INSERT INTO ${t} (k, rev, doc) VALUES (?, ?, CASE WHEN json_valid(?, 1) THEN ? END)`),
       getDoc: p(`SELECT ${COLS} FROM ${t} WHERE k = ?`).raw(),
       update: p(`UPDATE ${t} SET rev = ?, doc = ?, f = ?, t = ? WHERE k = ?`),
       remove: p(`DELETE FROM ${t} WHERE k = ?`),

@@ -4,6 +4,7 @@ import { arangoError } from '../../errors.js'
 import { isObject as isPlainObject } from '../../../objects.js'
 import { mergePatch, setAttr } from '../../documents/merge.js'
 import { checkKey, isValidDocumentId } from '../keys.js'
+import { DocumentScanner, SCAN_PLAIN } from '../json-scan.js'
 import type { Doc, WriteOptions, WriteResult } from '../types.js'
 import { CatalogStore } from './catalog.js'
 import { arrayEntries, checkArrayUnique, writeEntries } from './array-index.js'
@@ -22,6 +23,10 @@ import {
 } from './rows.js'
 
 export abstract class DocumentStore extends CatalogStore {
+  /** Document handles found valid (see validHandle). */
+  private readonly validHandles = new Set<string>()
+  private readonly scanner = new DocumentScanner()
+
   // ---------------------------------------------------------------- keys
 
   protected keyCounter(c: CollMeta): { value: number; dirty: boolean } {
@@ -179,7 +184,7 @@ export abstract class DocumentStore extends CatalogStore {
     if (!c.isEdge) return [null, null]
     const f = doc._from
     const t = doc._to
-    if (!isValidDocumentId(f) || !isValidDocumentId(t)) throw arangoError('ARANGO_INVALID_EDGE_ATTRIBUTE')
+    if (!this.validHandle(f) || !this.validHandle(t)) throw arangoError('ARANGO_INVALID_EDGE_ATTRIBUTE')
     return [f, t]
   }
 
@@ -243,30 +248,31 @@ export abstract class DocumentStore extends CatalogStore {
     if (mode !== 'conflict') {
       const old = st.getDoc.get(key) as Row | undefined
       if (old) {
-        const oldDoc = this.toDoc(c, old)
         if (mode === 'ignore') {
-          return { _id: c.idPrefix + key, _key: key, _rev: old[1], new: null, old: oldDoc, ignored: true }
+          const r = new Written(c.idPrefix + key, key, old[1], undefined, null, () => this.toDoc(c, old))
+          r.ignored = true
+          return r
         }
         return mode === 'update'
-          ? this.doUpdate(c, key, oldDoc, doc, opts, false)
-          : this.doReplace(c, key, oldDoc, doc, opts, false)
+          ? this.doUpdate(c, key, this.toDoc(c, old), doc, opts, false)
+          : this.doReplace(c, key, old, doc, opts, false)
       }
     }
     const [from, to] = this.edgeEnds(c, doc)
     const rev = this.clock.next()
-    if (rawJson !== undefined && opts.keepNull !== false && c.indexes.length === 0) {
-      // bulk import: store the received text; build the new document only if someone asks
-      this.insertRow(st, key, rev, rawJson, from, to)
-      const assemble = () => this.assemble(c, key, rev, from, to, doc)
-      return {
-        _id: c.idPrefix + key,
-        _key: key,
-        _rev: rev,
-        get new() {
-          return assemble()
-        },
-        old: null,
-      }
+    if (opts.keepNull !== false && c.indexes.length === 0) {
+      // the received text (imports) or the input as JSON is stored: the system attributes come
+      // from the columns on read, whatever the text holds; the new document is built if asked
+      this.insertRow(st, key, rev, rawJson ?? JSON.stringify(doc), from, to)
+      const k = key
+      return new Written(
+        c.idPrefix + key,
+        key,
+        rev,
+        undefined,
+        () => this.assemble(c, k, rev, from, to, doc),
+        null,
+      )
     }
     let newDoc = this.assemble(c, key, rev, from, to, doc)
     let text = rawJson
@@ -283,44 +289,67 @@ export abstract class DocumentStore extends CatalogStore {
   }
 
   /**
-   * The bulk import's fast path: insert one JSON text without parsing it in JavaScript, when the
-   * parsed document is not needed — a document collection without persistent indexes, and a text
-   * that cannot hold a top-level `_key` (no `_key`, and no `\u` escape that could spell one).
-   * The text is stored as received under a generated key. Returns null when the path does not
-   * apply or the text is not a JSON object: the caller then parses it and takes `insert`, which
-   * reports the error as ArangoDB does.
+   * The bulk import's fast path, for the documents of one request: a function that stores one
+   * JSON text (UTF-8 bytes `start`..`end` of the request body) as received under a generated key,
+   * without parsing it into objects — the bytes are checked in one pass (DocumentScanner: JSON as JSON.parse takes it, an object, no top-level
+   * `_key`; for an edge, plain `_from`/`_to` strings that are valid document handles). It answers
+   * false, having changed nothing, for any text it does not take: the caller then parses it and
+   * calls `insert`, which stores it or reports what is wrong as ArangoDB does. Null when the
+   * collection needs the parsed documents (persistent indexes, keepNull false). Call it inside
+   * the request's write transaction; `prefixes`: the import's fromPrefix/toPrefix.
    */
-  insertJson(db: string, coll: string, text: string, opts: WriteOptions = {}): WriteResult | null {
-    if (this.depth === 0) return this.writeTxn(() => this.insertJson(db, coll, text, opts))
+  jsonInserter(
+    db: string,
+    coll: string,
+    opts: WriteOptions = {},
+    prefixes: { from?: string; to?: string } = {},
+  ): ((body: Buffer, start: number, end: number) => boolean) | null {
     this.guard?.(coll, true)
     const c = this.meta(db, coll)
-    if (c.isEdge || c.indexes.length > 0 || opts.keepNull === false) return null
-    if (text.includes('_key') || (text.includes('\\u') && KEY_ESCAPE.test(text))) return null
-    if (firstChar(text) !== '{') return null
+    if (c.indexes.length > 0 || opts.keepNull === false) return null
+    const st = this.stmts(c)
     const counter = c.info.keyOptions.type === 'uuid' ? null : this.keyCounter(c)
-    const value = counter?.value ?? 0
-    const dirty = counter?.dirty ?? false
-    const key = this.generateKey(c)
-    const rev = this.clock.next()
-    try {
-      this.stmts(c).insertJson.run(key, rev, text, text)
-    } catch (e) {
-      const code = (e as { code?: string }).code
-      if (code === 'SQLITE_CONSTRAINT_UNIQUE') throw uniqueViolation('primary', 'primary', ['_key'], key)
-      if (code !== 'SQLITE_CONSTRAINT_NOTNULL') throw e
-      // not JSON: the key was not used (ArangoDB rejects the line before generating one)
-      if (counter) {
-        counter.value = value
-        counter.dirty = dirty
+    const scanner = this.scanner
+    const isEdge = c.isEdge
+    const { from: fromPrefix, to: toPrefix } = prefixes
+    return (body: Buffer, start: number, end: number): boolean => {
+      if (scanner.scan(body, start, end) !== SCAN_PLAIN) return false
+      let from: string | null = null
+      let to: string | null = null
+      if (isEdge) {
+        if (scanner.fromStart < 0 || scanner.toStart < 0) return false
+        const f = body.toString('utf8', scanner.fromStart, scanner.fromEnd)
+        const t = body.toString('utf8', scanner.toStart, scanner.toEnd)
+        from = fromPrefix !== undefined && !f.includes('/') ? `${fromPrefix}/${f}` : f
+        to = toPrefix !== undefined && !t.includes('/') ? `${toPrefix}/${t}` : t
+        if (!this.validHandle(from) || !this.validHandle(to)) return false
       }
-      return null
+      const value = counter?.value ?? 0
+      const dirty = counter?.dirty ?? false
+      const key = this.generateKey(c)
+      try {
+        st.insert.run(key, this.clock.next(), body.toString('utf8', start, end), from, to)
+      } catch (e) {
+        // a generated key some user key took already: `insert` says what happens then
+        if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e
+        if (counter) {
+          counter.value = value
+          counter.dirty = dirty
+        }
+        return false
+      }
+      return true
     }
-    return new StoredJson(this, c, key, rev, text)
   }
 
-  /** The document of a row from its parts (StoredJson builds `new` only when asked). */
-  docOf(c: CollMeta, row: Row): Doc {
-    return this.toDoc(c, row)
+  /** `isValidDocumentId`, remembered: imports and edge writes repeat the same few vertices. */
+  protected validHandle(id: unknown): id is string {
+    if (typeof id !== 'string') return false
+    if (this.validHandles.has(id)) return true
+    if (!isValidDocumentId(id)) return false
+    if (this.validHandles.size >= 10_000) this.validHandles.clear()
+    this.validHandles.add(id)
+    return true
   }
 
   protected insertRow(
@@ -341,12 +370,13 @@ export abstract class DocumentStore extends CatalogStore {
     }
   }
 
+  /** The stored row of a document about to change, its revision checked (the document is parsed by who needs it). */
   protected loadOld(
     c: CollMeta,
     key: string,
     opts: WriteOptions,
     input: Record<string, unknown> | null,
-  ): Doc {
+  ): Row {
     if (typeof key !== 'string') throw arangoError('ARANGO_DOCUMENT_HANDLE_BAD')
     const row = this.stmts(c).getDoc.get(key) as Row | undefined
     if (!row) throw arangoError('ARANGO_DOCUMENT_NOT_FOUND')
@@ -355,7 +385,7 @@ export abstract class DocumentStore extends CatalogStore {
     if (opts.ignoreRevs === false && input && input._rev !== undefined && input._rev !== rev) {
       throw conflictRev(c, key, rev, 409)
     }
-    return this.toDoc(c, row)
+    return row
   }
 
   protected doUpdate(
@@ -388,20 +418,35 @@ export abstract class DocumentStore extends CatalogStore {
     return { _id: newDoc._id, _key: key, _rev: rev, _oldRev: old._rev, new: newDoc, old }
   }
 
+  /** `oldRow`: the stored row (its document is parsed only if the result's `old` is read). */
   protected doReplace(
     c: CollMeta,
     key: string,
-    old: Doc,
+    oldRow: Row,
     doc: Record<string, unknown>,
     opts: WriteOptions,
     check = true,
   ): WriteResult {
-    if (check && opts.ignoreRevs === false && doc._rev !== undefined && doc._rev !== old._rev) {
-      throw conflictRev(c, key, old._rev, 409)
+    const oldRev = oldRow[1]
+    if (check && opts.ignoreRevs === false && doc._rev !== undefined && doc._rev !== oldRev) {
+      throw conflictRev(c, key, oldRev, 409)
     }
     const [from, to] = this.edgeEnds(c, doc)
-    this.clock.witness(old._rev)
+    this.clock.witness(oldRev)
     const rev = this.clock.next()
+    const old = () => this.toDoc(c, oldRow)
+    if (c.indexes.length === 0 && !(opts.keepNull === false && opts.overwriteMode === 'replace')) {
+      // as insert: the input stored as JSON, the new document built if asked
+      this.stmts(c).update.run(rev, JSON.stringify(doc), from, to, key)
+      return new Written(
+        c.idPrefix + key,
+        key,
+        rev,
+        oldRev,
+        () => this.assemble(c, key, rev, from, to, doc),
+        old,
+      )
+    }
     let newDoc = this.assemble(c, key, rev, from, to, doc)
     if (opts.keepNull === false && opts.overwriteMode === 'replace') {
       const cleaned: Record<string, unknown> = {}
@@ -409,7 +454,7 @@ export abstract class DocumentStore extends CatalogStore {
       newDoc = cleaned as Doc
     }
     this.writeUpdate(c, key, rev, newDoc, from, to)
-    return { _id: newDoc._id, _key: key, _rev: rev, _oldRev: old._rev, new: newDoc, old }
+    return new Written(newDoc._id, key, rev, oldRev, () => newDoc, old)
   }
 
   /** Store the new version of an existing document (unique indexes checked, array entries rewritten). */
@@ -439,7 +484,7 @@ export abstract class DocumentStore extends CatalogStore {
     const c = this.meta(db, coll)
     if (!isPlainObject(patch)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
     const old = this.loadOld(c, key, opts, null)
-    return this.doUpdate(c, key, old, patch, opts)
+    return this.doUpdate(c, key, this.toDoc(c, old), patch, opts)
   }
 
   replace(
@@ -465,7 +510,7 @@ export abstract class DocumentStore extends CatalogStore {
     const rid = this.arrayRowid(c, key)
     this.stmts(c).remove.run(key)
     if (rid !== null) this.syncArrayIndexes(c, rid, null)
-    return { _id: old._id, _key: key, _rev: old._rev, new: null, old }
+    return new Written(c.idPrefix + key, key, old[1], undefined, null, () => this.toDoc(c, old))
   }
 }
 
@@ -482,33 +527,31 @@ function isNoOpUpdate(patch: Record<string, unknown>, opts: WriteOptions): boole
   return true
 }
 
-/** A `\u` escape of one of the letters of `_key` (a key name spelled with escapes). */
-const KEY_ESCAPE = /\\u00(5[fF]|6[bB]|65|79)/
+/**
+ * A write's result whose documents are built when first read: the document routes read `new` and
+ * `old` only for returnNew/returnOld, imports never, so most writes parse and assemble neither.
+ */
+class Written implements WriteResult {
+  ignored?: boolean
+  private newDoc?: Doc | null
+  private oldDoc?: Doc | null
 
-/** The first character of a JSON text after RFC 8259 whitespace ('' when none). */
-function firstChar(text: string): string {
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (ch !== ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r') return ch
-  }
-  return ''
-}
-
-/** The result of `insertJson`: the stored document is parsed only if `new` is read. */
-class StoredJson implements WriteResult {
-  readonly _id: string
-  readonly old = null
   constructor(
-    private readonly store: DocumentStore,
-    private readonly c: CollMeta,
+    readonly _id: string,
     readonly _key: string,
     readonly _rev: string,
-    private readonly text: string,
-  ) {
-    this._id = c.idPrefix + _key
+    readonly _oldRev: string | undefined,
+    private readonly makeNew: (() => Doc) | null,
+    private readonly makeOld: (() => Doc) | null,
+  ) {}
+
+  get new(): Doc | null {
+    if (this.newDoc === undefined) this.newDoc = this.makeNew ? this.makeNew() : null
+    return this.newDoc
   }
 
-  get new(): Doc {
-    return this.store.docOf(this.c, [this._key, this._rev, null, null, this.text])
+  get old(): Doc | null {
+    if (this.oldDoc === undefined) this.oldDoc = this.makeOld ? this.makeOld() : null
+    return this.oldDoc
   }
 }

@@ -34,7 +34,6 @@ export type ScanRow = [string, string, string | null, string | null, string, num
 
 export interface CollStmts {
   insert: Statement
-  insertJson: Statement
   getDoc: Statement
   update: Statement
   remove: Statement
