@@ -13,16 +13,9 @@ import type { Transaction } from 'arangojs/transactions'
 
 import { GraphpipeError } from '../errors.js'
 import { buildPlan, deadLetter, type DeadLetterDoc } from './batch.js'
-import {
-  buildEvents,
-  convertV1,
-  FORMAT,
-  FORMAT_KEY,
-  versionKey,
-  WindowResolver,
-  type EventBatch,
-  type VersionDoc,
-} from './ordered.js'
+import { buildEvents, WindowResolver, type EventBatch } from './ordered.js'
+import { convertV1 } from './vertexstate.js'
+import { FORMAT, FORMAT_KEY, versionKey, type VersionDoc } from './versions.js'
 import { GraphWriter, type WriteResult } from './writer.js'
 import type { Inbound } from './batch.js'
 import type { Doc, Mapper } from '../mapping/mapping.js'

@@ -11,7 +11,7 @@ import type { Inbound } from '../../src/consume/batch.js'
 import { twitterMapper } from '../../src/mapping/mapping.js'
 import { OrderedWriter } from '../../src/consume/txwriter.js'
 import { useTestTarget } from '../helpers/target.js'
-import { version } from '../../src/consume/ordered.js'
+import { version } from '../../src/consume/versions.js'
 import { writeV1 } from './legacy-v1.js'
 import { truth, type Msg, type Rec } from './truth.js'
 

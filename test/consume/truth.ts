@@ -2,7 +2,7 @@
  * The reference the ordered consumer must converge to: every record of the twitter mapping
  * applied one after the other in event-time order (ties: message id, then record index).
  */
-import { version } from '../../src/consume/ordered.js'
+import { version } from '../../src/consume/versions.js'
 
 export type Rec = Record<string, unknown>
 export interface Msg {

@@ -5,7 +5,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
-import { fromV1Version, version } from '../../src/consume/ordered.js'
+import { fromV1Version, version } from '../../src/consume/versions.js'
 import { versionV1 } from './legacy-v1.js'
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
