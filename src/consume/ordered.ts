@@ -17,7 +17,7 @@
  * back only the documents that changed. Format 1 (one document per vertex and per edge, SHA-1
  * keys) is converted by `migrateVersions` (txwriter.ts) when a consumer starts.
  */
-import { edgeKey, mapMessage, sha1, withKey, type DeadLetterDoc, type Inbound, type Source } from './batch.js'
+import { edgeKey, mapMessage, withKey, type DeadLetterDoc, type Inbound, type Source } from './batch.js'
 import {
   allEdges,
   defaultKey,
@@ -35,7 +35,7 @@ import {
   type Ref,
   type Vertex,
 } from './vertexstate.js'
-import { FORMAT, version, versionKey, type VersionDoc } from './versions.js'
+import { FORMAT, version, versionKey, versionKeyOfId, type VersionDoc } from './versions.js'
 import type { Doc, Mapper, RecordGroup } from '../mapping/mapping.js'
 
 export interface VersionedGroup {
@@ -117,8 +117,7 @@ export class WindowResolver {
 
   /** The bookkeeping key of a vertex `collection/key`. */
   private idKey(id: string): string {
-    const k = id.replace('/', ':')
-    return k.length <= 254 ? k : `=${sha1(k)}`
+    return versionKeyOfId(id)
   }
 
   /** Bookkeeping keys of every vertex this window touches (edge ends included). */

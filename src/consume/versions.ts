@@ -74,8 +74,13 @@ export interface VersionDoc {
  * collection name holds no `:`), or `=` and a SHA-1 when that is longer than a key may be.
  */
 export function versionKey(collection: string, key: string): string {
+  return versionKeyOfId(`${collection}/${key}`)
+}
+
+/** The same from a document id `collection/key` (edge ends), without splitting it. */
+export function versionKeyOfId(id: string): string {
   // keys are ASCII (ArangoDB's key characters): length is bytes
-  const k = `${collection}:${key}`
+  const k = id.replace('/', ':')
   return k.length <= 254 ? k : `=${sha1(k)}`
 }
 
