@@ -99,6 +99,7 @@ function open(init: WorkerInit, post: (m: FromWorker) => void): EngineContext {
       acquire: () => gate.acquire(AQL_WRITER, WRITE_WAIT_MS),
       release: () => gate.release(AQL_WRITER),
     },
+    true,
   )
   const transactions = new TransactionManager(store, {
     dataDir: opts.dataDir,

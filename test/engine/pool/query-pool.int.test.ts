@@ -90,6 +90,33 @@ describe('the query worker pool', () => {
     expect(await pending).toMatchObject({ errorNum: 1500, code: 410 })
   })
 
+  it("computes a read-only stream cursor's next batch while the client reads the last one", async () => {
+    // row 3 takes 1.5 s; batch 1 holds row 1 (row 2 its lookahead), batch 2 row 2 with row 3 as
+    // its lookahead: computed right after batch 1 is answered, so asked 2 s later it is ready,
+    // where computing it on request would take at least the 1.5 s of SLEEP
+    const cursor = await db.query(
+      'FOR i IN 1..3 LET s = (i == 3 ? SLEEP(1.5) : null) RETURN i',
+      {},
+      { stream: true, batchSize: 1 },
+    )
+    await new Promise((r) => setTimeout(r, 2000))
+    const t0 = performance.now()
+    expect(await cursor.batches.next()).toEqual([1])
+    expect(await cursor.batches.next()).toEqual([2])
+    expect(performance.now() - t0).toBeLessThan(1000)
+    expect(await cursor.all()).toEqual([3])
+  })
+
+  it('reports the kill of a stream query caught while computing its next batch ahead: 1500, then 1600', async () => {
+    const text = 'FOR i IN 1..3 LET s = (i == 3 ? SLEEP(30) : null) RETURN i'
+    const cursor = await db.query(text, {}, { stream: true, batchSize: 1 })
+    // batch 2's lookahead (row 3) sleeps in the worker now; the kill reaches it there
+    await db.route('/_api/query').delete(`/${(await running(text)).id}`)
+    const next = (batchId: number) => db.route(`/_api/cursor/${cursor.id}`).post(`/${batchId}`)
+    expect(await failure(next(2))).toMatchObject({ errorNum: 1500, code: 410 })
+    expect(await failure(next(3))).toMatchObject({ errorNum: 1600, code: 404 })
+  })
+
   it('lets a document write wait for a long modification query without blocking reads meanwhile', async () => {
     await db.createCollection('writes')
     const long = 'FOR i IN 1..40 LET s = SLEEP(0.025) INSERT {i} INTO writes'
