@@ -27,7 +27,8 @@ import v8 from 'node:v8'
  * A hard cap (a worker with resourceLimits, --max-old-space-size) would flatten it as well but fail
  * a result whose rows really need the memory; this only makes V8 collect sooner.
  *
- * Not used for `graphpipe import`: there it saves 20-30 MB of peak RSS (1,000,000 flights rows,
+ * Used by `graphpipe import --mapping` (src/import/mapped.ts), whose windows leave garbage in three
+ * isolates at a few thousand rows/s. Not used for the plain `graphpipe import`: there it saves 20-30 MB of peak RSS (1,000,000 flights rows,
  * bench/import.mjs child import: 244-258 -> 222-230 MB on Node 20) but the flag is process-wide,
  * and the embedded engine's thread, the import's limit, then spends 8-10 % longer (three
  * interleaved pairs: 14.9/16.7, 15.0/16.4, 12.8/13.9 s); the import is within its memory goal
