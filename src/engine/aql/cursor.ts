@@ -55,8 +55,11 @@ interface Cursor {
   tracked?: TrackedQuery
   /** A stream cursor whose next batch is computed as soon as one is answered (see `prefetch`). */
   prefetch: boolean
-  /** That next batch, once computed (or the error computing it raised, reported when asked). */
-  ahead?: { rows: AqlValue[]; error?: unknown }
+  /**
+   * That next batch, once computed, with its rows' JSON text (or the error computing it raised,
+   * reported when asked).
+   */
+  ahead?: { rows: AqlValue[]; json?: string; error?: unknown }
   aheadTimer?: NodeJS.Immediate
 }
 
@@ -89,6 +92,8 @@ export interface CreateOptions {
 export class CursorManager {
   private cursors = new Map<string, Cursor>()
   private timer: NodeJS.Timeout | null = null
+  /** The JSON text of a batch body's `result`, made during the read-ahead (see `serialized`). */
+  private readonly resultJson = new WeakMap<Record<string, unknown>, string>()
 
   constructor(
     /** Where running queries are registered (/_api/query/*). */
@@ -308,6 +313,18 @@ export class CursorManager {
     return out
   }
 
+  /**
+   * A batch body as JSON text, when its rows were serialized ahead: `result` comes first in
+   * every body, so the text is that JSON followed by the rest of the body's. Undefined otherwise
+   * (JSON.stringify the body as usual).
+   */
+  serialized(body: Record<string, unknown>): string | undefined {
+    const json = this.resultJson.get(body)
+    if (json === undefined) return undefined
+    const { result: _result, ...rest } = body
+    return `{"result":${json},${JSON.stringify(rest).slice(1)}`
+  }
+
   /** DELETE /_api/cursor/{id}: 202. */
   remove(db: string, id: string): Record<string, unknown> {
     this.sweep()
@@ -358,7 +375,8 @@ export class CursorManager {
       const rows: AqlValue[] = []
       try {
         this.pullTimed(c, rows)
-        c.ahead = { rows }
+        // the answer's bulk, serialized now rather than when the client asks for it
+        c.ahead = { rows, json: JSON.stringify(rows) }
       } catch (error) {
         c.ahead = { rows, error }
       }
@@ -367,6 +385,7 @@ export class CursorManager {
 
   private batch(c: Cursor, code: number): Record<string, unknown> {
     let result: AqlValue[] = []
+    let json: string | undefined
     let hasMore: boolean
     if (c.iter) {
       const ahead = c.ahead
@@ -375,8 +394,10 @@ export class CursorManager {
       c.aheadTimer = undefined
       try {
         if (ahead?.error !== undefined) throw ahead.error
-        if (ahead) result = ahead.rows
-        else this.pullTimed(c, result)
+        if (ahead) {
+          result = ahead.rows
+          json = ahead.json
+        } else this.pullTimed(c, result)
       } catch (e) {
         this.drop(c)
         throw e
@@ -422,6 +443,7 @@ export class CursorManager {
     body.error = false
     body.code = code
     c.lastBody = body
+    if (json !== undefined) this.resultJson.set(body, json)
     if (hasMore && c.prefetch) this.pullAhead(c)
     return body
   }

@@ -107,6 +107,40 @@ describe('the query worker pool', () => {
     expect(await cursor.all()).toEqual([3])
   })
 
+  it('answers a batch read ahead with the same JSON text, in the same key order, as one computed on request', async () => {
+    const post = async (p: string, body?: unknown): Promise<string> => {
+      const res = await fetch(`${engine.url}${p}`, {
+        method: 'POST',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      return await res.text()
+    }
+    const first = JSON.parse(
+      await post('/_api/cursor', {
+        query: 'FOR d IN docs SORT d.i LIMIT 6 RETURN {i: d.i, s: CONCAT("é\\"", d._key), n: null}',
+        batchSize: 2,
+        options: { stream: true },
+      }),
+    ) as { id: string }
+    await new Promise((r) => setTimeout(r, 200)) // the read-ahead runs meanwhile
+    const text = await post(`/_api/cursor/${first.id}`)
+    const parsed = JSON.parse(text) as Record<string, unknown>
+    // what JSON.stringify of the body object gives: nothing spliced twice or out of order
+    expect(text).toBe(JSON.stringify(parsed))
+    expect(Object.keys(parsed).slice(0, 3)).toEqual(['result', 'hasMore', 'id'])
+    expect(parsed).toMatchObject({
+      result: [
+        { i: 2, s: 'é"k2', n: null },
+        { i: 3, s: 'é"k3', n: null },
+      ],
+      hasMore: true,
+      nextBatchId: '3',
+      error: false,
+      code: 200,
+    })
+    await fetch(`${engine.url}/_api/cursor/${first.id}`, { method: 'DELETE' })
+  })
+
   it('reports the kill of a stream query caught while computing its next batch ahead: 1500, then 1600', async () => {
     const text = 'FOR i IN 1..3 LET s = (i == 3 ? SLEEP(30) : null) RETURN i'
     const cursor = await db.query(text, {}, { stream: true, batchSize: 1 })

@@ -6,7 +6,7 @@
  */
 import { arangoError } from '../../errors.js'
 import { explainQuery, parseForApi } from '../../aql/explain.js'
-import { ok, type RequestContext, type Router } from '../router.js'
+import { ok, type RequestContext, type RouteResponse, type Router } from '../router.js'
 
 function body(ctx: RequestContext): unknown {
   return ctx.json()
@@ -27,14 +27,13 @@ export function registerAqlRoutes(router: Router): void {
   router.add('PUT', '/_api/cursor', () => {
     throw arangoError('HTTP_BAD_PARAMETER', 'expecting POST /_api/cursor/<cursor-id>')
   })
-  router.add(['POST', 'PUT'], '/_api/cursor/:id', (ctx) => ({
-    status: 200,
-    body: ctx.engine.cursors.next(ctx.db, ctx.params.id!),
-  }))
-  router.add('POST', '/_api/cursor/:id/:batchId', (ctx) => ({
-    status: 200,
-    body: ctx.engine.cursors.next(ctx.db, ctx.params.id!, ctx.params.batchId),
-  }))
+  const nextBatch = (ctx: RequestContext, batchId?: string): RouteResponse => {
+    const out = ctx.engine.cursors.next(ctx.db, ctx.params.id!, batchId)
+    // a batch read ahead comes with its rows' JSON made then (CursorManager.serialized)
+    return { status: 200, body: out, raw: ctx.engine.cursors.serialized(out) }
+  }
+  router.add(['POST', 'PUT'], '/_api/cursor/:id', (ctx) => nextBatch(ctx))
+  router.add('POST', '/_api/cursor/:id/:batchId', (ctx) => nextBatch(ctx, ctx.params.batchId))
   router.add('DELETE', '/_api/cursor/:id', (ctx) => ({
     status: 202,
     body: ctx.engine.cursors.remove(ctx.db, ctx.params.id!),
