@@ -20,6 +20,7 @@ import { DEFAULTS } from '../config/defaults.js'
 import { EXIT, GraphpipeError } from '../errors.js'
 import { PREFIX_HASH } from './source.js'
 import type { CollectionType, ImportOptions, InputType } from './types.js'
+import { formatCount } from '../ui/numbers.js'
 
 export const CHECKPOINT_COLLECTION = DEFAULTS.import.checkpointCollection
 
@@ -205,7 +206,7 @@ export async function removeCheckpoints(db: Database, keys: string[]): Promise<v
   }
 }
 
-const n = (v: number): string => v.toLocaleString('en-US')
+const n = formatCount
 
 /** "after line 412,345 (row 412,344, byte 52,428,800)" */
 export function describePosition(p: Position): string {

@@ -10,6 +10,7 @@ import { DelimitedSplitter } from './delimited.js'
 import { JsonArrayReader, JsonLinesReader, type Item, type Reader } from './readers.js'
 import { openInput } from './source.js'
 import type { ImportOptions, InputType } from './types.js'
+import { formatCount } from '../ui/numbers.js'
 
 /** Stop looking for the header / first document after this much text. */
 const PROBE_LIMIT_CHARS = 4 << 20
@@ -151,7 +152,7 @@ export function duplicateRowsWarning(
   dryRun: boolean,
 ): string {
   return (
-    `${collection} already holds ${existing.toLocaleString('en-US')} documents and the rows of ${file} have no _key: ` +
+    `${collection} already holds ${formatCount(existing)} documents and the rows of ${file} have no _key: ` +
     `they ${dryRun ? 'would be' : 'are'} added as new documents beside them ` +
     `(use --overwrite to replace the collection's contents, or give the rows keys, e.g. --translate COLUMN=_key)`
   )

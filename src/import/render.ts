@@ -1,7 +1,8 @@
 /** Text for humans: progress lines and summaries (stderr). The command prints them. */
 import type { FileResult, ImportResult, ProgressInfo, RejectedRow } from './types.js'
+import { formatCount } from '../ui/numbers.js'
 
-const n = (v: number): string => v.toLocaleString('en-US')
+const n = formatCount
 
 function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`

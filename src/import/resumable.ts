@@ -23,8 +23,9 @@ import type { ProduceSpec } from './produce.js'
 import type { ImportRun } from './run.js'
 import type { FileResult } from './types.js'
 import { TransactionalWriter } from './txbatches.js'
+import { formatCount } from '../ui/numbers.js'
 
-const n = (v: number): string => v.toLocaleString('en-US')
+const n = formatCount
 
 const ZERO: CheckpointCounts = { created: 0, updated: 0, ignored: 0, empty: 0, errors: 0 }
 /** SHA-256 of no bytes: where a file stands before its first row. */

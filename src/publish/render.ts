@@ -1,7 +1,8 @@
 /** The lines `graphpipe publish` prints. */
 import type { PublishProgress, PublishResult } from './publish.js'
+import { formatCount } from '../ui/numbers.js'
 
-const num = (n: number): string => n.toLocaleString('en-US')
+const num = formatCount
 
 export function formatBytes(n: number): string {
   if (n < 1000) return `${n} B`
