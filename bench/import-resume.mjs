@@ -8,55 +8,17 @@
 //   npm run build && node bench/import-resume.mjs
 //   BENCH_RESUME_ROWS=1000000 BENCH_RESUME_REPEAT=2 BENCH_RESUME_BATCH=10000 (defaults)
 import { spawnSync } from 'node:child_process'
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs'
-import { once } from 'node:events'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+// the rows of bench/import.mjs
+import { generate } from './lib/flights-csv.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const ROWS = Number(process.env.BENCH_RESUME_ROWS ?? 1_000_000)
 const REPEAT = Number(process.env.BENCH_RESUME_REPEAT ?? 2)
 const BATCH = process.env.BENCH_RESUME_BATCH
-
-const AIRPORTS = ['ATL', 'ORD', 'DFW', 'DEN', 'LAX', 'JFK', 'SFO', 'SEA', 'LAS', 'IAH', 'BOS', 'MSP']
-const CARRIERS = ['AA', 'UA', 'DL', 'WN', 'NW', 'OO', 'FL', 'US', 'CO']
-const HEADER =
-  '_from,_to,Year,Month,DayofMonth,DayOfWeek,DepTime,ArrTime,DepTimeUTC,ArrTimeUTC,UniqueCarrier,FlightNum,TailNum,Distance\n'
-
-/** The rows of bench/import.mjs (the graph-course layout: quoted strings, unquoted numbers). */
-async function generate(file, rows) {
-  const out = createWriteStream(file, { highWaterMark: 1 << 20 })
-  let seed = 42
-  const rnd = (n) => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff
-    return seed % n
-  }
-  const p2 = (n) => (n < 10 ? '0' + n : String(n))
-  out.write(HEADER)
-  let buf = ''
-  for (let i = 0; i < rows; i++) {
-    const from = AIRPORTS[rnd(AIRPORTS.length)]
-    let to = AIRPORTS[rnd(AIRPORTS.length)]
-    if (to === from) to = AIRPORTS[(AIRPORTS.indexOf(from) + 1) % AIRPORTS.length]
-    const m = 1 + rnd(12)
-    const d = 1 + rnd(28)
-    const dep = (5 + rnd(18)) * 100 + rnd(60)
-    const arr = ((dep / 100) | 0) * 100 + 100 + rnd(60)
-    const iso = (h, mi) => `"2008-${p2(m)}-${p2(d)}T${p2(h % 24)}:${p2(mi)}:00.000Z"`
-    buf +=
-      `"airports/${from}","airports/${to}",2008,${m},${d},${1 + rnd(7)},${dep},${arr},` +
-      `${iso(((dep / 100) | 0) + 6, dep % 100)},${iso(((arr / 100) | 0) + 6, arr % 100)},` +
-      `"${CARRIERS[rnd(CARRIERS.length)]}",${rnd(8000)},"N${100 + rnd(900)}AT",${150 + rnd(2500)}\n`
-    if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await once(out, 'drain')
-      buf = ''
-    }
-  }
-  out.write(buf)
-  out.end()
-  await once(out, 'finish')
-}
 
 /** One import by the built CLI into a fresh data dir: wall seconds, CPU seconds (the whole process tree). */
 function run(tmp, file, args) {
