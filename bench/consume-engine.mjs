@@ -15,6 +15,7 @@ import path from 'node:path'
 
 import { Database } from 'arangojs'
 
+import { TOMB_INDEX } from '../dist/consume/txwriter.js'
 import { startEmbeddedEngine } from '../dist/engine/index.js'
 
 const N = Number(process.env.BENCH_DOCS ?? 10_000)
@@ -155,6 +156,52 @@ for (const bytes of [100, 1000]) {
 await time('trx begin+commit (empty), x100', 100, async () => {
   for (let i = 0; i < 100; i++) await trx(['v'], async () => undefined)
 })
+
+// The consumer's tombstone purge (once a minute, in a window's transaction) over a bookkeeping
+// collection of BENCH_PURGE_VERTICES version documents, one in 1,000 holding a tombstone: a scan
+// of every document without the collection's sparse index on `tomb`, a range read with it.
+const PV = Number(process.env.BENCH_PURGE_VERTICES ?? 200_000)
+for (const indexed of [false, true]) {
+  const name = indexed ? 'versions_indexed' : 'versions_plain'
+  const vc = await db.createCollection(name)
+  if (indexed) await vc.ensureIndex(TOMB_INDEX)
+  for (let i = 0; i < PV; i += 10_000)
+    await vc.import(
+      Array.from({ length: Math.min(10_000, PV - i) }, (_, j) => {
+        const n = i + j
+        return {
+          _key: `users:user${n}`,
+          f: 2,
+          c: 'users',
+          k: `user${n}`,
+          v: ['1733500000000.0000001:abc:0', '1733500000001.0000001:abd:1'],
+          a: { first_name: 0, last_name: 0, email: 1 },
+          t: 1,
+          e: {
+            follow: [
+              [`users/user${n + 1}`, 1, 1],
+              [`users/user${n + 7}`, 0, 1],
+            ],
+          },
+          ...(n % 1000 === 0 ? { tomb: 1000 + n, vt: 1000 + n } : {}),
+        }
+      }),
+    )
+  const purge = () =>
+    db
+      .query('FOR d IN @@c FILTER d.tomb != null AND d.tomb < @cutoff LIMIT @n RETURN d', {
+        '@c': name,
+        cutoff: Date.now(),
+        n: 5000,
+      })
+      .then((c) => c.all())
+  await purge() // warm
+  await time(
+    `purge of old tombstones, ${PV} vertices, ${indexed ? 'sparse index on tomb' : 'no index'} (per vertex)`,
+    PV,
+    purge,
+  )
+}
 db.close()
 await server.close()
 fs.rmSync(dataDir, { recursive: true, force: true })

@@ -9,6 +9,7 @@
  * part — splitting cannot change the result, writes are order-independent — until the one
  * message at fault is dead-lettered with the server's reason.
  */
+import type { EnsurePersistentIndexOptions } from 'arangojs/indexes'
 import type { Transaction } from 'arangojs/transactions'
 
 import { GraphpipeError } from '../errors.js'
@@ -73,6 +74,20 @@ const ARANGO_CONFLICT = 1200
 /** Bookkeeping documents with old tombstones handled per window's purge. */
 const PURGE_BATCH = 5000
 
+/**
+ * The purge's index: without it, each purge read every bookkeeping document (1.5 s at 200,000
+ * vertices on the embedded engine, inside a window's transaction); with it, 17 ms. Sparse: only
+ * the few documents holding a tombstone are in it. ArangoDB uses a sparse index only where the
+ * filter excludes null, hence the purge's `d.tomb != null`
+ * (https://docs.arangodb.com/3.12/index-and-search/indexing/index-utilization).
+ */
+export const TOMB_INDEX: EnsurePersistentIndexOptions = {
+  type: 'persistent',
+  name: 'graphpipe_tomb',
+  fields: ['tomb'],
+  sparse: true,
+}
+
 const noPhases = (): WritePhases => ({ begin: 0, read: 0, resolve: 0, data: 0, versions: 0, commit: 0 })
 
 export class OrderedWriter extends GraphWriter {
@@ -90,6 +105,17 @@ export class OrderedWriter extends GraphWriter {
     this.options.versionsCollection ??= 'graphpipe_versions'
     await super.prepare(mapper)
     await this.retry('convert the bookkeeping', () => this.migrate())
+  }
+
+  /** The bookkeeping collection gets its purge index whenever it is (re)created or first seen. */
+  protected override async ensureCollection(
+    name: string,
+    type: 'document' | 'edge',
+    force = false,
+  ): Promise<void> {
+    const seen = this.known.has(name) && !force
+    await super.ensureCollection(name, type, force)
+    if (!seen && name === this.versionsCollection) await this.db.collection(name).ensureIndex(TOMB_INDEX)
   }
 
   /**

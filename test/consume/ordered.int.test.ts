@@ -269,6 +269,27 @@ describe('the bookkeeping over time', () => {
     expect([...(await graph(target)).edges].sort()).toEqual(['ann\tbob', 'ann\tcy'])
   })
 
+  it('finds old tombstones through a sparse index on the bookkeeping, not a scan of every vertex (also after the collection is recreated)', async () => {
+    const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
+    await writer.prepare(twitterMapper())
+    const purgeQuery = {
+      query: 'FOR d IN @@c FILTER d.tomb != null AND d.tomb < @cutoff LIMIT @n RETURN d',
+      bindVars: { '@c': 'graphpipe_versions', cutoff: Date.now(), n: 5000 },
+    }
+    const indexUsed = async () => {
+      const { plan } = (await target.db.explain(purgeQuery)) as {
+        plan: { nodes: { type: string; indexes?: { name: string; sparse: boolean }[] }[] }
+      }
+      return plan.nodes.flatMap((n) => (n.type === 'IndexNode' ? (n.indexes ?? []) : []))
+    }
+    expect(await indexUsed()).toEqual([expect.objectContaining({ name: 'graphpipe_tomb', sparse: true })])
+    // dropped while the consumer runs: the next window creates it again, with its index
+    await target.db.collection('graphpipe_versions').drop()
+    await write(writer, [{ id: '1', eventTime: 10, records: [{ username: 'ann', deleted: true }] }], 0)
+    expect(await indexUsed()).toEqual([expect.objectContaining({ name: 'graphpipe_tomb' })])
+    expect(await versionDoc('users:ann')).toMatchObject({ tomb: expect.any(Number) })
+  })
+
   it('keeps its version table small as one user is written again and again, and every index right', async () => {
     const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
     await writer.prepare(twitterMapper())
