@@ -189,7 +189,7 @@ export class BatchWriter {
       i < 0 || i >= batch.ends.length
         ? undefined
         : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-            .subarray(i === 0 ? 0 : batch.ends[i - 1] + 1, batch.ends[i])
+            .subarray(docStart(batch, i), batch.ends[i])
             .toString()
     this.opts.onBatch({
       created: res.created,
