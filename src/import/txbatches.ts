@@ -17,7 +17,7 @@ import { isArangoError } from 'arangojs/errors'
 
 import type { CheckpointCounts, Position } from './checkpoint.js'
 import type { OnDuplicate } from './types.js'
-import type { DocBytes } from './writer.js'
+import { appendDocs, type DocBytes, type Gathered } from './writer.js'
 
 export interface TxOutcome extends CheckpointCounts {
   /** Rows of the batch (documents, rejected rows, empty lines). */
@@ -41,12 +41,7 @@ export interface TxWriterOptions {
   signal?: AbortSignal
 }
 
-interface Batch {
-  lines: number[]
-  parts: Uint8Array[]
-  /** End offset of each document in the joined parts (where its separator goes). */
-  ends: number[]
-  size: number
+interface Batch extends Gathered {
   /** Rejected rows (the parser's) and empty lines, by their index among the batch's rows. */
   rejected: { line: number; reason: string; docsBefore: number }[]
   empty: number
@@ -120,23 +115,11 @@ export class TransactionalWriter {
 
   /** Documents [from, to) of `docs`, next in file order. */
   async docs(docs: DocBytes, from = 0, to = docs.lines.length): Promise<void> {
-    const start = (i: number) => (i === 0 ? 0 : docs.ends[i - 1] + 1)
     while (from < to) {
       if (!(await this.room())) return
       const b = this.batch
       const take = Math.min(to - from, this.opts.batchSize - b.rows)
-      const a = start(from)
-      const z = docs.ends[from + take - 1]
-      if (b.parts.length > 0) {
-        b.parts.push(COMMA)
-        b.size += 1
-      }
-      b.parts.push(docs.body.subarray(a, z))
-      for (let i = from; i < from + take; i++) {
-        b.lines.push(docs.lines[i])
-        b.ends.push(b.size + docs.ends[i] - a)
-      }
-      b.size += z - a
+      appendDocs(b, docs, from, take, COMMA)
       b.rows += take
       b.lastLine = docs.lines[from + take - 1]
       from += take

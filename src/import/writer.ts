@@ -47,6 +47,44 @@ export interface DocBytes {
   ends: ArrayLike<number>
 }
 
+/** Documents gathered for one request: `parts` joined make its body, `size` bytes long. */
+export interface Gathered {
+  lines: number[]
+  parts: Uint8Array[]
+  /** End offset of each document in the joined parts (where its separator goes). */
+  ends: number[]
+  size: number
+}
+
+/** Where document i of `docs` starts in its body (after the '\n' that ends the one before). */
+export const docStart = (docs: DocBytes, i: number): number => (i === 0 ? 0 : docs.ends[i - 1] + 1)
+
+/**
+ * Append documents [from, from + take) of `docs` to `into`, after `separator` when it holds some
+ * already. The run goes as one view of the body, not a copy; within it the documents stay joined
+ * by '\n', at the offsets `ends` keeps.
+ */
+export function appendDocs(
+  into: Gathered,
+  docs: DocBytes,
+  from: number,
+  take: number,
+  separator: Uint8Array,
+): void {
+  const a = docStart(docs, from)
+  const z = docs.ends[from + take - 1]
+  if (into.parts.length > 0) {
+    into.parts.push(separator)
+    into.size += separator.byteLength
+  }
+  into.parts.push(docs.body.subarray(a, z))
+  for (let i = from; i < from + take; i++) {
+    into.lines.push(docs.lines[i])
+    into.ends.push(into.size + docs.ends[i] - a)
+  }
+  into.size += z - a
+}
+
 const encoder = new TextEncoder()
 
 /**
@@ -65,12 +103,10 @@ export function toDocBytes(lines: number[], texts: string[]): DocBytes {
   return { lines: Float64Array.from(lines), body, ends }
 }
 
+const nothing = (): Gathered => ({ lines: [], parts: [], ends: [], size: 0 })
+
 export class BatchWriter {
-  private lines: number[] = []
-  private parts: Uint8Array[] = []
-  /** End offsets of the queued documents within the batch body being built. */
-  private ends: number[] = []
-  private size = 0
+  private queued = nothing()
   private readonly inFlight = new Set<Promise<void>>()
   private failure?: unknown
 
@@ -81,13 +117,13 @@ export class BatchWriter {
 
   /** Queue documents [from, to) of `docs`; resolves when the caller may read on. */
   async add(docs: DocBytes, from = 0, to = docs.lines.length): Promise<void> {
-    const start = (i: number) => (i === 0 ? 0 : docs.ends[i - 1] + 1)
     const maxBytes = this.opts.batchBytes ?? DEFAULTS.import.batchBytes
     while (from < to) {
-      let take = Math.min(to - from, this.opts.batchSize - this.lines.length)
-      const a = start(from)
+      const q = this.queued
+      let take = Math.min(to - from, this.opts.batchSize - q.lines.length)
+      const a = docStart(docs, from)
       // the bytes left in this request (a joining '\n' included)
-      const room = maxBytes - this.size - (this.parts.length > 0 ? 1 : 0)
+      const room = maxBytes - q.size - (q.parts.length > 0 ? 1 : 0)
       let full = false
       if (docs.ends[from + take - 1] - a > room) {
         // the documents that fit: the last i with ends[i] - a <= room (ends grow)
@@ -98,7 +134,7 @@ export class BatchWriter {
           if (docs.ends[mid] - a <= room) lo = mid
           else hi = mid - 1
         }
-        if (lo < from && this.lines.length > 0) {
+        if (lo < from && q.lines.length > 0) {
           // not even the next one fits: send what is queued first
           await this.flush()
           continue
@@ -106,34 +142,22 @@ export class BatchWriter {
         take = Math.max(1, lo - from + 1)
         full = true
       }
-      const b = docs.ends[from + take - 1]
-      if (this.parts.length > 0) {
-        this.parts.push(NL)
-        this.size += 1
-      }
-      this.parts.push(docs.body.subarray(a, b))
-      for (let i = from; i < from + take; i++) {
-        this.lines.push(docs.lines[i])
-        this.ends.push(this.size + docs.ends[i] - a)
-      }
-      this.size += b - a
+      appendDocs(q, docs, from, take, NL)
       from += take
-      if (full || this.lines.length >= this.opts.batchSize) await this.flush()
+      if (full || q.lines.length >= this.opts.batchSize) await this.flush()
     }
   }
 
   async flush(): Promise<void> {
     if (this.failure) throw this.failure
-    if (this.lines.length === 0) return
+    const q = this.queued
+    if (q.lines.length === 0) return
     const batch: DocBytes = {
-      lines: this.lines,
-      body: this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size),
-      ends: this.ends,
+      lines: q.lines,
+      body: q.parts.length === 1 ? q.parts[0] : Buffer.concat(q.parts, q.size),
+      ends: q.ends,
     }
-    this.lines = []
-    this.parts = []
-    this.ends = []
-    this.size = 0
+    this.queued = nothing()
     while (this.inFlight.size >= this.opts.concurrency) await Promise.race(this.inFlight)
     if (this.failure) throw this.failure
     const p: Promise<void> = this.send(batch).then(
@@ -165,7 +189,7 @@ export class BatchWriter {
       i < 0 || i >= batch.ends.length
         ? undefined
         : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-            .subarray(i === 0 ? 0 : batch.ends[i - 1] + 1, batch.ends[i])
+            .subarray(docStart(batch, i), batch.ends[i])
             .toString()
     this.opts.onBatch({
       created: res.created,

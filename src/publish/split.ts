@@ -30,30 +30,62 @@ function tooLarge(limit: number): string {
   return `message over ${Math.round(limit / 1e6)} MB`
 }
 
+/** The length of a UTF-8 byte order mark at the start of `chunk` (3), else 0. */
+function bomLength(chunk: Buffer): number {
+  return chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0
+}
+
+/**
+ * The bytes of the message being read, as views into the chunks they came in. Once they pass
+ * `max` they are let go and only `overflow` is kept, so one huge message cannot fill the memory.
+ */
+class MessageBytes {
+  parts: Buffer[] = []
+  bytes = 0
+  overflow = false
+
+  constructor(private readonly max: number) {}
+
+  append(chunk: Buffer, start: number, end: number): void {
+    if (end <= start || this.overflow) return
+    this.bytes += end - start
+    if (this.bytes > this.max) {
+      this.overflow = true
+      this.parts = []
+      return
+    }
+    this.parts.push(chunk.subarray(start, end))
+  }
+
+  clear(): void {
+    this.parts = []
+    this.bytes = 0
+    this.overflow = false
+  }
+}
+
 /** Lines of a JSONL/NDJSON stream; blank lines are skipped, line numbers are 1-based. */
 export class LineSplitter {
-  private parts: Buffer[] = []
-  private partBytes = 0
-  private overflow = false
+  private readonly msg: MessageBytes
   private line = 1
   private first = true
 
   /** `maxLineBytes`: longer lines are reported, not held (the limit is on raw bytes). */
   constructor(
-    private readonly maxLineBytes: number,
+    maxLineBytes: number,
     private readonly messageLimit = maxLineBytes,
-  ) {}
+  ) {
+    this.msg = new MessageBytes(maxLineBytes)
+  }
 
   push(chunk: Buffer): Piece[] {
     const out: Piece[] = []
-    let pos = 0
-    if (this.first && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
-      pos = 3
+    let pos = this.first ? bomLength(chunk) : 0
     this.first = false
     while (pos < chunk.length) {
       const nl = chunk.indexOf(NL, pos)
       const end = nl === -1 ? chunk.length : nl
-      this.append(chunk, pos, end)
+      this.msg.append(chunk, pos, end)
       if (nl === -1) break
       this.emit(out)
       pos = nl + 1
@@ -63,33 +95,21 @@ export class LineSplitter {
 
   end(): Piece[] {
     const out: Piece[] = []
-    if (this.partBytes > 0 || this.overflow) this.emit(out)
+    if (this.msg.bytes > 0 || this.msg.overflow) this.emit(out)
     return out
-  }
-
-  private append(chunk: Buffer, start: number, end: number): void {
-    if (end <= start || this.overflow) return
-    this.partBytes += end - start
-    if (this.partBytes > this.maxLineBytes) {
-      this.overflow = true
-      this.parts = []
-      return
-    }
-    this.parts.push(chunk.subarray(start, end))
   }
 
   private emit(out: Piece[]): void {
     const line = this.line++
-    if (this.overflow) {
+    const msg = this.msg
+    if (msg.overflow) {
       out.push({ line, error: tooLarge(this.messageLimit) })
-    } else if (this.partBytes > 0) {
-      let raw = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partBytes)
+    } else if (msg.bytes > 0) {
+      let raw = msg.parts.length === 1 ? msg.parts[0] : Buffer.concat(msg.parts, msg.bytes)
       if (raw[raw.length - 1] === CR) raw = raw.subarray(0, raw.length - 1)
       if (!isBlank(raw)) out.push({ line, raw })
     }
-    this.parts = []
-    this.partBytes = 0
-    this.overflow = false
+    msg.clear()
   }
 }
 
@@ -116,21 +136,20 @@ export class JsonSplitter {
   private inString = false
   private escape = false
   private scalar = false
-  private parts: Buffer[] = []
-  private partBytes = 0
-  private overflow = false
+  private readonly msg: MessageBytes
   private first = true
 
   constructor(
     private readonly mode: 'single' | 'array',
-    private readonly maxValueBytes: number,
+    maxValueBytes: number,
     private readonly messageLimit = maxValueBytes,
-  ) {}
+  ) {
+    this.msg = new MessageBytes(maxValueBytes)
+  }
 
   push(chunk: Buffer): Piece[] {
     const out: Piece[] = []
-    let i = 0
-    if (this.first && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3
+    let i = this.first ? bomLength(chunk) : 0
     this.first = false
     let valueStart = this.state === S.Value ? i : -1
     const n = chunk.length
@@ -173,7 +192,7 @@ export class JsonSplitter {
               }
             }
           }
-          this.append(chunk, valueStart, i)
+          if (valueStart >= 0) this.msg.append(chunk, valueStart, i)
           valueStart = -1
           if (done) this.finishValue(out)
           continue
@@ -279,34 +298,22 @@ export class JsonSplitter {
     this.scalar = b !== 0x22 && b !== 0x7b && b !== 0x5b
   }
 
-  private append(chunk: Buffer, start: number, end: number): void {
-    if (start < 0 || end <= start || this.overflow) return
-    this.partBytes += end - start
-    if (this.partBytes > this.maxValueBytes) {
-      this.overflow = true
-      this.parts = []
-      return
-    }
-    this.parts.push(chunk.subarray(start, end))
-  }
-
   private finishValue(out: Piece[]): void {
-    if (this.partBytes === 0 && !this.overflow) {
+    const msg = this.msg
+    if (msg.bytes === 0 && !msg.overflow) {
       // A scalar that ended at its first byte: a stray "," "]" or "}" where a value belongs.
       this.fail(out, 'expected a JSON value')
       return
     }
-    if (this.overflow) out.push({ line: this.valueLine, error: tooLarge(this.messageLimit) })
-    else out.push({ line: this.valueLine, raw: Buffer.concat(this.parts, this.partBytes) })
-    this.parts = []
-    this.partBytes = 0
-    this.overflow = false
+    if (msg.overflow) out.push({ line: this.valueLine, error: tooLarge(this.messageLimit) })
+    else out.push({ line: this.valueLine, raw: Buffer.concat(msg.parts, msg.bytes) })
+    msg.clear()
     this.state = S.AfterValue
   }
 
   private fail(out: Piece[], error: string): void {
     out.push({ line: this.line, error, fatal: true })
     this.state = S.Failed
-    this.parts = []
+    this.msg.clear()
   }
 }

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest'
 
+import { prng } from '../helpers/prng.js'
 import { usePubSubEmulator } from '../helpers/pubsub-emulator.js'
 import { useTestTarget } from '../helpers/target.js'
 import {
-  prng,
   publishAll,
   requireBuild,
   seedMessages,

@@ -7,11 +7,11 @@
  */
 import { describe, expect, it } from 'vitest'
 
+import { prng } from '../helpers/prng.js'
 import { usePubSubEmulator } from '../helpers/pubsub-emulator.js'
 import { useTestTarget } from '../helpers/target.js'
 import {
   emptyGraph,
-  prng,
   requireBuild,
   sleep,
   started,

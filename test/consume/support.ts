@@ -14,6 +14,7 @@ import { afterAll, expect } from 'vitest'
 
 import { edgeKey } from '../../src/consume/batch.js'
 import { createPubSubClient } from '../../src/pubsub/client.js'
+import { prng } from '../helpers/prng.js'
 
 export const ROOT = path.resolve(__dirname, '../..')
 export const FIXTURES = path.join(ROOT, 'fixtures/consume')
@@ -41,18 +42,6 @@ export function applyTwitter(g: ExpectedGraph, message: { data: Doc[] }): void {
       g.edges.add(`users/${key}\tusers/${t}`)
       if (!g.users.has(t)) g.users.set(t, { _key: t, username: t })
     }
-  }
-}
-
-/** A small deterministic PRNG (mulberry32), so a failing run can be repeated. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
 

@@ -13,9 +13,10 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { startConsumer } from '../../src/consume/index.js'
 import { importMapped } from '../../src/import/mapped.js'
 import { ensureSubscription } from '../../src/pubsub/admin.js'
+import { prng } from '../helpers/prng.js'
 import { usePubSubEmulator } from '../helpers/pubsub-emulator.js'
 import { useTestTarget } from '../helpers/target.js'
-import { prng, pubsubClient } from '../consume/support.js'
+import { pubsubClient } from '../consume/support.js'
 
 const emu = usePubSubEmulator()
 

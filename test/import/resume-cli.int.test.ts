@@ -18,6 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 
 import { startEngineServer, type EngineServer } from '../../src/engine/http/server.js'
 import { bin, root, useCli } from '../helpers/cli.js'
+import { prng } from '../helpers/prng.js'
 import { useTestTarget } from '../helpers/target.js'
 
 const ROWS = Number(process.env.GRAPHPIPE_RESUME_ROWS ?? 100_000)
@@ -25,18 +26,6 @@ const SEED = Number(process.env.GRAPHPIPE_RESUME_SEED ?? Date.now() % 1_000_000_
 const KILLS = 3
 /** Each kill test imports the file about twice over on a busy machine: 2 minutes, more for 1,000,000 rows. */
 const TIMEOUT = Math.max(120_000, ROWS * 0.6)
-
-/** mulberry32: the kill points come from SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe('the built CLI resumes imports after kill -9, Ctrl-C and an outage', () => {
   const cli = useCli('import', 'gp-resume-cli-')
@@ -104,7 +93,7 @@ describe('the built CLI resumes imports after kill -9, Ctrl-C and an outage', ()
     it(
       `kill -9 at ${KILLS} random points, then --resume: every row once (${keyed ? 'keys in the file' : 'server-generated keys'})`,
       async () => {
-        const rnd = random(SEED + (keyed ? 1 : 0))
+        const rnd = prng(SEED + (keyed ? 1 : 0))
         const collection = keyed ? 'flights_keyed' : 'flights'
         const file = flights(`${collection}.csv`, ROWS, keyed)
         const args = [file, '--collection', collection, '--resume']

@@ -39,6 +39,16 @@ export interface IndexInfo {
   deduplicate?: boolean
 }
 
+/** What ensureIndex is asked for (POST /_api/index); `hash` and `skiplist` are ArangoDB's aliases of persistent. */
+export interface IndexSpec {
+  type: string
+  fields: string[]
+  unique?: boolean
+  sparse?: boolean
+  deduplicate?: boolean
+  name?: string
+}
+
 export type OverwriteMode = 'conflict' | 'ignore' | 'replace' | 'update'
 
 export interface WriteOptions {
@@ -183,18 +193,7 @@ export interface Store {
   remove(db: string, coll: string, key: string, opts?: WriteOptions & { rev?: string }): WriteResult
 
   // --- indexes
-  ensureIndex(
-    db: string,
-    coll: string,
-    spec: {
-      type: string
-      fields: string[]
-      unique?: boolean
-      sparse?: boolean
-      deduplicate?: boolean
-      name?: string
-    },
-  ): IndexInfo & { isNewlyCreated: boolean }
+  ensureIndex(db: string, coll: string, spec: IndexSpec): IndexInfo & { isNewlyCreated: boolean }
   dropIndex(db: string, coll: string, indexId: string): void
 
   /**

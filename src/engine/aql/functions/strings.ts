@@ -271,6 +271,26 @@ function matchPositions(text: string, search: string): number[] {
   return out
 }
 
+/**
+ * FIND_FIRST's and FIND_LAST's arguments: the text, the search string and the inclusive range
+ * [start, end] its matches must lie in; null when the range is impossible, which both answer with
+ * -1. `endGiven`: FIND_LAST answers an empty search one past an end given as the 4th argument.
+ */
+function findRange(
+  args: AqlValue[],
+): { text: string; search: string; start: number; end: number; endGiven: boolean } | null {
+  const text = toStringValue(args[0])
+  const search = toStringValue(args[1])
+  const start = args.length > 2 ? toInt(toNumber(args[2])) : 0
+  if (start < 0) return null
+  if (args.length > 3 && args[3] !== null) {
+    const end = toInt(toNumber(args[3]))
+    if (end < start || end < 0) return null
+    return { text, search, start, end, endGiven: true }
+  }
+  return { text, search, start, end: text.length, endGiven: false }
+}
+
 export const STRING_FUNCTIONS: FnTable = {
   CONCAT: def(1, Infinity, (_ctx, args) => {
     const parts = args.length === 1 && isArray(args[0]) ? args[0] : args
@@ -405,32 +425,18 @@ export const STRING_FUNCTIONS: FnTable = {
   }),
   // positions are UTF-16 code units, as ICU's UnicodeString counts them (and JS strings do)
   FIND_FIRST: def(2, 4, (_ctx, args) => {
-    const text = toStringValue(args[0])
-    const search = toStringValue(args[1])
-    const start = args.length > 2 ? toInt(toNumber(args[2])) : 0
-    if (start < 0) return -1
-    let end = text.length
-    if (args.length > 3 && args[3] !== null) {
-      end = toInt(toNumber(args[3]))
-      if (end < start || end < 0) return -1
-    }
+    const r = findRange(args)
+    if (!r) return -1
+    const { text, search, start, end } = r
     if (search.length === 0) return start
     const at = matchPositions(text, search).find((p) => p >= start)
     return at !== undefined && at + search.length - 1 <= end ? at : -1
   }),
   FIND_LAST: def(2, 4, (_ctx, args) => {
-    const text = toStringValue(args[0])
-    const search = toStringValue(args[1])
-    const start = args.length > 2 ? toInt(toNumber(args[2])) : 0
-    if (start < 0) return -1
-    let end = text.length
-    let emptyShift = 0
-    if (args.length > 3 && args[3] !== null) {
-      end = toInt(toNumber(args[3]))
-      if (end < start || end < 0) return -1
-      emptyShift = 1
-    }
-    if (search.length === 0) return end + emptyShift
+    const r = findRange(args)
+    if (!r) return -1
+    const { text, search, start, end } = r
+    if (search.length === 0) return r.endGiven ? end + 1 : end
     let found = -1
     for (const at of matchPositions(text, search))
       if (at >= start && at + search.length - 1 <= end) found = at

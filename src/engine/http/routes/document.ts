@@ -3,7 +3,7 @@
  * (docs.arangodb.com 3.12 develop/http-api/documents; recorded in ../shared/conformance).
  */
 import { ArangoError, arangoError } from '../../errors.js'
-import type { CollectionInfo, OverwriteMode, WriteOptions, WriteResult } from '../../storage/types.js'
+import type { CollectionInfo, OverwriteMode, Store, WriteOptions, WriteResult } from '../../storage/types.js'
 import type { RequestContext, RouteResponse, Router } from '../router.js'
 import { resolveCollection } from './collection.js'
 import { isObject } from '../../../objects.js'
@@ -46,14 +46,60 @@ function itemError(e: unknown): Record<string, unknown> {
   throw e
 }
 
-/** Array responses: results and inline errors, plus the `x-arango-error-codes` header. */
-function arrayResponse(status: number, items: Record<string, unknown>[], silent: boolean): RouteResponse {
+/** `x-arango-error-codes`: how many elements of an array request failed with each error number. */
+function errorCodesHeader(errors: Iterable<Record<string, unknown>>): Record<string, string> {
   const codes: Record<string, number> = {}
-  for (const it of items)
-    if (it.error === true) codes[String(it.errorNum)] = (codes[String(it.errorNum)] ?? 0) + 1
-  const headers: Record<string, string> = {}
-  if (Object.keys(codes).length > 0) headers['x-arango-error-codes'] = JSON.stringify(codes)
-  return { status, body: silent ? items.filter((i) => i.error === true) : items, headers }
+  for (const e of errors) codes[String(e.errorNum)] = (codes[String(e.errorNum)] ?? 0) + 1
+  return Object.keys(codes).length > 0 ? { 'x-arango-error-codes': JSON.stringify(codes) } : {}
+}
+
+/** Array responses: results and inline errors, plus the `x-arango-error-codes` header. */
+function arrayResponse(ctx: RequestContext, status: number, items: Record<string, unknown>[]): RouteResponse {
+  const errors = items.filter((i) => i.error === true)
+  return { status, body: ctx.bool('silent') ? errors : items, headers: errorCodesHeader(errors) }
+}
+
+/**
+ * The array form of a write: every element in one transaction, each answered in place with its
+ * result or its error, so one bad element does not undo the others.
+ */
+function writeEach(
+  ctx: RequestContext,
+  body: unknown[],
+  sync: boolean,
+  withOldRev: boolean,
+  write: (store: Store, item: unknown) => WriteResult,
+): Record<string, unknown>[] {
+  const silent = ctx.bool('silent')
+  const store = ctx.store
+  return store.transaction(
+    () =>
+      body.map((item) => {
+        try {
+          const r = write(store, item)
+          // silent: only errors are answered, so no result body is made
+          return silent ? OK_ITEM : resultBody(ctx, r, withOldRev)
+        } catch (e) {
+          return itemError(e)
+        }
+      }),
+    { sync },
+  )
+}
+
+/** A single-document write's answer: its result (none when silent), etag and location. */
+function writtenResponse(
+  ctx: RequestContext,
+  collection: string,
+  status: number,
+  r: WriteResult,
+  withOldRev: boolean,
+): RouteResponse {
+  return {
+    status,
+    body: ctx.bool('silent') ? {} : resultBody(ctx, r, withOldRev),
+    headers: { etag: `"${r._rev}"`, location: docLocation(ctx, collection, r._key) },
+  }
 }
 
 /** A single-document 1200 is 412 with the current `_id/_key/_rev` (and etag), as ArangoDB. */
@@ -86,33 +132,17 @@ function insert(ctx: RequestContext, collName: string): RouteResponse {
   if (mode === undefined && ctx.bool('overwrite')) mode = 'replace'
   const opts: WriteOptions = { ...base, overwriteMode: (mode ?? 'conflict') as OverwriteMode }
   const status = base.waitForSync ? 201 : 202
-  const silent = ctx.bool('silent')
   if (Array.isArray(body)) {
-    const store = ctx.store
-    const items = store.transaction(
-      () =>
-        body.map((doc) => {
-          try {
-            const r = store.insert(ctx.db, c.name, doc as Record<string, unknown>, opts)
-            // silent: only errors are answered, so no result body is made
-            return silent ? OK_ITEM : resultBody(ctx, r, true)
-          } catch (e) {
-            return itemError(e)
-          }
-        }),
-      { sync: base.waitForSync },
+    const items = writeEach(ctx, body, base.waitForSync, true, (store, doc) =>
+      store.insert(ctx.db, c.name, doc as Record<string, unknown>, opts),
     )
-    return arrayResponse(status, items, silent)
+    return arrayResponse(ctx, status, items)
   }
   if (!isObject(body)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
   const r = ctx.store.transaction(() => ctx.store.insert(ctx.db, c.name, body, opts), {
     sync: base.waitForSync,
   })
-  return {
-    status,
-    body: silent ? {} : resultBody(ctx, r, true),
-    headers: { etag: `"${r._rev}"`, location: docLocation(ctx, c.name, r._key) },
-  }
+  return writtenResponse(ctx, c.name, status, r, true)
 }
 
 function read(ctx: RequestContext, head: boolean): RouteResponse {
@@ -141,29 +171,18 @@ function modify(ctx: RequestContext, kind: 'update' | 'replace'): RouteResponse 
   const c = resolveCollection(ctx, ctx.params.c)
   const base = writeOptions(ctx, c)
   const status = base.waitForSync ? 201 : 202
-  const silent = ctx.bool('silent')
   const body = ctx.json()
   const key = ctx.params.k
   if (key === undefined) {
     if (!Array.isArray(body)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
-    const items = ctx.store.transaction(
-      () =>
-        body.map((doc) => {
-          try {
-            if (!isObject(doc)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
-            const k = keyOf(c, doc)
-            const r =
-              kind === 'update'
-                ? ctx.store.update(ctx.db, c.name, k, doc, base)
-                : ctx.store.replace(ctx.db, c.name, k, doc, base)
-            return silent ? OK_ITEM : resultBody(ctx, r, true)
-          } catch (e) {
-            return itemError(e)
-          }
-        }),
-      { sync: base.waitForSync },
-    )
-    return arrayResponse(status, items, silent)
+    const items = writeEach(ctx, body, base.waitForSync, true, (store, doc) => {
+      if (!isObject(doc)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
+      const k = keyOf(c, doc)
+      return kind === 'update'
+        ? store.update(ctx.db, c.name, k, doc, base)
+        : store.replace(ctx.db, c.name, k, doc, base)
+    })
+    return arrayResponse(ctx, status, items)
   }
   if (!isObject(body)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
   const opts: WriteOptions = { ...base, ifMatch: unquote(ctx.headers['if-match']) }
@@ -179,38 +198,24 @@ function modify(ctx: RequestContext, kind: 'update' | 'replace'): RouteResponse 
   } catch (e) {
     singleError(e)
   }
-  return {
-    status,
-    body: silent ? {} : resultBody(ctx, r, true),
-    headers: { etag: `"${r._rev}"`, location: docLocation(ctx, c.name, r._key) },
-  }
+  return writtenResponse(ctx, c.name, status, r, true)
 }
 
 function remove(ctx: RequestContext): RouteResponse {
   const c = resolveCollection(ctx, ctx.params.c)
   const base = writeOptions(ctx, c)
   const status = base.waitForSync ? 200 : 202
-  const silent = ctx.bool('silent')
   const key = ctx.params.k
   if (key === undefined) {
     const body = ctx.json()
     if (!Array.isArray(body)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
-    const items = ctx.store.transaction(
-      () =>
-        body.map((item) => {
-          try {
-            const k = keyOf(c, item)
-            const rev = isObject(item) && typeof item._rev === 'string' ? item._rev : undefined
-            const r = ctx.store.remove(ctx.db, c.name, k, { ...base, rev } as WriteOptions)
-            return silent ? OK_ITEM : resultBody(ctx, r, false)
-          } catch (e) {
-            return itemError(e)
-          }
-        }),
-      { sync: base.waitForSync },
-    )
+    const items = writeEach(ctx, body, base.waitForSync, false, (store, item) => {
+      const k = keyOf(c, item)
+      const rev = isObject(item) && typeof item._rev === 'string' ? item._rev : undefined
+      return store.remove(ctx.db, c.name, k, { ...base, rev } as WriteOptions)
+    })
     // ArangoDB answers 202 when any element failed, even with waitForSync
-    return arrayResponse(items.some((i) => i.error === true) ? 202 : status, items, silent)
+    return arrayResponse(ctx, items.some((i) => i.error === true) ? 202 : status, items)
   }
   let r: WriteResult
   try {
@@ -219,11 +224,7 @@ function remove(ctx: RequestContext): RouteResponse {
   } catch (e) {
     singleError(e)
   }
-  return {
-    status,
-    body: silent ? {} : resultBody(ctx, r, false),
-    headers: { etag: `"${r._rev}"`, location: docLocation(ctx, c.name, r._key) },
-  }
+  return writtenResponse(ctx, c.name, status, r, false)
 }
 
 /** PUT /_api/document/{c}?onlyget=true: look up several documents by key. */
@@ -232,7 +233,7 @@ function onlyGet(ctx: RequestContext): RouteResponse {
   const body = ctx.json()
   if (!Array.isArray(body)) throw arangoError('ARANGO_DOCUMENT_TYPE_INVALID')
   const parts: string[] = []
-  const codes: Record<string, number> = {}
+  const errors: Record<string, unknown>[] = []
   const store = ctx.store
   // one snapshot for all of them (one consistent read, and no per-lookup metadata check)
   store.readSnapshot(() => {
@@ -244,15 +245,13 @@ function onlyGet(ctx: RequestContext): RouteResponse {
         json = raw.json
       } catch (e) {
         const err = itemError(e)
-        codes[String(err.errorNum)] = (codes[String(err.errorNum)] ?? 0) + 1
+        errors.push(err)
         json = JSON.stringify(err)
       }
       parts.push(json)
     }
   })
-  const headers: Record<string, string> = {}
-  if (Object.keys(codes).length > 0) headers['x-arango-error-codes'] = JSON.stringify(codes)
-  return { status: 200, raw: `[${parts.join(',')}]`, headers }
+  return { status: 200, raw: `[${parts.join(',')}]`, headers: errorCodesHeader(errors) }
 }
 
 export function registerDocumentRoutes(router: Router): void {

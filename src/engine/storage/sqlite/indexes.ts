@@ -1,6 +1,6 @@
 /** Indexes of the SQLite store: the implicit primary/edge indexes and persistent ones. */
 import { ArangoError, arangoError } from '../../errors.js'
-import type { Doc, IndexCondition, IndexInfo, Store } from '../types.js'
+import type { Doc, IndexCondition, IndexInfo, IndexSpec, Store } from '../types.js'
 import { DocumentStore } from './documents.js'
 import {
   arrayEntries,
@@ -108,18 +108,7 @@ export class SqliteStore extends DocumentStore implements Store {
 
   // ---------------------------------------------------------------- indexes
 
-  ensureIndex(
-    db: string,
-    coll: string,
-    spec: {
-      type: string
-      fields: string[]
-      unique?: boolean
-      sparse?: boolean
-      deduplicate?: boolean
-      name?: string
-    },
-  ): IndexInfo & { isNewlyCreated: boolean } {
+  ensureIndex(db: string, coll: string, spec: IndexSpec): IndexInfo & { isNewlyCreated: boolean } {
     let type = spec.type
     if (type === 'hash' || type === 'skiplist') type = 'persistent'
     const c0 = this.meta(db, coll)
