@@ -7,13 +7,14 @@ import fs from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { arangoError } from '../errors.js'
 import { DEFAULTS } from '../../config/defaults.js'
 import type { EngineOptions, RunningEngine } from '../types.js'
 import { RevisionClock } from '../storage/keys.js'
-import { SqliteStore } from '../storage/sqlite-store.js'
+import { Checkpointer, DB_FILE, SqliteStore } from '../storage/sqlite-store.js'
 import { CursorManager } from '../aql/cursor.js'
 import { QueryPool } from '../pool/query-pool.js'
 import { QueryTracker } from '../pool/tracking.js'
@@ -106,6 +107,7 @@ export interface EngineServer extends RunningEngine {
   store: SqliteStore
   /** The query workers (white-box tests reach its test hook). */
   pool: QueryPool
+  checkpointer: Checkpointer
 }
 
 /** Serve the engine in this thread. Refuses a non-loopback host without a root password. */
@@ -131,6 +133,10 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     cacheMiB: opts.cacheMiB,
     idleTimeoutMs: (opts.streamingIdleTimeoutSeconds ?? DEFAULTS.engine.streamingIdleTimeoutSeconds) * 1000,
   })
+  const checkpointer = new Checkpointer(path.join(opts.dataDir, DB_FILE), {
+    thresholdBytes: DEFAULTS.engine.checkpointMiB * 1024 * 1024,
+    intervalMs: DEFAULTS.engine.checkpointIntervalMs,
+  })
   const tracker = new QueryTracker()
   const pool = new QueryPool({
     size: opts.queryWorkers ?? DEFAULTS.engine.queryWorkers,
@@ -142,6 +148,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     await pool.warmUp(1)
   } catch (e) {
     await pool.close()
+    await checkpointer.close()
     store.close()
     throw new EngineStartError((e as Error).message, 'ENGINE_WORKER')
   }
@@ -213,6 +220,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     })
   } catch (e) {
     await pool.close()
+    await checkpointer.close()
     store.close()
     const err = e as NodeJS.ErrnoException
     throw new EngineStartError(
@@ -229,6 +237,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     port,
     store,
     pool,
+    checkpointer,
     close: async () => {
       if (closed) return
       closed = true
@@ -238,6 +247,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
       })
       await pool.close()
       transactions.closeAll()
+      await checkpointer.close()
       store.close()
     },
   }

@@ -8,6 +8,8 @@ import { SqliteStore } from './sqlite/indexes.js'
 import type { SqliteStoreOptions } from './sqlite/connection.js'
 
 export { SqliteStore }
+export { Checkpointer, type CheckpointerOptions } from './sqlite/checkpointer.js'
+export { DB_FILE } from './sqlite/rows.js'
 export { LocalLockBusy, type CollectionGuard, type SqliteStoreOptions } from './sqlite/connection.js'
 
 /** Open (creating when missing) the store of a data dir. */

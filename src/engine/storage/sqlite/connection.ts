@@ -125,9 +125,18 @@ export abstract class StoreConnection {
       commit: this.db.prepare('COMMIT'),
       rollback: this.db.prepare('ROLLBACK'),
     }
-    // checkpoint every ~40 MB of WAL instead of 4 MB: a bulk import commits every 1,000 documents
-    // and each checkpoint syncs the database file (measured: ~20% of import time at the default)
-    this.db.pragma('wal_autocheckpoint = 10000')
+    // Checkpoints are mostly the engine's checkpointer thread's (checkpointer.ts), once the WAL
+    // passes DEFAULTS.engine.checkpointMiB. Its checkpoints never block a writer, so under
+    // continuous writes they never catch up with the last commit, and only a complete checkpoint
+    // lets the next transaction start the WAL again from its beginning: a commit still
+    // checkpoints itself at twice that size, when the thread has already copied most of it. This
+    // also bounds the WAL should the thread be absent (a process without an engine server).
+    const walBytes = DEFAULTS.engine.checkpointMiB * 1024 * 1024
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number
+    this.db.pragma(`wal_autocheckpoint = ${Math.ceil((2 * walBytes) / pageSize)}`)
+    // a WAL started again is cut back to this size, so the file's size tells the checkpointer
+    // how much was written since
+    this.db.pragma(`journal_size_limit = ${walBytes}`)
     if (!opts.attach) this.initSchema()
     this.s = {
       dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
