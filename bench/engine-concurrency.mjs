@@ -4,14 +4,22 @@
 //   1. p99 latency of single-document reads from one client while 4 other clients run long
 //      full-scan queries, against the same reads with no load: at most 3x and under 50 ms;
 //   2. read-only query throughput with 2 clients against 1 client: >= 1.6x (on 2 cores);
-//   3. SLEEP(10) with maxRuntime 1 answered 1500 in under 1.5 s, /_api/version meanwhile < 50 ms.
+//   3. SLEEP(10) with maxRuntime 1 answered 1500 in under 1.5 s, /_api/version meanwhile < 50 ms;
+//   4. /_api/version every 10 ms while another client bulk-imports BENCH_CONC_IMPORT_DOCS
+//      documents (1 MiB requests, 2 in flight, as graphpipe import sends them): its p99 and
+//      slowest answer, which show how long the request thread is held (no goal: a reference).
 // Prints one JSON line per figure: {"figure","value","unit","ratio","goal","met"}.
-// Usage: npm run build && node bench/engine-concurrency.mjs [docs]   (BENCH_CONC_DOCS overrides)
+// Usage: npm run build && node bench/engine-concurrency.mjs [docs]   (BENCH_CONC_DOCS overrides;
+// BENCH_DIST=DIR runs another build's dist/)
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Database } from 'arangojs'
-import { startEngineServer } from '../dist/engine/http/server.js'
+
+const dist = process.env.BENCH_DIST
+  ? path.resolve(process.env.BENCH_DIST)
+  : new URL('../dist', import.meta.url).pathname
+const { startEngineServer } = await import(path.join(dist, 'engine/http/server.js'))
 
 const DOCS = Number(process.argv[2] ?? process.env.BENCH_CONC_DOCS ?? 100_000)
 const READS = 400
@@ -157,6 +165,72 @@ try {
     ratio: Number(versionMax.toFixed(2)),
     goal: '1500 in < 1.5 s; ratio: slowest /_api/version meanwhile, ms (< 50)',
     met: errorNum === 1500 && killedAfter < 1.5 && versionMax < 50,
+  })
+
+  // 4. the request thread during a bulk import: every request is one transaction, answered in turn
+  const IMPORT_DOCS = Number(process.env.BENCH_CONC_IMPORT_DOCS ?? 1_000_000)
+  const bodies = []
+  for (let i = 0, lines = [], size = 0; i < IMPORT_DOCS; i++) {
+    const line = JSON.stringify({
+      Year: 2008,
+      Month: 1 + (i % 12),
+      DayofMonth: 1 + (i % 28),
+      DepTime: 1200 + (i % 600),
+      UniqueCarrier: 'WN',
+      FlightNum: 100 + (i % 5000),
+      TailNum: `N${1000 + (i % 9000)}`,
+      Origin: 'LAX',
+      Dest: 'SFO',
+      Distance: 300 + (i % 2000),
+      seq: i,
+    })
+    lines.push(line)
+    size += line.length + 1
+    if (size >= 1 << 20 || i === IMPORT_DOCS - 1) {
+      bodies.push(lines.join('\n'))
+      lines = []
+      size = 0
+    }
+  }
+  const importer = open()
+  await importer.createCollection('bulk')
+  const probe = open()
+  const lat = []
+  let importing = true
+  const probingImport = (async () => {
+    while (importing) {
+      const t = performance.now()
+      await probe.version()
+      lat.push(performance.now() - t)
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  })()
+  const ti = performance.now()
+  let nextBody = 0
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (nextBody < bodies.length)
+        await importer.request({
+          method: 'POST',
+          pathname: '/_api/import',
+          search: { collection: 'bulk', type: 'documents' },
+          body: bodies[nextBody++],
+        })
+    }),
+  )
+  const importSeconds = (performance.now() - ti) / 1000
+  importing = false
+  await probingImport
+  const slowest = Math.max(...lat)
+  log(
+    `bulk import of ${IMPORT_DOCS} documents in ${importSeconds.toFixed(1)} s; ${lat.length} version probes, p99 ${p99(lat).toFixed(0)} ms, slowest ${slowest.toFixed(0)} ms`,
+  )
+  figure({
+    figure: `engine: slowest /_api/version during a bulk import of ${IMPORT_DOCS} documents (1 MiB requests, 2 in flight)`,
+    value: Number(slowest.toFixed(0)),
+    unit: 'ms',
+    ratio: Number(p99(lat).toFixed(0)),
+    goal: 'reference; ratio: p99 of the same probes, ms',
   })
 } finally {
   for (const c of clients) c.close()
