@@ -59,6 +59,11 @@ describe('the checkpointer thread', () => {
         }
       }
       expect(cp.checkpoints).toBeGreaterThanOrEqual(4)
+      // nothing written since its last, complete checkpoint (awaited above): it leaves the WAL
+      // alone (it looks every 20 ms, so 15 chances)
+      const idle = cp.checkpoints
+      await new Promise((r) => setTimeout(r, 300))
+      expect(cp.checkpoints).toBe(idle)
       // without the thread the WAL would hold all 20 MB and the database file next to nothing
       expect(size(`${file}-wal`)).toBeLessThan(12e6)
       expect(size(file)).toBeGreaterThan(15e6)

@@ -35,13 +35,22 @@ db.pragma('busy_timeout = 0')
 // a checkpoint reads WAL frames and writes database pages directly, not through the page cache
 db.pragma('cache_size = -256')
 let timer
+// the WAL as a complete checkpoint left it: an idle engine's WAL stays above the threshold until
+// the next write restarts it, and is not checkpointed again meanwhile
+let done = ''
 const tick = () => {
   let size = 0
-  try { size = fs.statSync(workerData.file + '-wal').size } catch {}
-  if (size > workerData.thresholdBytes) {
+  let seen = ''
+  try {
+    const st = fs.statSync(workerData.file + '-wal')
+    size = st.size
+    seen = size + ':' + st.mtimeMs
+  } catch {}
+  if (size > workerData.thresholdBytes && seen !== done) {
     try {
       const startedAt = Date.now()
       const [r] = db.pragma('wal_checkpoint(PASSIVE)')
+      if (r.log === r.checkpointed) done = seen
       parentPort.postMessage({ type: 'checkpoint', startedAt, walFrames: r.log, copied: r.checkpointed })
     } catch (e) {
       parentPort.postMessage({ type: 'busy', message: String(e && e.message) })
