@@ -14,7 +14,7 @@ import { arangoError } from '../errors.js'
 import { DEFAULTS } from '../../config/defaults.js'
 import type { EngineOptions, RunningEngine } from '../types.js'
 import { RevisionClock } from '../storage/keys.js'
-import { Checkpointer, DB_FILE, SqliteStore } from '../storage/sqlite-store.js'
+import { CHECKPOINT_BYTES, Checkpointer, DB_FILE, SqliteStore } from '../storage/sqlite-store.js'
 import { CursorManager } from '../aql/cursor.js'
 import { QueryPool } from '../pool/query-pool.js'
 import { QueryTracker } from '../pool/tracking.js'
@@ -134,7 +134,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     idleTimeoutMs: (opts.streamingIdleTimeoutSeconds ?? DEFAULTS.engine.streamingIdleTimeoutSeconds) * 1000,
   })
   const checkpointer = new Checkpointer(path.join(opts.dataDir, DB_FILE), {
-    thresholdBytes: DEFAULTS.engine.checkpointMiB * 1024 * 1024,
+    thresholdBytes: CHECKPOINT_BYTES,
     intervalMs: DEFAULTS.engine.checkpointIntervalMs,
   })
   const tracker = new QueryTracker()

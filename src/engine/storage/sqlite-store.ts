@@ -8,7 +8,7 @@ import { SqliteStore } from './sqlite/indexes.js'
 import type { SqliteStoreOptions } from './sqlite/connection.js'
 
 export { SqliteStore }
-export { Checkpointer, type CheckpointerOptions } from './sqlite/checkpointer.js'
+export { CHECKPOINT_BYTES, Checkpointer, type CheckpointerOptions } from './sqlite/checkpointer.js'
 export { DB_FILE } from './sqlite/rows.js'
 export { LocalLockBusy, type CollectionGuard, type SqliteStoreOptions } from './sqlite/connection.js'
 

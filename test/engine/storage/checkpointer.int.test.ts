@@ -8,9 +8,13 @@ import path from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { DEFAULTS } from '../../../src/config/defaults.js'
 import { startEngineServer } from '../../../src/engine/http/server.js'
-import { Checkpointer, DB_FILE, openStore } from '../../../src/engine/storage/sqlite-store.js'
+import {
+  CHECKPOINT_BYTES,
+  Checkpointer,
+  DB_FILE,
+  openStore,
+} from '../../../src/engine/storage/sqlite-store.js'
 
 const dirs: string[] = []
 const tmp = () => {
@@ -89,7 +93,7 @@ describe('the engine server', () => {
   it('runs the checkpointer: a large import leaves the WAL at about its threshold, and it stops with the server', async () => {
     const dir = tmp()
     const engine = await startEngineServer({ dataDir: dir })
-    const limit = DEFAULTS.engine.checkpointMiB * 1024 * 1024
+    const limit = CHECKPOINT_BYTES
     const wal = path.join(dir, `${DB_FILE}-wal`)
     try {
       const post = (path_: string, body: string | object) =>

@@ -10,11 +10,16 @@
  * It checkpoints when the WAL file has grown past `thresholdBytes`. Writers set
  * `journal_size_limit` to the same size, so the file shrinks back to it whenever SQLite restarts
  * the WAL after a complete checkpoint: its size then tells how much has been written since. The
- * writers' own autocheckpoint stays as a safety net (connection.ts), far above the threshold.
+ * writers keep an autocheckpoint of their own at twice that size (connection.ts says why).
  */
 import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
+
+import { DEFAULTS } from '../../../config/defaults.js'
+
+/** The WAL size past which the engine's checkpointer copies it (DEFAULTS.engine.checkpointMiB). */
+export const CHECKPOINT_BYTES = DEFAULTS.engine.checkpointMiB * 1024 * 1024
 
 export interface CheckpointerOptions {
   /** Checkpoint once the WAL file is larger than this. */

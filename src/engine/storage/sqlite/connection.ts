@@ -21,6 +21,7 @@ import type { Database as Db, Statement } from 'better-sqlite3'
 import { DEFAULTS } from '../../../config/defaults.js'
 import { ArangoError, arangoError } from '../../errors.js'
 import { RevisionClock } from '../keys.js'
+import { CHECKPOINT_BYTES } from './checkpointer.js'
 import { isArrayIndex, parseField, sideTable } from './array-index.js'
 import {
   COLS,
@@ -131,12 +132,11 @@ export abstract class StoreConnection {
     // lets the next transaction start the WAL again from its beginning: a commit still
     // checkpoints itself at twice that size, when the thread has already copied most of it. This
     // also bounds the WAL should the thread be absent (a process without an engine server).
-    const walBytes = DEFAULTS.engine.checkpointMiB * 1024 * 1024
     const pageSize = this.db.pragma('page_size', { simple: true }) as number
-    this.db.pragma(`wal_autocheckpoint = ${Math.ceil((2 * walBytes) / pageSize)}`)
+    this.db.pragma(`wal_autocheckpoint = ${Math.ceil((2 * CHECKPOINT_BYTES) / pageSize)}`)
     // a WAL started again is cut back to this size, so the file's size tells the checkpointer
     // how much was written since
-    this.db.pragma(`journal_size_limit = ${walBytes}`)
+    this.db.pragma(`journal_size_limit = ${CHECKPOINT_BYTES}`)
     if (!opts.attach) this.initSchema()
     this.s = {
       dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
