@@ -123,9 +123,7 @@ export class CursorManager {
   /** Forget a cursor; a stream query it still ran stops being a running query. */
   private drop(c: Cursor): void {
     if (this.cursors.delete(c.id)) this.events.closed?.(c.id)
-    if (c.aheadTimer) clearImmediate(c.aheadTimer)
-    c.aheadTimer = undefined
-    c.ahead = undefined
+    this.takeAhead(c)
     if (c.tracked) this.queries.finish(c.tracked)
     c.tracked = undefined
   }
@@ -367,6 +365,15 @@ export class CursorManager {
     if (c.profile) c.profile.executing += secs
   }
 
+  /** The batch read ahead, if it is there, taken off the cursor; a read-ahead not begun is called off. */
+  private takeAhead(c: Cursor): Cursor['ahead'] {
+    const ahead = c.ahead
+    c.ahead = undefined
+    if (c.aheadTimer) clearImmediate(c.aheadTimer)
+    c.aheadTimer = undefined
+    return ahead
+  }
+
   /** Compute the next batch on a later turn of the event loop, unless the cursor is gone by then. */
   private pullAhead(c: Cursor): void {
     c.aheadTimer = setImmediate(() => {
@@ -388,10 +395,7 @@ export class CursorManager {
     let json: string | undefined
     let hasMore: boolean
     if (c.iter) {
-      const ahead = c.ahead
-      c.ahead = undefined
-      if (c.aheadTimer) clearImmediate(c.aheadTimer)
-      c.aheadTimer = undefined
+      const ahead = this.takeAhead(c)
       try {
         if (ahead?.error !== undefined) throw ahead.error
         if (ahead) {
