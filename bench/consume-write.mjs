@@ -21,43 +21,25 @@ import { GraphWriter } from '../dist/consume/writer.js'
 import { OrderedWriter, writeMessages } from '../dist/consume/txwriter.js'
 import { twitterMapper } from '../dist/mapping/mapping.js'
 import { startEmbeddedEngine } from '../dist/engine/index.js'
+import { seedMessages } from './lib/seed-messages.mjs'
 
 const N = Number(process.env.BENCH_MESSAGES ?? 160_000)
 const USERS = Number(process.env.BENCH_USERS ?? 20_000)
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 40_000)
 const log = (m) => process.stderr.write(`${m}\n`)
 
+/** Messages [from, from + n) as the consumer hands them to the writer (ids, publish times). */
 function generator() {
-  let a = 12345 // mulberry32, as bench/consume.mjs
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const u = () => `user${Math.floor(rand() * USERS)}`
+  const next = seedMessages(USERS)
   return (from, n) =>
     Array.from({ length: n }, (_, j) => {
       const i = from + j
-      const body = {
-        message: 'success',
-        data: [
-          {
-            username: u(),
-            first_name: `First${i}`,
-            last_name: 'Example',
-            email: `p${i}@example.com`,
-            follow: u(),
-          },
-          { username: u(), first_name: `Other${i}`, city: 'Springfield', follow: [u(), u()] },
-        ],
-      }
       return {
         id: String(i),
         seq: i,
         publishTime: 1e12 + i,
         attributes: {},
-        data: Buffer.from(JSON.stringify(body)),
+        data: Buffer.from(JSON.stringify(next(i))),
       }
     })
 }

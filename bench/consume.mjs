@@ -22,6 +22,7 @@ import { OrderedWriter } from '../dist/consume/txwriter.js'
 import { twitterMapper } from '../dist/mapping/mapping.js'
 import { startEmbeddedEngine } from '../dist/engine/index.js'
 import { startEmulator } from '../dist/pubsub/emulator.js'
+import { seedMessages } from './lib/seed-messages.mjs'
 
 const N = Number(process.env.BENCH_MESSAGES ?? 100_000)
 const SEED_SAMPLE = Math.min(N, Number(process.env.BENCH_SEED_SAMPLE ?? 3000))
@@ -29,34 +30,10 @@ const SEED_CONCURRENCY = Number(process.env.BENCH_SEED_CONCURRENCY ?? 4)
 const GOAL = 20
 const log = (m) => process.stderr.write(`${m}\n`)
 
-// Seed-shaped messages: two users each, one following one user, one following two.
+// Seed-shaped messages over n / 5 users (at least 100).
 function messages(n) {
-  let a = 12345 // mulberry32
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const pool = Math.max(100, Math.floor(n / 5))
-  const u = () => `user${Math.floor(rand() * pool)}`
-  const out = []
-  for (let i = 0; i < n; i++) {
-    out.push({
-      message: 'success',
-      data: [
-        {
-          username: u(),
-          first_name: `First${i}`,
-          last_name: 'Example',
-          email: `p${i}@example.com`,
-          follow: u(),
-        },
-        { username: u(), first_name: `Other${i}`, city: 'Springfield', follow: [u(), u()] },
-      ],
-    })
-  }
-  return out
+  const next = seedMessages(Math.max(100, Math.floor(n / 5)))
+  return Array.from({ length: n }, (_, i) => next(i))
 }
 
 async function seedApproach(db, msgs) {
