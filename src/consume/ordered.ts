@@ -3,7 +3,7 @@
  *
  * Every record becomes an event with a version `(event time, message id, record index)`. The
  * bookkeeping (the versions collection, never inside the users' documents) keeps **one document
- * per vertex** (format 2, `VersionDoc`): the version of each attribute's winning write, the
+ * per vertex** (format 3, `VersionDoc`): the version of each attribute's winning write, the
  * latest delete, the latest write touching it, the create-if-missing placeholder's attributes,
  * and the latest follow or unfollow of every edge **from** that vertex. Merging is a max per
  * field, so any order, duplication and split into windows ends in the same state; the documents
@@ -35,7 +35,7 @@ import {
   type Ref,
   type Vertex,
 } from './vertexstate.js'
-import { FORMAT, version, versionKey, versionKeyOfId, type VersionDoc } from './versions.js'
+import { isVersionDoc, version, versionKey, versionKeyOfId, type VersionDoc } from './versions.js'
 import type { Doc, Mapper, RecordGroup } from '../mapping/mapping.js'
 
 export interface VersionedGroup {
@@ -158,7 +158,7 @@ export class WindowResolver {
   /** More stored documents (the owners of a delete's edges), without applying events again. */
   add(docs: VersionDoc[]): void {
     for (const d of docs)
-      if (d && d.f === FORMAT && !this.v.has(d._key)) {
+      if (isVersionDoc(d) && !this.v.has(d._key)) {
         const x = fromStored(d)
         this.v.set(d._key, x)
         const r = this.slots.get(d._key)
@@ -468,7 +468,7 @@ export class WindowResolver {
     const versions: VersionDoc[] = []
     const removes: string[] = []
     for (const d of docs) {
-      if (d.f !== FORMAT) continue
+      if (!isVersionDoc(d)) continue
       const x = fromStored(d)
       if (x.vt !== undefined && x.vt < cutoff) {
         x.attrs = {}

@@ -16,7 +16,7 @@ import { GraphpipeError } from '../errors.js'
 import { buildPlan, deadLetter, type DeadLetterDoc } from './batch.js'
 import { buildEvents, WindowResolver, type EventBatch } from './ordered.js'
 import { convertV1 } from './vertexstate.js'
-import { FORMAT, FORMAT_KEY, versionKey, type VersionDoc } from './versions.js'
+import { FORMAT, FORMAT_KEY, isVersionDoc, versionKey, type VersionDoc } from './versions.js'
 import { GraphWriter, type WriteResult } from './writer.js'
 import type { Inbound } from './batch.js'
 import type { Doc, Mapper } from '../mapping/mapping.js'
@@ -120,9 +120,10 @@ export class OrderedWriter extends GraphWriter {
 
   /**
    * Bookkeeping of format 1 (one document per vertex and per edge, written before this version)
-   * is converted to format 2 (one document per vertex, its edges inside) before the first window:
-   * batches of documents, each converted in one transaction (merged by max into what is there, so
-   * consumers converting at the same time change nothing twice), then the marker `{v: 2}`.
+   * is converted to format 3 (one document per vertex, its edges inside; format 2 documents are
+   * read as they are) before the first window: batches of documents, each converted in one
+   * transaction (merged by max into what is there, so consumers converting at the same time
+   * change nothing twice), then the marker `{v: 3}`.
    * Resolves with the number of format 1 documents converted.
    */
   async migrate(batch = 2000): Promise<number> {
@@ -511,8 +512,8 @@ export class OrderedWriter extends GraphWriter {
         purgedAll = old.length < PURGE_BATCH
         const p = WindowResolver.purge(old, cutoff)
         if (p.versions.length > 0) await this.saveAllIn(trx, vc, p.versions, { overwriteMode: 'replace' })
-        // format 1 documents left by an older consumer (and format 2 ones left empty) go whole
-        const gone = [...p.removes, ...old.filter((d) => d.f !== 2).map((d) => d._key)]
+        // format 1 documents left by an older consumer (and newer ones left empty) go whole
+        const gone = [...p.removes, ...old.filter((d) => !isVersionDoc(d)).map((d) => d._key)]
         if (gone.length > 0)
           await this.q(trx, 'FOR k IN @keys REMOVE k IN @@c OPTIONS {ignoreErrors: true}', {
             '@c': vc,

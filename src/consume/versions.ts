@@ -1,6 +1,6 @@
 /**
  * The bookkeeping's stored format: event versions (`version`, and format 1's converted), the
- * format 2 document of a vertex and its `_key`. Separate from the resolution (ordered.ts) and the
+ * format 3 document of a vertex (and the edge lists' codec) and its `_key`. Separate from the resolution (ordered.ts) and the
  * working state (vertexstate.ts): the writer, the conversion and the tests need only these.
  */
 import { sha1 } from './batch.js'
@@ -29,17 +29,23 @@ export function fromV1Version(v: string): string {
   return m ? version(Number(m[1]), m[2], Number(m[3])) : v
 }
 
-/** The key of the format marker document in the versions collection (`{v: 2}`). */
+/** The key of the format marker document in the versions collection (`{v: 3}`). */
 export const FORMAT_KEY = '=format'
-export const FORMAT = 2
+/** The format this version writes; it reads 2 as well (their edge lists are arrays). */
+export const FORMAT = 3
+
+/** A bookkeeping document of format 2 or 3 (format 1 documents have `kind` and no `f`). */
+export const isVersionDoc = (d: { f?: unknown } | null | undefined): boolean =>
+  d != null && (d.f === 3 || d.f === 2)
 
 /**
- * A vertex's bookkeeping document, format 2. Versions are stored once per document (`v`) and
- * referred to by index, as most attributes and edges of one record share its version.
+ * A vertex's bookkeeping document, format 3 (format 2 differs only in `e`, see there). Versions
+ * are stored once per document (`v`) and referred to by index, as most attributes and edges of
+ * one record share its version.
  */
 export interface VersionDoc {
   _key: string
-  f: 2
+  f: 2 | 3
   /** The vertex: collection and key. */
   c: string
   k: string
@@ -56,13 +62,16 @@ export interface VersionDoc {
   /** Wall-clock ms when the vertex became a tombstone (gone): purged after --tombstone-ttl. */
   vt?: number
   /**
-   * Edges from this vertex, per edge collection: [slot, version, 1 follow | 0 unfollow], plus the
-   * tombstone time (ms) of a removed one. The slot is `_to` for an edge with the default key (the
-   * SHA-1 of `_from` and `_to`), else `#` and its key, and then `_to` follows (tombstone or 0):
-   * [#key, version, present, tombstone ms or 0, _to]. (Arrays, not objects keyed by slot: parsed
-   * objects with arbitrary keys are slow to read and write in V8.)
+   * Edges from this vertex, per edge collection: entries [slot, version, 1 follow | 0 unfollow],
+   * plus the tombstone time (ms) of a removed one. The slot is `_to` for an edge with the default
+   * key (the SHA-1 of `_from` and `_to`), else `#` and its key, and then `_to` follows (tombstone
+   * or 0): [#key, version, present, tombstone ms or 0, _to]. Format 3 stores a collection's
+   * entries as one string (`encodeEdges`): a vertex's document is read and written whole by every
+   * window that touches it, and one string costs the consumer and the server a fraction of what
+   * JSON of many small arrays does to parse and print; a window decodes only the lists it looks
+   * at. Format 2 stored the arrays.
    */
-  e?: Record<string, StoredEdge[]>
+  e?: Record<string, StoredEdge[] | string>
   /** The earliest tombstone in this document (vertex or edge), for the purge. */
   tomb?: number
   /** Versions in `v` when it was last rebuilt (it is rebuilt once it has grown past twice that). */
@@ -87,3 +96,32 @@ export function versionKeyOfId(id: string): string {
 /** A stored edge entry (see `VersionDoc.e`). */
 export type StoredEdge =
   [string, number, 0 | 1] | [string, number, 0 | 1, number] | [string, number, 0 | 1, number, string]
+
+/**
+ * Format 3's edge list: entries joined by `|`, an entry's fields by spaces (`users/bob 3 1`,
+ * `#k1 4 0 1733600000000 users/bob`). Neither character can occur in a slot or a document
+ * handle (ArangoDB's key and collection name characters), so no escaping is needed.
+ */
+export function encodeEdges(list: StoredEdge[]): string {
+  return list.map(encodeEdge).join('|')
+}
+
+/** One entry of `encodeEdges`. */
+export function encodeEdge(r: StoredEdge): string {
+  return r.length === 3
+    ? `${r[0]} ${r[1]} ${r[2]}`
+    : r.length === 4
+      ? `${r[0]} ${r[1]} ${r[2]} ${r[3]}`
+      : `${r[0]} ${r[1]} ${r[2]} ${r[3]} ${r[4]}`
+}
+
+/** `encodeEdge` undone. */
+export function decodeEdge(text: string): StoredEdge {
+  const f = text.split(' ')
+  const p = f[2] === '1' ? 1 : 0
+  return f.length === 3
+    ? [f[0], Number(f[1]), p]
+    : f.length === 4
+      ? [f[0], Number(f[1]), p, Number(f[3])]
+      : [f[0], Number(f[1]), p, Number(f[3]), f[4]]
+}

@@ -6,7 +6,17 @@
  * no resolver.
  */
 import { sha1 } from './batch.js'
-import { FORMAT, fromV1Version, versionKey, type StoredEdge, type VersionDoc } from './versions.js'
+import {
+  FORMAT,
+  decodeEdge,
+  encodeEdge,
+  encodeEdges,
+  fromV1Version,
+  isVersionDoc,
+  versionKey,
+  type StoredEdge,
+  type VersionDoc,
+} from './versions.js'
 import type { Doc } from '../mapping/mapping.js'
 
 const max = (a: string | undefined, b: string | undefined): string | undefined =>
@@ -23,8 +33,11 @@ export interface Edge extends EdgeState {
   /** Its edge collection, and where it is in there: `_to`, or `#` and its key. */
   coll: string
   slot: string
-  /** Its index in the stored document's list (undefined: not stored). */
+  /** Its index in the stored document's list (format 2; undefined: not stored). */
   at?: number
+  /** Where its entry is in the stored document's text of its collection (format 3). */
+  start?: number
+  end?: number
   /** Its `_key` (for a default key, computed when needed). */
   key?: string
   /** The state before this window (null: none). */
@@ -107,7 +120,7 @@ export function newVertex(key: string, c: string, k: string): Vertex {
   return { key, c, k, attrs: {}, weak: {}, old: null, hasVertex: false, edges: new Map(), dirty: false }
 }
 
-/** A stored document (format 2) as working state; its edges are read when first needed. */
+/** A stored document (format 2 or 3) as working state; its edges are read when first needed. */
 export function fromStored(d: VersionDoc): Vertex {
   const v = d.v ?? []
   const attrs: Record<string, string> = {}
@@ -143,23 +156,32 @@ export function edgeOf(x: Vertex, coll: string, slot: string): Edge | undefined 
   let s = x.edges.get(id)
   if (s) return s
   const list = x.raw?.e?.[coll]
-  if (!list) return undefined
-  x.slots ??= new Map()
-  let index = x.slots.get(coll)
-  if (!index) {
-    index = new Map()
-    for (let i = 0; i < list.length; i++) index.set(list[i][0], i)
-    x.slots.set(coll, index)
+  if (list === undefined) return undefined
+  if (typeof list === 'string') {
+    // format 3: the one entry looked for, found in the text (no other entry is decoded)
+    const start = list.startsWith(`${slot} `) ? 0 : list.indexOf(`|${slot} `) + 1
+    if (start === 0 && !list.startsWith(`${slot} `)) return undefined
+    let end = list.indexOf('|', start)
+    if (end < 0) end = list.length
+    s = stored(x, coll, decodeEdge(list.slice(start, end)), undefined, start, end)
+  } else {
+    x.slots ??= new Map()
+    let index = x.slots.get(coll)
+    if (!index) {
+      index = new Map()
+      for (let i = 0; i < list.length; i++) index.set(list[i][0], i)
+      x.slots.set(coll, index)
+    }
+    const at = index.get(slot)
+    if (at === undefined) return undefined
+    s = stored(x, coll, list[at], at)
   }
-  const at = index.get(slot)
-  if (at === undefined) return undefined
-  s = stored(x, coll, list[at], at)
   x.edges.set(id, s)
   return s
 }
 
-/** A stored edge entry as working state. */
-function stored(x: Vertex, coll: string, r: StoredEdge, at: number): Edge {
+/** A stored edge entry as working state: at `at` of its list, or at `start`..`end` of its text. */
+function stored(x: Vertex, coll: string, r: StoredEdge, at?: number, start?: number, end?: number): Edge {
   const slot = r[0]
   const custom = slot.charCodeAt(0) === 35 // '#'
   const old: EdgeState = {
@@ -179,6 +201,8 @@ function stored(x: Vertex, coll: string, r: StoredEdge, at: number): Edge {
     slot,
     key: custom ? slot.slice(1) : undefined,
     at,
+    start,
+    end,
   }
 }
 
@@ -206,11 +230,23 @@ export const keyOfEdge = (x: Vertex, s: Edge): string => (s.key ??= defaultKey(`
 /** Every stored edge of `x` read into `x.edges` (the purge and the conversion look at all). */
 export function allEdges(x: Vertex): void {
   const e = x.raw?.e
-  for (const coll in e)
-    e[coll].forEach((r, at) => {
-      const id = `${coll}\n${r[0]}`
-      if (!x.edges.has(id)) x.edges.set(id, stored(x, coll, r, at))
-    })
+  for (const coll in e) {
+    const list = e[coll]
+    if (typeof list === 'string') {
+      for (let start = 0; start < list.length;) {
+        let end = list.indexOf('|', start)
+        if (end < 0) end = list.length
+        const r = decodeEdge(list.slice(start, end))
+        const id = `${coll}\n${r[0]}`
+        if (!x.edges.has(id)) x.edges.set(id, stored(x, coll, r, undefined, start, end))
+        start = end + 1
+      }
+    } else
+      list.forEach((r, at) => {
+        const id = `${coll}\n${r[0]}`
+        if (!x.edges.has(id)) x.edges.set(id, stored(x, coll, r, at))
+      })
+  }
 }
 
 /**
@@ -229,7 +265,7 @@ export function toStored(x: Vertex, full = false): VersionDoc | undefined {
     const i = v.lastIndexOf(ver)
     return i >= 0 ? i : v.push(ver) - 1
   }
-  const doc: VersionDoc = { _key: x.key, f: 2, c: x.c, k: x.k, v }
+  const doc: VersionDoc = { _key: x.key, f: FORMAT, c: x.c, k: x.k, v }
   // the earliest tombstone (exact when rebuilt; else it may be stale, too early, which only
   // makes the purge look at the document in vain and set it right)
   let tomb = keep ? raw.tomb : undefined
@@ -258,13 +294,17 @@ export function toStored(x: Vertex, full = false): VersionDoc | undefined {
       earliest(x.vt)
     }
   }
-  // the stored lists are updated in place (untouched entries stay as they are), or rebuilt
-  const e: Record<string, StoredEdge[]> = keep && raw.e ? raw.e : {}
+  // the stored lists are updated in place (untouched entries stay as they are), or rebuilt;
+  // a format 3 text is spliced: its untouched entries are copied as they are, never decoded
+  const e: Record<string, StoredEdge[] | string> = keep && raw.e ? raw.e : {}
+  const spliced = new Map<string, { start: number; end: number; text: string | null }[]>()
+  const added = new Map<string, string[]>()
   let forgotten = false
   for (const s of x.edges.values()) {
-    const list = (e[s.coll] ??= [])
+    const stored = e[s.coll]
     if (s.deleted) {
-      forgotten = true
+      if (typeof stored === 'string' && s.start !== undefined) edits(spliced, s.coll, s.start, s.end!, null)
+      else forgotten = true
       continue
     }
     const i = ix(s.ver)
@@ -275,21 +315,40 @@ export function toStored(x: Vertex, full = false): VersionDoc | undefined {
         : s.tomb === undefined
           ? [s.slot, i, p]
           : [s.slot, i, p, s.tomb]
+    earliest(s.tomb)
+    if (typeof stored === 'string') {
+      if (s.start !== undefined) edits(spliced, s.coll, s.start, s.end!, encodeEdge(r))
+      else {
+        let a = added.get(s.coll)
+        if (!a) added.set(s.coll, (a = []))
+        a.push(encodeEdge(r))
+      }
+      continue
+    }
+    const list = (e[s.coll] ??= []) as StoredEdge[]
     if (keep && s.at !== undefined) list[s.at] = r
     else list.push(r)
-    earliest(s.tomb)
   }
   if (forgotten) {
     for (const s of x.edges.values())
-      if (s.deleted && keep && s.at !== undefined) (e[s.coll][s.at] as unknown) = undefined
-    for (const coll in e) e[coll] = e[coll].filter((r) => r !== undefined)
+      if (s.deleted && keep && s.at !== undefined) ((e[s.coll] as StoredEdge[])[s.at] as unknown) = undefined
+    for (const coll in e) {
+      const list = e[coll]
+      if (typeof list !== 'string') e[coll] = list.filter((r) => r !== undefined)
+    }
   }
+  // stored as format 3 texts (a format 2 document's lists are encoded now)
+  const out: Record<string, string> = {}
   let edges = 0
   for (const coll in e) {
-    if (e[coll].length === 0) delete e[coll]
-    else edges++
+    const list = e[coll]
+    const text =
+      typeof list === 'string' ? splice(list, spliced.get(coll), added.get(coll)) : encodeEdges(list)
+    if (text.length === 0) continue
+    out[coll] = text
+    edges++
   }
-  if (edges > 0) doc.e = e
+  if (edges > 0) doc.e = out
   if (full) doc.vn = v.length
   else if (raw?.vn !== undefined) doc.vn = raw.vn
   if (tomb !== undefined) doc.tomb = tomb
@@ -297,9 +356,44 @@ export function toStored(x: Vertex, full = false): VersionDoc | undefined {
   return doc
 }
 
+function edits(
+  m: Map<string, { start: number; end: number; text: string | null }[]>,
+  coll: string,
+  start: number,
+  end: number,
+  text: string | null,
+): void {
+  let l = m.get(coll)
+  if (!l) m.set(coll, (l = []))
+  l.push({ start, end, text })
+}
+
+/** A format 3 text with entries replaced (`text`) or removed (null), and entries added. */
+function splice(
+  text: string,
+  edits: { start: number; end: number; text: string | null }[] | undefined,
+  added: string[] | undefined,
+): string {
+  if (!edits && !added) return text
+  const parts: string[] = []
+  let pos = 0
+  if (edits) {
+    edits.sort((a, b) => a.start - b.start)
+    for (const ed of edits) {
+      // the entries between (without the separator before this one)
+      if (ed.start > pos) parts.push(text.slice(pos, ed.start - 1))
+      if (ed.text !== null) parts.push(ed.text)
+      pos = ed.end + 1
+    }
+  }
+  if (pos < text.length) parts.push(text.slice(pos))
+  if (added) parts.push(...added)
+  return parts.join('|')
+}
+
 /**
- * Format 1 documents (`kind` 'v' for a vertex, 'e' for an edge, SHA-1 keys) folded into format 2
- * documents: `into` (the stored format 2 documents of the same vertices, if any) merged with them
+ * Format 1 documents (`kind` 'v' for a vertex, 'e' for an edge, SHA-1 keys) folded into format 3
+ * documents: `into` (the stored format 2 or 3 documents of the same vertices, if any) merged with them
  * by the same max per field as any window, so converting twice or concurrently changes nothing.
  */
 export function convertV1(
@@ -308,7 +402,7 @@ export function convertV1(
   now = Date.now(),
 ): VersionDoc[] {
   const byKey = new Map<string, Vertex>()
-  for (const d of into) if (d?.f === FORMAT) byKey.set(d._key, fromStored(d))
+  for (const d of into) if (isVersionDoc(d)) byKey.set(d._key, fromStored(d))
   const vertex = (c: string, k: string): Vertex => {
     const key = versionKey(c, k)
     let x = byKey.get(key)

@@ -11,7 +11,7 @@ import type { Inbound } from '../../src/consume/batch.js'
 import { twitterMapper } from '../../src/mapping/mapping.js'
 import { OrderedWriter } from '../../src/consume/txwriter.js'
 import { useTestTarget } from '../helpers/target.js'
-import { version } from '../../src/consume/versions.js'
+import { decodeEdge, version, type StoredEdge } from '../../src/consume/versions.js'
 import { writeV1 } from './legacy-v1.js'
 import { truth, type Msg, type Rec } from './truth.js'
 
@@ -45,6 +45,15 @@ const messagesArb: fc.Arbitrary<Msg[]> = fc
     { minLength: 1, maxLength: 14 },
   )
   .map((ms) => ms.map((m, i) => ({ ...m, id: String(1000 + i) })))
+
+/** A stored bookkeeping document's edge lists (format 3: one text per collection), decoded. */
+const edgeLists = (doc: unknown): Record<string, StoredEdge[]> =>
+  Object.fromEntries(
+    Object.entries((doc as { e?: Record<string, string> }).e ?? {}).map(([c, t]) => [
+      c,
+      t.split('|').map(decodeEdge),
+    ]),
+  )
 
 const inbound = (m: Msg, seq: number): Inbound => ({
   id: m.id,
@@ -154,12 +163,12 @@ describe('bookkeeping of format 1 (before one document per vertex)', () => {
             )
           const legacy = (await (await target.db.query('FOR d IN graphpipe_versions RETURN d')).all()).length
           expect(await writer.migrate()).toBe(legacy)
-          // converted: no format 1 document is left, the marker says format 2
+          // converted: no format 1 document is left, the marker says format 3
           const kinds = await (
             await target.db.query('FOR d IN graphpipe_versions FILTER d.kind != null RETURN d._key')
           ).all()
           expect(kinds).toEqual([])
-          expect(await vc.document('=format')).toMatchObject({ v: 2 })
+          expect(await vc.document('=format')).toMatchObject({ v: 3 })
           // the rest by the current writer (redeliveries of old messages included)
           const rest = [...order.slice(cut), ...order.slice(0, cut).filter((_, i) => noise[i] % 2 === 0)]
           for (let i = 0; i < rest.length; i += 2)
@@ -171,6 +180,70 @@ describe('bookkeeping of format 1 (before one document per vertex)', () => {
           const got = await graph(target)
           expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
           expect([...got.edges].sort()).toEqual([...want.edges].sort())
+        },
+      ),
+      { numRuns: 15 },
+    )
+  }, 240_000)
+})
+
+describe('bookkeeping of format 2 (edge lists as arrays, before format 3)', () => {
+  const target = useTestTarget()
+
+  it('is read as it is, rewritten as format 3 when a window touches it, and old and new windows converge to the truth', async () => {
+    const mapper = twitterMapper()
+    const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
+    await writer.prepare(mapper)
+    const vc = target.db.collection('graphpipe_versions')
+    await fc.assert(
+      fc.asyncProperty(
+        messagesArb,
+        fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
+        async (messages, noise) => {
+          for (const c of ['users', 'follow', 'graphpipe_versions']) await target.db.collection(c).truncate()
+          const order = messages
+            .map((m, i) => ({ m, k: noise[(i * 7) % noise.length] * 31 + i }))
+            .sort((a, b) => a.k - b.k)
+            .map((x) => x.m)
+          const cut = Math.ceil(order.length / 2)
+          let seq = 0
+          for (let i = 0; i < cut; i += 2)
+            await writer.writeOrdered(
+              order.slice(i, Math.min(cut, i + 2)).map((m) => inbound(m, seq++)),
+              { tombstoneTtlMs: 86_400_000 },
+            )
+          // what the previous version stored: the same documents with their edge lists as arrays
+          const stored = (await (
+            await target.db.query('FOR d IN graphpipe_versions FILTER d.f == 3 RETURN d')
+          ).all()) as {
+            _key: string
+            e?: Record<string, string>
+          }[]
+          const two = stored.map((d) => ({
+            ...d,
+            f: 2,
+            ...(d.e && {
+              e: Object.fromEntries(Object.entries(d.e).map(([c, t]) => [c, t.split('|').map(decodeEdge)])),
+            }),
+          }))
+          if (two.length > 0) await vc.saveAll(two, { overwriteMode: 'replace' })
+          const rest = [...order.slice(cut), ...order.slice(0, cut).filter((_, i) => noise[i] % 2 === 0)]
+          for (let i = 0; i < rest.length; i += 2)
+            await writer.writeOrdered(
+              rest.slice(i, i + 2).map((m) => inbound(m, seq++)),
+              { tombstoneTtlMs: 86_400_000 },
+            )
+          const want = truth(messages)
+          const got = await graph(target)
+          expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
+          expect([...got.edges].sort()).toEqual([...want.edges].sort())
+          // whatever a window wrote is format 3; a format 2 edge list is never written again
+          const left = await (
+            await target.db.query(
+              'FOR d IN graphpipe_versions FILTER d.f == 3 FOR l IN VALUES(d.e || {}) FILTER !IS_STRING(l) RETURN d._key',
+            )
+          ).all()
+          expect(left).toEqual([])
         },
       ),
       { numRuns: 15 },
@@ -246,20 +319,20 @@ describe('the bookkeeping over time', () => {
     // within the TTL: the tombstones are there
     expect(await versionDoc('users:dee')).toMatchObject({ vt: expect.any(Number), tomb: expect.any(Number) })
     // ann's edges: by _to, with a tombstone time once removed
-    const ann = (await versionDoc('users:ann')) as { e: { follow: unknown[][] } }
-    expect(ann.e.follow).toEqual(
+    const ann = edgeLists(await versionDoc('users:ann'))
+    expect(ann.follow).toEqual(
       expect.arrayContaining([
         ['users/bob', expect.any(Number), 0, expect.any(Number)],
         ['users/cy', expect.any(Number), 1],
       ]),
     )
-    expect(ann.e.follow).toHaveLength(2)
+    expect(ann.follow).toHaveLength(2)
     await new Promise((r) => setTimeout(r, 20))
     // a later window with a TTL of 0 purges them
     await write(writer, [{ id: '4', eventTime: 40, records: [{ username: 'eve', x: 1 }] }], 3, 0)
     expect(await versionDoc('users:dee')).toBeNull()
-    const after = (await versionDoc('users:ann')) as Rec & { e: { follow: unknown[][] } }
-    expect(after.e.follow.map((e) => e[0])).toEqual(['users/cy'])
+    const after = (await versionDoc('users:ann')) as Rec
+    expect(edgeLists(after).follow.map((e) => e[0])).toEqual(['users/cy'])
     expect(after.tomb).toBeUndefined()
     const g = await graph(target)
     expect([...g.users.keys()].sort()).toEqual(['ann', 'bob', 'cy', 'eve'])
@@ -310,17 +383,17 @@ describe('the bookkeeping over time', () => {
       v: string[]
       a: Record<string, number>
       t: number
-      e: { follow: [string, number, number][] }
     }
+    const follow = edgeLists(doc).follow
     // the latest write of each: score and touch from the last message, each edge from its last follow
     expect(doc.v[doc.a.score]).toBe(version(1000 + N - 1, String(100 + N - 1), 0))
     expect(doc.v[doc.t]).toBe(version(1000 + N - 1, String(100 + N - 1), 0))
-    for (const [to, i, present] of doc.e.follow) {
+    for (const [to, i, present] of follow) {
       const n = Number(to.slice('users/u'.length))
       const last = n + 10 * Math.floor((N - 1 - n) / 10)
       expect([doc.v[i], present]).toEqual([version(1000 + last, String(100 + last), 0), 1])
     }
-    expect(doc.e.follow).toHaveLength(10)
+    expect(follow).toHaveLength(10)
     // 11 versions are referenced; the table is rebuilt before it grows past twice that (+32):
     // 70 writes would have left 70 without
     expect(doc.v.length).toBeLessThanOrEqual(2 * 11 + 32)
