@@ -175,6 +175,33 @@ describe('SqliteStore', () => {
     ).toBe(1210)
   })
 
+  it('keeps a non-unique persistent index right when writes store their input as is (insert, overwrite, replace, update; system attributes in the input)', () => {
+    store.createCollection('_system', 'c')
+    const idx = store.ensureIndex('_system', 'c', { type: 'persistent', fields: ['t'], sparse: true })
+    const lookup = (t: number) =>
+      store
+        .indexLookup('_system', 'c', idx.id, { eq: [t] })
+        .map((d) => d._key)
+        .sort()
+    store.insert('_system', 'c', { _key: 'a', t: 1, x: 'a' })
+    store.insert('_system', 'c', { _key: 'b', _id: 'c/zzz', _rev: 'bogus', t: 1 })
+    store.insert('_system', 'c', { _key: 'c' })
+    expect(lookup(1)).toEqual(['a', 'b'])
+    // insert over an existing document (as the consumer writes its bookkeeping)
+    store.insert('_system', 'c', { _key: 'a', t: 2 }, { overwriteMode: 'replace' })
+    store.replace('_system', 'c', 'b', { _key: 'b', _rev: 'bogus', t: 3 })
+    store.update('_system', 'c', 'c', { t: 2 })
+    expect(lookup(1)).toEqual([])
+    expect(lookup(2)).toEqual(['a', 'c'])
+    expect(lookup(3)).toEqual(['b'])
+    // the system attributes come from the columns, whatever the stored text holds
+    expect(store.get('_system', 'c', 'b')).toEqual({ _key: 'b', _id: 'c/b', _rev: expect.any(String), t: 3 })
+    expect(store.get('_system', 'c', 'b')?._rev).not.toBe('bogus')
+    store.replace('_system', 'c', 'a', { x: 1 })
+    expect(lookup(2)).toEqual(['c'])
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok')
+  })
+
   it('lists primary and edge indexes implicitly', () => {
     store.createCollection('_system', 'e', { type: 3 })
     expect(store.listIndexes('_system', 'e').map((i) => [i.id, i.type])).toEqual([

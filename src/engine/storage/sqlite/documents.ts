@@ -260,7 +260,7 @@ export abstract class DocumentStore extends CatalogStore {
     }
     const [from, to] = this.edgeEnds(c, doc)
     const rev = this.clock.next()
-    if (opts.keepNull !== false && c.indexes.length === 0) {
+    if (opts.keepNull !== false && (c.indexes.length === 0 || (rawJson === undefined && sqliteKept(c)))) {
       // the received text (imports) or the input as JSON is stored: the system attributes come
       // from the columns on read, whatever the text holds; the new document is built if asked
       this.insertRow(st, key, rev, rawJson ?? JSON.stringify(doc), from, to)
@@ -435,7 +435,7 @@ export abstract class DocumentStore extends CatalogStore {
     this.clock.witness(oldRev)
     const rev = this.clock.next()
     const old = () => this.toDoc(c, oldRow)
-    if (c.indexes.length === 0 && !(opts.keepNull === false && opts.overwriteMode === 'replace')) {
+    if (sqliteKept(c) && !(opts.keepNull === false && opts.overwriteMode === 'replace')) {
       // as insert: the input stored as JSON, the new document built if asked
       this.stmts(c).update.run(rev, JSON.stringify(doc), from, to, key)
       return new Written(
@@ -512,6 +512,18 @@ export abstract class DocumentStore extends CatalogStore {
     if (rid !== null) this.syncArrayIndexes(c, rid, null)
     return new Written(c.idPrefix + key, key, old[1], undefined, null, () => this.toDoc(c, old))
   }
+}
+
+/**
+ * Every index of `c` is kept by SQLite itself (non-unique, no array side table): a write needs
+ * no check or side entries from us, so the input can be stored as JSON without assembling the
+ * new document. Its text may hold system attributes; reads and index expressions take those
+ * from the columns. (Not for received text: an index expression would read a duplicate
+ * attribute's first value where JSON.parse keeps the last.)
+ */
+function sqliteKept(c: CollMeta): boolean {
+  for (const i of c.indexes) if (i.unique || i.side) return false
+  return true
 }
 
 /**
