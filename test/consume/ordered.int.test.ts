@@ -134,55 +134,78 @@ describe('ordered writes converge to the event-time truth', () => {
     }, 240_000)
 })
 
+/**
+ * Bookkeeping an earlier version left: the first half of a shuffled stream written by `older`
+ * (in windows of 1-3 messages, message by message `seq`), `taken` run when this version takes
+ * over, then the rest (redeliveries of old messages included) by the current writer; the graph
+ * must be the event-time truth of all of them.
+ */
+async function takenOver(
+  target: ReturnType<typeof useTestTarget>,
+  older: (writer: OrderedWriter, part: Inbound[]) => Promise<void>,
+  taken: (writer: OrderedWriter) => Promise<void>,
+): Promise<void> {
+  const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
+  await writer.prepare(twitterMapper())
+  await fc.assert(
+    fc.asyncProperty(
+      messagesArb,
+      fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
+      async (messages, noise) => {
+        for (const c of ['users', 'follow', 'graphpipe_versions']) await target.db.collection(c).truncate()
+        const order = messages
+          .map((m, i) => ({ m, k: noise[(i * 7) % noise.length] * 31 + i }))
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.m)
+        const cut = Math.ceil(order.length / 2)
+        let seq = 0
+        for (let i = 0; i < cut; i += 1 + (noise[i] % 3))
+          await older(
+            writer,
+            order.slice(i, Math.min(cut, i + 1 + (noise[i] % 3))).map((m) => inbound(m, seq++)),
+          )
+        await taken(writer)
+        const rest = [...order.slice(cut), ...order.slice(0, cut).filter((_, i) => noise[i] % 2 === 0)]
+        for (let i = 0; i < rest.length; i += 2)
+          await writer.writeOrdered(
+            rest.slice(i, i + 2).map((m) => inbound(m, seq++)),
+            { tombstoneTtlMs: 86_400_000 },
+          )
+        const want = truth(messages)
+        const got = await graph(target)
+        expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
+        expect([...got.edges].sort()).toEqual([...want.edges].sort())
+        // whatever a window wrote is format 3: no edge list is left as format 2's arrays
+        const arrays = await (
+          await target.db.query(
+            'FOR d IN graphpipe_versions FILTER d.f == 3 FOR l IN VALUES(d.e || {}) FILTER !IS_STRING(l) RETURN d._key',
+          )
+        ).all()
+        expect(arrays).toEqual([])
+      },
+    ),
+    { numRuns: 15 },
+  )
+}
+
 describe('bookkeeping of format 1 (before one document per vertex)', () => {
   const target = useTestTarget()
 
   it('is converted when a consumer starts and still decides: old and new windows converge to the truth', async () => {
-    const mapper = twitterMapper()
-    const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
-    await writer.prepare(mapper)
     const vc = target.db.collection('graphpipe_versions')
-    await fc.assert(
-      fc.asyncProperty(
-        messagesArb,
-        fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
-        async (messages, noise) => {
-          for (const c of ['users', 'follow', 'graphpipe_versions']) await target.db.collection(c).truncate()
-          const order = messages
-            .map((m, i) => ({ m, k: noise[(i * 7) % noise.length] * 31 + i }))
-            .sort((a, b) => a.k - b.k)
-            .map((x) => x.m)
-          // the first part by the old writer, in windows of 1-3 messages
-          const cut = Math.ceil(order.length / 2)
-          let seq = 0
-          for (let i = 0; i < cut; i += 1 + (noise[i] % 3))
-            await writeV1(
-              target.db,
-              mapper,
-              order.slice(i, Math.min(cut, i + 1 + (noise[i] % 3))).map((m) => inbound(m, seq++)),
-            )
-          const legacy = (await (await target.db.query('FOR d IN graphpipe_versions RETURN d')).all()).length
-          expect(await writer.migrate()).toBe(legacy)
-          // converted: no format 1 document is left, the marker says format 3
-          const kinds = await (
-            await target.db.query('FOR d IN graphpipe_versions FILTER d.kind != null RETURN d._key')
-          ).all()
-          expect(kinds).toEqual([])
-          expect(await vc.document('=format')).toMatchObject({ v: 3 })
-          // the rest by the current writer (redeliveries of old messages included)
-          const rest = [...order.slice(cut), ...order.slice(0, cut).filter((_, i) => noise[i] % 2 === 0)]
-          for (let i = 0; i < rest.length; i += 2)
-            await writer.writeOrdered(
-              rest.slice(i, i + 2).map((m) => inbound(m, seq++)),
-              { tombstoneTtlMs: 86_400_000 },
-            )
-          const want = truth(messages)
-          const got = await graph(target)
-          expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
-          expect([...got.edges].sort()).toEqual([...want.edges].sort())
-        },
-      ),
-      { numRuns: 15 },
+    await takenOver(
+      target,
+      (writer, part) => writeV1(target.db, twitterMapper(), part),
+      async (writer) => {
+        const legacy = (await (await target.db.query('FOR d IN graphpipe_versions RETURN d')).all()).length
+        expect(await writer.migrate()).toBe(legacy)
+        // converted: no format 1 document is left, the marker says format 3
+        const kinds = await (
+          await target.db.query('FOR d IN graphpipe_versions FILTER d.kind != null RETURN d._key')
+        ).all()
+        expect(kinds).toEqual([])
+        expect(await vc.document('=format')).toMatchObject({ v: 3 })
+      },
     )
   }, 240_000)
 })
@@ -191,62 +214,26 @@ describe('bookkeeping of format 2 (edge lists as arrays, before format 3)', () =
   const target = useTestTarget()
 
   it('is read as it is, rewritten as format 3 when a window touches it, and old and new windows converge to the truth', async () => {
-    const mapper = twitterMapper()
-    const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
-    await writer.prepare(mapper)
     const vc = target.db.collection('graphpipe_versions')
-    await fc.assert(
-      fc.asyncProperty(
-        messagesArb,
-        fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
-        async (messages, noise) => {
-          for (const c of ['users', 'follow', 'graphpipe_versions']) await target.db.collection(c).truncate()
-          const order = messages
-            .map((m, i) => ({ m, k: noise[(i * 7) % noise.length] * 31 + i }))
-            .sort((a, b) => a.k - b.k)
-            .map((x) => x.m)
-          const cut = Math.ceil(order.length / 2)
-          let seq = 0
-          for (let i = 0; i < cut; i += 2)
-            await writer.writeOrdered(
-              order.slice(i, Math.min(cut, i + 2)).map((m) => inbound(m, seq++)),
-              { tombstoneTtlMs: 86_400_000 },
-            )
-          // what the previous version stored: the same documents with their edge lists as arrays
-          const stored = (await (
-            await target.db.query('FOR d IN graphpipe_versions FILTER d.f == 3 RETURN d')
-          ).all()) as {
-            _key: string
-            e?: Record<string, string>
-          }[]
-          const two = stored.map((d) => ({
-            ...d,
-            f: 2,
-            ...(d.e && {
-              e: Object.fromEntries(Object.entries(d.e).map(([c, t]) => [c, t.split('|').map(decodeEdge)])),
-            }),
-          }))
-          if (two.length > 0) await vc.saveAll(two, { overwriteMode: 'replace' })
-          const rest = [...order.slice(cut), ...order.slice(0, cut).filter((_, i) => noise[i] % 2 === 0)]
-          for (let i = 0; i < rest.length; i += 2)
-            await writer.writeOrdered(
-              rest.slice(i, i + 2).map((m) => inbound(m, seq++)),
-              { tombstoneTtlMs: 86_400_000 },
-            )
-          const want = truth(messages)
-          const got = await graph(target)
-          expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
-          expect([...got.edges].sort()).toEqual([...want.edges].sort())
-          // whatever a window wrote is format 3; a format 2 edge list is never written again
-          const left = await (
-            await target.db.query(
-              'FOR d IN graphpipe_versions FILTER d.f == 3 FOR l IN VALUES(d.e || {}) FILTER !IS_STRING(l) RETURN d._key',
-            )
-          ).all()
-          expect(left).toEqual([])
-        },
-      ),
-      { numRuns: 15 },
+    await takenOver(
+      target,
+      async (writer, part) => {
+        await writer.writeOrdered(part, { tombstoneTtlMs: 86_400_000 })
+      },
+      async () => {
+        // what the previous version stored: the same documents with their edge lists as arrays
+        const stored = (await (
+          await target.db.query('FOR d IN graphpipe_versions FILTER d.f == 3 RETURN d')
+        ).all()) as { _key: string; e?: Record<string, string> }[]
+        const two = stored.map((d) => ({
+          ...d,
+          f: 2,
+          ...(d.e && {
+            e: Object.fromEntries(Object.entries(d.e).map(([c, t]) => [c, t.split('|').map(decodeEdge)])),
+          }),
+        }))
+        if (two.length > 0) await vc.saveAll(two, { overwriteMode: 'replace' })
+      },
     )
   }, 240_000)
 })
