@@ -131,7 +131,7 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
     clock,
     gate,
     cacheMiB: opts.cacheMiB,
-    idleTimeoutMs: (opts.streamingIdleTimeoutSeconds ?? DEFAULTS.engine.streamingIdleTimeoutSeconds) * 1000,
+    idleTimeoutSeconds: opts.streamingIdleTimeoutSeconds,
   })
   const checkpointer = new Checkpointer(path.join(opts.dataDir, DB_FILE), {
     thresholdBytes: CHECKPOINT_BYTES,

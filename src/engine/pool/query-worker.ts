@@ -6,7 +6,6 @@
  * cursors kept or gone, transactions begun, finished or forgotten.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { DEFAULTS } from '../../config/defaults.js'
 import { CursorManager } from '../aql/cursor.js'
 import {
   errorResponse,
@@ -106,7 +105,7 @@ function open(init: WorkerInit, post: (m: FromWorker) => void): EngineContext {
     clock,
     gate,
     cacheMiB: opts.cacheMiB,
-    idleTimeoutMs: (opts.streamingIdleTimeoutSeconds ?? DEFAULTS.engine.streamingIdleTimeoutSeconds) * 1000,
+    idleTimeoutSeconds: opts.streamingIdleTimeoutSeconds,
     events: {
       begun: (t) => post({ type: 'trx-begun', id: t.id }),
       finished: (t) => {

@@ -151,8 +151,8 @@ export interface TransactionManagerOptions {
   /** The write lock the main store checks (`lockHeldElsewhere`). */
   gate: WriteGate
   cacheMiB?: number
-  /** `--transaction.streaming-idle-timeout` (ArangoDB default 60 s). */
-  idleTimeoutMs?: number
+  /** `--transaction.streaming-idle-timeout`, seconds (default DEFAULTS.engine; 0: never). */
+  idleTimeoutSeconds?: number
   /** Told about each transaction's life (a query worker reports them to the HTTP thread). */
   events?: TransactionEvents
 }
@@ -267,7 +267,7 @@ export class TransactionManager {
     private readonly opts: TransactionManagerOptions,
   ) {
     this.gate = opts.gate
-    this.idleMs = opts.idleTimeoutMs ?? DEFAULTS.engine.streamingIdleTimeoutSeconds * 1000
+    this.idleMs = (opts.idleTimeoutSeconds ?? DEFAULTS.engine.streamingIdleTimeoutSeconds) * 1000
   }
 
   /** Open transactions (for metrics). */

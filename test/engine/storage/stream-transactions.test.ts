@@ -48,7 +48,7 @@ describe('stream transactions in storage', () => {
     const clock = new RevisionClock()
     main = new SqliteStore(dir, { clock, lockHeldElsewhere: () => gate.held })
     main.createCollection('_system', 'c')
-    trx = new TransactionManager(main, { dataDir: dir, clock, gate, idleTimeoutMs: 0 })
+    trx = new TransactionManager(main, { dataDir: dir, clock, gate, idleTimeoutSeconds: 0 })
   })
   afterEach(() => {
     trx.closeAll()
