@@ -33,6 +33,7 @@ import type { Inbound } from '../consume/batch.js'
 import { resolveMapper } from '../mapping/mapping.js'
 import { OrderedWriter, type WindowCounts } from '../consume/txwriter.js'
 import { DEFAULTS } from '../config/defaults.js'
+import { formatDuration } from '../config/duration.js'
 import { tightenHeapGrowth } from '../runtime/heap.js'
 import { makeReader } from './produce.js'
 import type { Item } from './readers.js'
@@ -140,9 +141,27 @@ async function importMappedFiles(
       EXIT.USAGE,
     )
   const mapper = await resolveMapper(options)
+  // A window the server does not take is retried as consume retries it (an outage, a restart),
+  // and said so on stderr. Ctrl-C ends the retries, not a write going well: the records gathered
+  // when it comes are still written with their checkpoint.
+  const retries = new AbortController()
+  let failing = false
+  importOpts.signal?.addEventListener('abort', () => failing && retries.abort(), { once: true })
   const writer = new OrderedWriter(db, {
     deadLetterCollection: options.deadLetterCollection ?? DEFAULTS.consume.deadLetterCollection,
     versionsCollection: DEFAULTS.consume.versionsCollection,
+    signal: retries.signal,
+    onRetry: (r) => {
+      failing = true
+      if (importOpts.signal?.aborted) retries.abort()
+      cb.onWarning?.(
+        `write failed (${r.what}, attempt ${r.attempt}): ${r.error}; retrying in ${formatDuration(r.delayMs)} (Ctrl-C stops)`,
+      )
+    },
+    onRecovered: () => {
+      failing = false
+      cb.onNote?.('the server answers again: going on')
+    },
   })
   await writer.prepare(mapper)
   const batchSize = options.batchSize ?? 1000
@@ -263,6 +282,10 @@ async function importMappedFiles(
           continue
         }
         if (importOpts.signal?.aborted) return
+        // a full window is written before the next row is counted: its checkpoint says the rows
+        // it holds (counting this one first made the checkpoint one row ahead, and a resume after
+        // a kill or an outage skipped that row)
+        if (pending.length >= batchSize) await flush()
         r.rows += 1
         lastLine = it.line
         if (it.empty) {
@@ -275,8 +298,6 @@ async function importMappedFiles(
           continue
         }
         const text = it.json ?? JSON.stringify(it.doc)
-        // a full window is written when the next record comes: the last one marks the checkpoint done
-        if (pending.length >= batchSize) await flush()
         pending.push({
           id: String(fileIndex * 1e12 + it.line),
           data: Buffer.from(text),
@@ -316,6 +337,12 @@ async function importMappedFiles(
       await take(last)
       await flush(true)
     } catch (err) {
+      if (err instanceof GraphpipeError && err.code === 'CONSUME_ABORTED')
+        throw new GraphpipeError(
+          'IMPORT_INTERRUPTED',
+          `interrupted while retrying a write: ${file} -> ${target} is committed ${describePosition(committed)}; run the import again${st ? ' with --resume' : ''} to continue`,
+          EXIT.INTERRUPTED,
+        )
       const d = describeError(err)
       if (!st || d.exitCode === EXIT.USAGE || d.exitCode === EXIT.INTERRUPTED) throw err
       throw new GraphpipeError(

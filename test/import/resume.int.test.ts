@@ -64,7 +64,7 @@ describe('resumable imports (--resume, --restart)', () => {
    */
   const client = (
     n: number,
-    how: 'outage' | 'abort' | 'checkpoint' | 'lost',
+    how: 'outage' | 'abort' | 'checkpoint' | 'lost' | 'blip' | 'down',
     ac?: AbortController,
   ): Database => {
     const db = new Database({
@@ -88,6 +88,13 @@ describe('resumable imports (--resume, --restart)', () => {
         throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8529'), { code: 'ECONNREFUSED' })
       if (commit && how === 'outage' && ++commits === n)
         throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8529'), { code: 'ECONNREFUSED' })
+      // from the n-th commit on, the server is gone: for three commits ('blip'), or for good
+      // and Ctrl-C is pressed meanwhile ('down')
+      if (commit && (how === 'blip' || how === 'down') && ++commits >= n) {
+        if (how === 'down') ac!.abort()
+        if (how === 'down' || commits < n + 3)
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8529'), { code: 'ECONNREFUSED' })
+      }
       // the server aborts the transaction under the batch (a shutdown, an idle timeout)
       if (commit && how === 'lost' && ++commits === n) await request({ ...o, method: 'DELETE' })
       const res = await request(o, t)
@@ -426,6 +433,92 @@ describe('resumable imports (--resume, --restart)', () => {
     // (vertices/edges count the writes of each window, so they depend on where windows end)
     expect(whole.files[0]).toMatchObject({ rows: r.rows, written: r.written, rejected: 5 })
     expect(await snapshot()).toEqual(resumed)
+  })
+
+  /** Seed-shaped messages, one per line: users with a score and two follows each. */
+  function messagesFile(name: string, n: number): string {
+    const lines: string[] = []
+    for (let i = 0; i < n; i++) {
+      const u = (k: number) => `u${(i * 7 + k) % 53}`
+      lines.push(
+        JSON.stringify({ message: 'success', data: [{ username: u(0), score: i, follow: [u(1), u(2)] }] }),
+      )
+    }
+    const f = path.join(tmp, name)
+    writeFileSync(f, lines.join('\n') + '\n')
+    return f
+  }
+
+  it('--mapping through an outage: the window is retried, each retry said on stderr, and the import ends whole', async () => {
+    const f = messagesFile('blip.jsonl', 600)
+    const warnings: string[] = []
+    const notes: string[] = []
+    const res = await importMapped(
+      client(3, 'blip'),
+      [f],
+      {},
+      { mapping: 'twitter', batchSize: 100 },
+      undefined,
+      { onWarning: (m) => warnings.push(m), onNote: (m) => notes.push(m) },
+    )
+    expect(res.files[0]).toMatchObject({ rows: 600, written: 600, rejected: 0, deadLettered: 0 })
+    expect(warnings).toHaveLength(3)
+    for (const w of warnings)
+      expect(w).toMatch(
+        /^write failed \(write window, attempt [123]\): .*ECONNREFUSED.*; retrying in \S+ \(Ctrl-C stops\)$/,
+      )
+    expect(notes).toContain('the server answers again: going on')
+    // every user has the score of its last message (the one with the highest line number)
+    const users = await (await target.db.query('FOR u IN users RETURN [u._key, u.score]')).all()
+    expect(users).toHaveLength(53)
+    for (const [key, score] of users as [string, number][])
+      expect((score * 7) % 53).toBe(Number(key.slice(1)))
+    for (const [, score] of users as [string, number][]) expect(score).toBeGreaterThanOrEqual(600 - 53)
+  })
+
+  it('--mapping: Ctrl-C while the server is gone stops the retries at once, exit 130, with the last committed batch; the resume writes every other row', async () => {
+    // a user of its own per row, following the next one: a row lost or written twice shows
+    const f = path.join(tmp, 'down.jsonl')
+    writeFileSync(
+      f,
+      Array.from({ length: 1000 }, (_, i) =>
+        JSON.stringify({ message: 'success', data: [{ username: `p${i}`, row: i, follow: `p${i + 1}` }] }),
+      ).join('\n') + '\n',
+    )
+    const ac = new AbortController()
+    const started = Date.now()
+    const err = await failure(
+      importMapped(
+        client(3, 'down', ac),
+        [f],
+        { resume: true, signal: ac.signal },
+        { mapping: 'twitter', batchSize: 100 },
+      ),
+    )
+    expect(err).toMatchObject({ code: 'IMPORT_INTERRUPTED', exitCode: 130 })
+    expect(err.message).toMatch(
+      /^interrupted while retrying a write: .*down\.jsonl -> mapping twitter is committed after line (\d+) \(row (\d+), byte [\d,]+\); run the import again with --resume to continue$/,
+    )
+    // not after the writer's back-off grew: the first retry's wait was cut short
+    expect(Date.now() - started).toBeLessThan(5000)
+    // the checkpoint is the two windows committed before the outage: 200 rows, written
+    const [cp] = await checkpoints()
+    expect(cp).toMatchObject({
+      rows: 200,
+      line: 200,
+      target: 'mapping twitter',
+      counts: { rows: 200, written: 200 },
+    })
+    expect(err.message).toContain('committed after line 200 (row 200,')
+    const rows = async () =>
+      (await (
+        await target.db.query('FOR u IN users FILTER u.row != null SORT u.row RETURN u.row')
+      ).all()) as number[]
+    expect(await rows()).toEqual(Array.from({ length: 200 }, (_, i) => i))
+    const res = await importMapped(target.db, [f], { resume: true }, { mapping: 'twitter', batchSize: 100 })
+    expect(res.files[0]).toMatchObject({ rows: 1000, written: 1000, resumed: { rows: 200 } })
+    expect(await rows()).toEqual(Array.from({ length: 1000 }, (_, i) => i))
+    expect((await target.db.collection('follow').count()).count).toBe(1000)
   })
 
   it('--max-errors stops the run and keeps its checkpoint; a resume goes on after the stop', async () => {
