@@ -1,7 +1,8 @@
 /**
  * The built CLI (`bin/run.js import --resume`; `npm run build` first) killed with SIGKILL at
  * random points of a generated flights CSV, with and without `_key` columns, then resumed until
- * done: every row exactly once (checked by its `id` column). Also Ctrl-C (SIGINT), an outage of
+ * done: every row exactly once (checked by its `id` column); `--mapping` likewise (every row
+ * written, one user per row). Also Ctrl-C (SIGINT), an outage of
  * the server (stopped mid-import, started again), stdin, and the hint without --resume.
  *
  * GRAPHPIPE_RESUME_ROWS sets the rows per file (default 100,000 each, with and without keys;
@@ -145,6 +146,52 @@ describe('the built CLI resumes imports after kill -9, Ctrl-C and an outage', ()
       },
       TIMEOUT,
     )
+
+  it(
+    `--mapping: kill -9 at ${KILLS} random points, then --resume: every row written (one user per row)`,
+    async () => {
+      const rnd = prng(SEED + 2)
+      const rows = Math.min(ROWS, 20_000)
+      const file = path.join(cli.scratch, 'messages.jsonl')
+      writeFileSync(
+        file,
+        Array.from({ length: rows }, (_, i) =>
+          JSON.stringify({ message: 'success', data: [{ username: `p${i}`, row: i, follow: `p${i + 1}` }] }),
+        ).join('\n') + '\n',
+      )
+      const args = [file, '--mapping', 'twitter', '--resume', '--batch-size', '500']
+      const target_ = 'mapping twitter'
+      const log: string[] = []
+      let finished: Run | undefined
+      // kill points: once the checkpoint passed a random row (in order), plus a random moment
+      const marks = Array.from({ length: KILLS }, () => 0.1 + 0.8 * rnd()).sort()
+      for (const [k, mark] of marks.entries()) {
+        const { child, done } = start(args, target.env())
+        await until(async () => (await committedRows(target_)) >= Math.floor(mark * rows), done)
+        await new Promise((r) => setTimeout(r, rnd() * 200))
+        child.kill('SIGKILL')
+        const r = await done
+        log.push(
+          `kill ${k + 1}: ${r.signal ?? `exit ${r.code}`}, ${await committedRows(target_)} rows committed`,
+        )
+        if (r.code === 0) {
+          finished = r
+          break
+        }
+      }
+      const final = finished ?? (await start([...args, '--json'], target.env()).done)
+      expect(final.code, `${seedNote} ${log.join('; ')} ${final.stderr}`).toBe(0)
+      const written = (await (
+        await target.db.query(
+          'FOR u IN users FILTER u.row != null COLLECT AGGREGATE n = COUNT(1), d = COUNT_DISTINCT(u.row) RETURN {n, d}',
+        )
+      ).next()) as { n: number; d: number }
+      expect(written, `${seedNote} ${log.join('; ')}`).toEqual({ n: rows, d: rows })
+      expect((await target.db.collection('follow').count()).count).toBe(rows)
+      expect(await committedRows(target_)).toBe(0)
+    },
+    TIMEOUT,
+  )
 
   it('Ctrl-C stops after the batch in flight (exit 130, one line saying how to go on); --resume finishes', async () => {
     const file = flights('sigint.csv', 30_000, false)
