@@ -171,18 +171,14 @@ for (const indexed of [false, true]) {
         const n = i + j
         return {
           _key: `users:user${n}`,
-          f: 2,
+          f: 3,
           c: 'users',
           k: `user${n}`,
-          v: ['1733500000000.0000001:abc:0', '1733500000001.0000001:abd:1'],
+          v: ['000cre66jw7421031', '000cre66jw8421041'],
           a: { first_name: 0, last_name: 0, email: 1 },
           t: 1,
-          e: {
-            follow: [
-              [`users/user${n + 1}`, 1, 1],
-              [`users/user${n + 7}`, 0, 1],
-            ],
-          },
+          // format 3: an edge collection's entries as one text (src/consume/versions.ts)
+          e: { follow: `users/user${n + 1} 1 1|users/user${n + 7} 0 1` },
           ...(n % 1000 === 0 ? { tomb: 1000 + n, vt: 1000 + n } : {}),
         }
       }),
