@@ -159,8 +159,11 @@ export function edgeOf(x: Vertex, coll: string, slot: string): Edge | undefined 
   if (list === undefined) return undefined
   if (typeof list === 'string') {
     // format 3: the one entry looked for, found in the text (no other entry is decoded)
-    const start = list.startsWith(`${slot} `) ? 0 : list.indexOf(`|${slot} `) + 1
-    if (start === 0 && !list.startsWith(`${slot} `)) return undefined
+    let start = 0
+    if (!list.startsWith(`${slot} `)) {
+      start = list.indexOf(`|${slot} `) + 1
+      if (start === 0) return undefined
+    }
     let end = list.indexOf('|', start)
     if (end < 0) end = list.length
     s = stored(x, coll, decodeEdge(list.slice(start, end)), undefined, start, end)
