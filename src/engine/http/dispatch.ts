@@ -63,6 +63,33 @@ export function payloadOf(r: RouteResponse): string {
   return r.raw ?? (r.body === undefined ? '' : JSON.stringify(r.body))
 }
 
+/**
+ * The abort of a stream transaction a begin created for a client that is gone (killed, or it gave
+ * up waiting): undefined unless `r` answers `POST .../_api/transaction/begin` with 201. A write
+ * transaction's begin waits for the engine's one write lock; nobody would ever use or end the
+ * transaction it then creates, and it would hold the lock until the streaming idle timeout,
+ * so every other writer would wait that long again. (ArangoDB's RocksDB writers do not take
+ * turns at begin, so it never creates such an orphan.)
+ */
+export function orphanAbort(input: RequestInput, r: RouteResponse): RequestInput | undefined {
+  if (input.method.toUpperCase() !== 'POST' || r.status !== 201) return undefined
+  const m = /^((?:\/_db\/[^/?]+)?\/_api\/transaction\/)begin\/?(?:\?|$)/.exec(input.url)
+  if (!m) return undefined
+  let id: unknown
+  try {
+    id = (JSON.parse(payloadOf(r)) as { result?: { id?: unknown } }).result?.id
+  } catch {
+    return undefined
+  }
+  if (typeof id !== 'string') return undefined
+  return {
+    method: 'DELETE',
+    url: m[1] + encodeURIComponent(id),
+    headers: input.headers,
+    body: Buffer.alloc(0),
+  }
+}
+
 function splitPath(rawPath: string): { db: string; sub: string; segments: string[] } {
   let parts = rawPath.split('/').filter((p) => p !== '')
   let db = '_system'

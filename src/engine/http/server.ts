@@ -18,7 +18,7 @@ import { CHECKPOINT_BYTES, Checkpointer, DB_FILE, SqliteStore } from '../storage
 import { CursorManager } from '../aql/cursor.js'
 import { QueryPool } from '../pool/query-pool.js'
 import { QueryTracker } from '../pool/tracking.js'
-import { errorResponse, handleRequest, payloadOf } from './dispatch.js'
+import { errorResponse, handleRequest, orphanAbort, payloadOf } from './dispatch.js'
 import { TransactionManager, WriteGate } from '../storage/stream-transactions.js'
 import { requiresPassword } from './loopback.js'
 import { Metrics } from './metrics.js'
@@ -192,12 +192,19 @@ export async function startEngineServer(opts: EngineOptions): Promise<EngineServ
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
       // requests are worked on as soon as they are read (no queue in this thread)
       metrics.noteQueueTime((performance.now() - read) / 1000)
+      const input = { method, url: req.url ?? '/', headers: req.headers, body }
       const run = async () => {
         checkQueueTime(req.headers, metrics)
-        const input = { method, url: req.url ?? '/', headers: req.headers, body }
         return handleRequest(engine, router, input, pool.forward)
       }
-      run().then(answer, (e: unknown) => answer(errorResponse(e)))
+      run().then(
+        (r) => {
+          const abort = req.socket.destroyed ? orphanAbort(input, r) : undefined
+          if (abort) void handleRequest(engine, router, abort, pool.forward).catch(() => undefined)
+          answer(r)
+        },
+        (e: unknown) => answer(errorResponse(e)),
+      )
     })
   }
   const server = opts.tls

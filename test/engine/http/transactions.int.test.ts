@@ -4,6 +4,7 @@
  * messages from arangod transaction/Manager.cpp).
  */
 import fs from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { Database } from 'arangojs'
@@ -236,5 +237,41 @@ describe.skipIf(!!process.env.TEST_ARANGODB_URL)('the streaming idle timeout', (
     })
     await col.save({ _key: 'b' }) // not blocked by the aborted transaction
     expect((await col.count()).count).toBe(1)
+  })
+})
+
+describe.skipIf(!!process.env.TEST_ARANGODB_URL)('a begin whose client is gone', () => {
+  let dir: string
+  let engine: EngineServer
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-trx-'))
+    engine = await startEngineServer({ dataDir: dir })
+  })
+  afterAll(async () => {
+    await engine.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('is aborted once it gets the write lock, instead of holding it until the idle timeout (60 s)', async () => {
+    const db = new Database({ url: engine.url })
+    await db.createCollection('w')
+    const first = await db.beginTransaction({ write: 'w' })
+    // a second writer's begin waits for the lock; its client goes away meanwhile (a consumer
+    // killed with kill -9 while it waited)
+    const waiting = http.request(`${engine.url}/_api/transaction/begin`, { method: 'POST' })
+    waiting.on('error', () => undefined)
+    waiting.end(JSON.stringify({ collections: { write: ['w'] } }))
+    await new Promise((r) => setTimeout(r, 300))
+    waiting.destroy()
+    await new Promise((r) => setTimeout(r, 100))
+    await first.abort()
+    // the lock comes free at once: the orphan got it, and was aborted (without the abort, a
+    // third writer would wait for the orphan's idle timeout and fail with lock timeout, 18)
+    const t0 = Date.now()
+    const third = await db.beginTransaction({ write: 'w' }, { lockTimeout: 10 })
+    expect(Date.now() - t0).toBeLessThan(5000)
+    const running = (await db.listTransactions()).filter((t) => t.state === 'running').map((t) => t.id)
+    expect(running).toEqual([third.id])
+    await third.abort()
   })
 })
