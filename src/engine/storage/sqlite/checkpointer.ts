@@ -9,7 +9,8 @@
  *
  * It checkpoints when the WAL file has grown past `thresholdBytes`. Writers set
  * `journal_size_limit` to the same size, so the file shrinks back to it whenever SQLite restarts
- * the WAL after a complete checkpoint: its size then tells how much has been written since. The
+ * the WAL after a complete checkpoint: its size then tells how much has been written since, and
+ * `PRAGMA data_version` whether anything was committed since the last complete checkpoint. The
  * writers keep an autocheckpoint of their own at twice that size (connection.ts says why).
  */
 import { once } from 'node:events'
@@ -40,23 +41,28 @@ db.pragma('busy_timeout = 0')
 // a checkpoint reads WAL frames and writes database pages directly, not through the page cache
 db.pragma('cache_size = -256')
 let timer
-// the WAL as a complete checkpoint left it: an idle engine's WAL stays above the threshold until
-// the next write restarts it, and is not checkpointed again meanwhile
-let done = ''
+// what was committed when a complete checkpoint last ran (PRAGMA data_version changes with every
+// commit of another connection): an idle engine's WAL stays above the threshold until the next
+// write restarts it, and is not checkpointed again meanwhile. (Not the file's size and mtime: a
+// restarted WAL keeps its size, and a write within the clock tick of the last look left the
+// mtime as it was, so a WAL with new frames looked unchanged until some later write.)
+let done = -1
 const tick = () => {
   let size = 0
-  let seen = ''
   try {
-    const st = fs.statSync(workerData.file + '-wal')
-    size = st.size
-    seen = size + ':' + st.mtimeMs
+    size = fs.statSync(workerData.file + '-wal').size
   } catch {}
-  if (size > workerData.thresholdBytes && seen !== done) {
+  if (size > workerData.thresholdBytes) {
     try {
-      const startedAt = Date.now()
-      const [r] = db.pragma('wal_checkpoint(PASSIVE)')
-      if (r.log === r.checkpointed) done = seen
-      parentPort.postMessage({ type: 'checkpoint', startedAt, walFrames: r.log, copied: r.checkpointed })
+      const version = db.pragma('data_version', { simple: true })
+      if (version !== done) {
+        const startedAt = Date.now()
+        const [r] = db.pragma('wal_checkpoint(PASSIVE)')
+        // a commit after the version was read may be in this checkpoint or not: the version it
+        // made differs from this one, so the next look checkpoints again (at worst once for nothing)
+        if (r.log === r.checkpointed) done = version
+        parentPort.postMessage({ type: 'checkpoint', startedAt, walFrames: r.log, copied: r.checkpointed })
+      }
     } catch (e) {
       parentPort.postMessage({ type: 'busy', message: String(e && e.message) })
     }
