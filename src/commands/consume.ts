@@ -5,6 +5,7 @@ import { EXIT, GraphpipeError } from '../errors.js'
 import { pubsubFlags } from '../cli/pubsub-flags.js'
 import { DEFAULTS } from '../config/defaults.js'
 import {
+  describeRetry,
   formatDuration,
   resolveMapper,
   resolveSettings,
@@ -243,9 +244,7 @@ export default class Consume extends BaseCommand<typeof Consume> {
           onRetry: (r) =>
             this.jsonEnabled()
               ? process.stdout.write(JSON.stringify({ type: 'retry', ...r }) + '\n')
-              : this.info(
-                  `write failed (${r.what}, attempt ${r.attempt}): ${r.error}; retrying in ${formatDuration(r.delayMs)}`,
-                ),
+              : this.info(describeRetry(r)),
           publishDeadLetter: dlTopic
             ? async (doc) => {
                 await dlTopic.publishMessage({

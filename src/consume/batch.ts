@@ -103,6 +103,13 @@ export function edgeKey(doc: Doc, fields?: string[]): string {
   return hash(JSON.stringify(fields.map((f) => doc[f] ?? null)))
 }
 
+/** Appends `v` to the list of `k` in `m`, starting the list when there is none. */
+export function pushTo<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const l = m.get(k)
+  if (l) l.push(v)
+  else m.set(k, [v])
+}
+
 /** A copy of `doc` with `_key` set (a field-by-field copy: object spread is several times slower here). */
 export function withKey(doc: Doc, key: string): Doc {
   const out: Doc = {}

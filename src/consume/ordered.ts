@@ -17,7 +17,15 @@
  * back only the documents that changed. Format 1 (one document per vertex and per edge, SHA-1
  * keys) is converted by `migrateVersions` (txwriter.ts) when a consumer starts.
  */
-import { edgeKey, mapMessage, withKey, type DeadLetterDoc, type Inbound, type Source } from './batch.js'
+import {
+  edgeKey,
+  mapMessage,
+  pushTo,
+  withKey,
+  type DeadLetterDoc,
+  type Inbound,
+  type Source,
+} from './batch.js'
 import {
   allEdges,
   defaultKey,
@@ -83,12 +91,6 @@ export interface WindowWrites {
   vertices: number
   edgeCount: number
   deletes: number
-}
-
-const push = <T>(m: Map<string, T[]>, k: string, v: T): void => {
-  const l = m.get(k)
-  if (l) l.push(v)
-  else m.set(k, [v])
 }
 
 /**
@@ -367,7 +369,7 @@ export class WindowResolver {
             x.dirty = true
           }
           if (!was || s.ver !== s.old?.ver) {
-            push(out.edges, c, s.doc ?? { _key: keyOfEdge(x, s), _from: `${x.c}/${x.k}`, _to: s.to })
+            pushTo(out.edges, c, s.doc ?? { _key: keyOfEdge(x, s), _from: `${x.c}/${x.k}`, _to: s.to })
             out.edgeCount += 1
           }
         } else {
@@ -376,7 +378,7 @@ export class WindowResolver {
             x.dirty = true
           }
           // a dead edge's document was removed when it died; one never seen or found stored may exist
-          if (was || s.old === null || s.stored) push(out.removes, c, keyOfEdge(x, s))
+          if (was || s.old === null || s.stored) pushTo(out.removes, c, keyOfEdge(x, s))
           if (was) out.deletes += 1
         }
       }
@@ -410,7 +412,7 @@ export class WindowResolver {
     const after = derived(x)
     if (!after) {
       if (before || (x.del !== undefined && x.del !== old?.del)) {
-        push(out.removes, x.c, x.k)
+        pushTo(out.removes, x.c, x.k)
         out.deletes += 1
       }
       if (x.vt === undefined) {
@@ -455,7 +457,7 @@ export class WindowResolver {
         n++
       }
     if (n > 0 || !before) {
-      push(out.upserts, x.c, patch)
+      pushTo(out.upserts, x.c, patch)
       out.vertices += 1
     }
   }

@@ -108,11 +108,7 @@ export function encodeEdges(list: StoredEdge[]): string {
 
 /** One entry of `encodeEdges`. */
 export function encodeEdge(r: StoredEdge): string {
-  return r.length === 3
-    ? `${r[0]} ${r[1]} ${r[2]}`
-    : r.length === 4
-      ? `${r[0]} ${r[1]} ${r[2]} ${r[3]}`
-      : `${r[0]} ${r[1]} ${r[2]} ${r[3]} ${r[4]}`
+  return r.join(' ')
 }
 
 /** `encodeEdge` undone. */

@@ -5,7 +5,7 @@
  * from ordered.ts, which resolves a window's events over these states, so the conversion needs
  * no resolver.
  */
-import { sha1 } from './batch.js'
+import { pushTo, sha1 } from './batch.js'
 import {
   FORMAT,
   decodeEdge,
@@ -306,7 +306,8 @@ export function toStored(x: Vertex, full = false): VersionDoc | undefined {
   for (const s of x.edges.values()) {
     const stored = e[s.coll]
     if (s.deleted) {
-      if (typeof stored === 'string' && s.start !== undefined) edits(spliced, s.coll, s.start, s.end!, null)
+      if (typeof stored === 'string' && s.start !== undefined)
+        pushTo(spliced, s.coll, { start: s.start, end: s.end!, text: null })
       else forgotten = true
       continue
     }
@@ -320,12 +321,8 @@ export function toStored(x: Vertex, full = false): VersionDoc | undefined {
           : [s.slot, i, p, s.tomb]
     earliest(s.tomb)
     if (typeof stored === 'string') {
-      if (s.start !== undefined) edits(spliced, s.coll, s.start, s.end!, encodeEdge(r))
-      else {
-        let a = added.get(s.coll)
-        if (!a) added.set(s.coll, (a = []))
-        a.push(encodeEdge(r))
-      }
+      if (s.start !== undefined) pushTo(spliced, s.coll, { start: s.start, end: s.end!, text: encodeEdge(r) })
+      else pushTo(added, s.coll, encodeEdge(r))
       continue
     }
     const list = (e[s.coll] ??= []) as StoredEdge[]
@@ -357,18 +354,6 @@ export function toStored(x: Vertex, full = false): VersionDoc | undefined {
   if (tomb !== undefined) doc.tomb = tomb
   if (!x.hasVertex && edges === 0) return undefined
   return doc
-}
-
-function edits(
-  m: Map<string, { start: number; end: number; text: string | null }[]>,
-  coll: string,
-  start: number,
-  end: number,
-  text: string | null,
-): void {
-  let l = m.get(coll)
-  if (!l) m.set(coll, (l = []))
-  l.push({ start, end, text })
 }
 
 /** A format 3 text with entries replaced (`text`) or removed (null), and entries added. */

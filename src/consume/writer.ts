@@ -7,7 +7,7 @@
 import type { Database } from 'arangojs'
 
 import { DEFAULTS } from '../config/defaults.js'
-import { parseDuration } from '../config/duration.js'
+import { formatDuration, parseDuration } from '../config/duration.js'
 import { EXIT, GraphpipeError } from '../errors.js'
 import {
   deadLetter,
@@ -24,6 +24,11 @@ export interface RetryInfo {
   delayMs: number
   error: string
   what: string
+}
+
+/** A retry as one line for stderr (consume, import --mapping). */
+export function describeRetry(r: RetryInfo): string {
+  return `write failed (${r.what}, attempt ${r.attempt}): ${r.error}; retrying in ${formatDuration(r.delayMs)}`
 }
 
 export interface WriterOptions {

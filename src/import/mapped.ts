@@ -32,8 +32,8 @@ import {
 import type { Inbound } from '../consume/batch.js'
 import { resolveMapper } from '../mapping/mapping.js'
 import { OrderedWriter, type WindowCounts } from '../consume/txwriter.js'
+import { describeRetry } from '../consume/writer.js'
 import { DEFAULTS } from '../config/defaults.js'
-import { formatDuration } from '../config/duration.js'
 import { tightenHeapGrowth } from '../runtime/heap.js'
 import { makeReader } from './produce.js'
 import type { Item } from './readers.js'
@@ -154,9 +154,7 @@ async function importMappedFiles(
     onRetry: (r) => {
       failing = true
       if (importOpts.signal?.aborted) retries.abort()
-      cb.onWarning?.(
-        `write failed (${r.what}, attempt ${r.attempt}): ${r.error}; retrying in ${formatDuration(r.delayMs)} (Ctrl-C stops)`,
-      )
+      cb.onWarning?.(`${describeRetry(r)} (Ctrl-C stops)`)
     },
     onRecovered: () => {
       failing = false
