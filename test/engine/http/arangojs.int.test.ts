@@ -111,6 +111,30 @@ describe('arangojs against the target', () => {
     expect(await errorNum(c.save({ _key: 'x'.repeat(255) }))).toBe(1221)
   })
 
+  it('reads several documents by key (onlyget): missing ones answered in place as 1202, counted in x-arango-error-codes', async () => {
+    const c = await target.db.createCollection('lookup')
+    await c.saveAll([{ _key: 'a', n: 1 }, { _key: 'c' }])
+    const res = await target.db.request(
+      {
+        method: 'PUT',
+        pathname: '/_api/document/lookup',
+        search: { onlyget: true },
+        body: ['x', 'a', { _key: 'y' }, 'c', 'z'],
+      },
+      (r) => r,
+    )
+    expect(res.status).toBe(200)
+    const missing = { error: true, errorNum: 1202, errorMessage: 'document not found' }
+    expect(res.parsedBody).toEqual([
+      missing,
+      { _key: 'a', _id: 'lookup/a', _rev: expect.any(String), n: 1 },
+      missing,
+      { _key: 'c', _id: 'lookup/c', _rev: expect.any(String) },
+      missing,
+    ])
+    expect(JSON.parse(res.headers.get('x-arango-error-codes') ?? 'null')).toEqual({ 1202: 3 })
+  })
+
   it('updates, replaces and removes arrays of documents with per-document errors', async () => {
     const c = await target.db.createCollection('bulk')
     await c.saveAll([

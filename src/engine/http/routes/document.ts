@@ -235,13 +235,24 @@ function onlyGet(ctx: RequestContext): RouteResponse {
   const parts: string[] = []
   const errors: Record<string, unknown>[] = []
   const store = ctx.store
+  // a missing document is the common error (a reader probing keys): its item is made once, not
+  // an Error with a stack per key
+  let missing: { item: Record<string, unknown>; json: string } | undefined
   // one snapshot for all of them (one consistent read, and no per-lookup metadata check)
   store.readSnapshot(() => {
     for (const item of body) {
       let json: string
       try {
         const raw = store.getRaw(ctx.db, c.name, keyOf(c, item))
-        if (!raw) throw arangoError('ARANGO_DOCUMENT_NOT_FOUND')
+        if (!raw) {
+          if (!missing) {
+            const err = itemError(arangoError('ARANGO_DOCUMENT_NOT_FOUND'))
+            missing = { item: err, json: JSON.stringify(err) }
+          }
+          errors.push(missing.item)
+          parts.push(missing.json)
+          continue
+        }
         json = raw.json
       } catch (e) {
         const err = itemError(e)
