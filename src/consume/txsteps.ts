@@ -152,7 +152,6 @@ export class TxSteps {
     vc: string,
     held: Map<string, Held>,
     writing: Set<string>,
-    useCache: boolean,
   ): Promise<number> {
     const check: string[] = []
     for (const k of held.keys()) if (!writing.has(k)) check.push(k)
@@ -164,7 +163,7 @@ export class TxSteps {
       const cur = now.get(k)
       return h === null ? cur !== undefined : cur?._rev !== h._rev
     })
-    if (stale.length > 0) throw this.stale(vc, stale, useCache)
+    if (stale.length > 0) throw new StaleVersions(stale)
     return now.size
   }
 
@@ -178,7 +177,6 @@ export class TxSteps {
     vc: string,
     baseRev: (key: string) => string | undefined,
     docs: VersionDoc[],
-    useCache: boolean,
   ): Promise<void> {
     const replace: VersionDoc[] = []
     const insert: VersionDoc[] = []
@@ -221,15 +219,6 @@ export class TxSteps {
     }
     await send('PUT', replace, { ignoreRevs: false })
     await send('POST', insert, {})
-    if (stale.length > 0) throw this.stale(vc, stale, useCache)
-  }
-
-  /** Documents changed by another writer: forgotten and tried again, or a write-write conflict. */
-  stale(vc: string, keys: string[], useCache: boolean): Error {
-    if (useCache) return new StaleVersions(keys)
-    return Object.assign(new Error(`${vc}: ${new StaleVersions(keys).message}`), {
-      errorNum: ARANGO_CONFLICT,
-      code: 409,
-    })
+    if (stale.length > 0) throw new StaleVersions(stale)
   }
 }

@@ -72,8 +72,12 @@ export interface WindowCounts {
   deletes: number
 }
 
-/** Tries of a window on held documents before it reads them all (another writer keeps changing them). */
-const STALE_TRIES = 3
+/**
+ * Windows that read every bookkeeping document after held ones went stale, the first time, and at
+ * most (doubling each time it happens again).
+ */
+const FIRST_CACHE_PAUSE = 8
+const MAX_CACHE_PAUSE = 256
 
 /** Bookkeeping documents with old tombstones handled per window's purge. */
 const PURGE_BATCH = 5000
@@ -97,6 +101,9 @@ const noPhases = (): WritePhases => ({ begin: 0, read: 0, resolve: 0, data: 0, v
 export class OrderedWriter extends GraphWriter {
   private lastPurge = 0
   private readonly steps = new TxSteps(this.db, this.timeoutMs)
+  /** Windows still to write without the cache, and how many the next stale one pauses it for. */
+  private cacheRest = 0
+  private cachePause = FIRST_CACHE_PAUSE
   private readonly cache = new VersionCache(
     this.options.versionCacheDocs ?? DEFAULTS.consume.versionCacheDocs,
   )
@@ -267,16 +274,23 @@ export class OrderedWriter extends GraphWriter {
   }
 
   private async attempt(batch: EventBatch, options: OrderedOptions): Promise<OrderedResult> {
-    // held documents another writer changed since are forgotten and the window written again at
-    // once: not a failure (retry()'s backoff is for the server's troubles); the last try reads
-    // every document, and a broken precondition is then a write-write conflict like any other
-    for (let tries = 0; ; tries++) {
-      try {
-        return await this.attemptOnce(batch, options, tries < STALE_TRIES)
-      } catch (err) {
-        if (!(err instanceof StaleVersions)) throw err
-        for (const k of err.keys) this.cache.delete(k)
-      }
+    const withCache = this.cacheRest === 0
+    if (!withCache) this.cacheRest -= 1
+    try {
+      const r = await this.attemptOnce(batch, options, withCache)
+      if (withCache) this.cachePause = FIRST_CACHE_PAUSE
+      return r
+    } catch (err) {
+      if (!(err instanceof StaleVersions)) throw err
+      // another writer changed held documents (competing consumers on the same vertices): they
+      // are forgotten, the window is written again at once reading everything (not a failure:
+      // retry()'s backoff is for the server's troubles), and the next windows read everything
+      // too, for longer each time it happens again: a cache that keeps going stale costs a
+      // wasted try per window
+      for (const k of err.keys) this.cache.delete(k)
+      this.cacheRest = this.cachePause
+      this.cachePause = Math.min(MAX_CACHE_PAUSE, this.cachePause * 2)
+      return this.attemptOnce(batch, options, false)
     }
   }
 
@@ -388,9 +402,12 @@ export class OrderedWriter extends GraphWriter {
       // bookkeeping first, on the bases it was resolved from: a window resolved on documents
       // another writer has changed since stops here, before any of its data is written
       const writing = new Set(w.versions.map((d) => d._key))
-      reads += await this.steps.checkHeld(trx, vc, held, writing, useCache)
+      reads += await this.steps.checkHeld(trx, vc, held, writing)
       lap('read')
-      await this.steps.writeVersions(trx, vc, (k) => resolver.base(k)?._rev, w.versions, useCache)
+      if (useCache) await this.steps.writeVersions(trx, vc, (k) => resolver.base(k)?._rev, w.versions)
+      // every base was read in this transaction: written as it is, answered only with failures
+      else if (w.versions.length > 0)
+        await this.steps.saveAllIn(trx, vc, w.versions, { overwriteMode: 'replace' })
       lap('versions')
       // array requests of the document API inside the transaction, not AQL INSERT loops: the
       // same effect, and cheaper on the server (no bind-parameter array walked by a query)
@@ -457,7 +474,10 @@ export class OrderedWriter extends GraphWriter {
         if (!writing.has(d._key)) this.cache.set(d._key, d)
       }
       for (const k of miss) if (!found.has(k) && !writing.has(k)) this.cache.set(k, null)
-      for (const d of w.versions) this.cache.set(d._key, d)
+      // (without the cache, the new _rev of what was written is not known)
+      for (const d of w.versions)
+        if (useCache) this.cache.set(d._key, d)
+        else this.cache.delete(d._key)
       for (const k of w.versionRemoves) this.cache.set(k, null)
       for (const k of purged) this.cache.delete(k)
       // a purge that hit its limit goes on with the next window

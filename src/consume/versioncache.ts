@@ -5,8 +5,11 @@
  * (`ignoreRevs=false`; an insert where the base was missing), and a cached one the window reads
  * without writing is checked against the server's `_rev` inside the transaction. Another
  * consumer's change in between fails the precondition (1200, 1202 or 1210): the window is
- * aborted, those keys forgotten, and the window tried again (`StaleVersions`). So a cache hit
- * saves the read, never the check, and a window decides on what the server holds, as without it.
+ * aborted, those keys forgotten, and the window written again reading everything
+ * (`StaleVersions`). So a cache hit saves the read, never the check, and a window decides on what
+ * the server holds, as without it. Competing consumers writing the same vertices make held
+ * documents go stale all the time: after a stale window the writer reads everything for the next
+ * 8 windows, doubling up to 256 while it keeps happening (OrderedWriter.attempt).
  *
  * Only format 3 documents are held (a format 2 document's edge lists are arrays its write edits
  * in place), and a held document is never changed (`toStored` copies its version table).
