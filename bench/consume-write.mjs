@@ -10,7 +10,10 @@
 //   BENCH_MESSAGES=400000 node bench/consume-write.mjs
 //
 // Runs: --order none with writes of 4,000 and of 10,000 messages (--max-batch's default), and
-// --order event-time with writes of 4,000. Last stdout lines: JSON figure objects.
+// --order event-time with writes of 4,000, by one writer and by three writers taking the writes
+// in turn (as competing consumers do). Each figure says the CPU per message of the writer's
+// thread and of the engine's threads.
+// Last stdout lines: JSON figure objects.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -44,31 +47,59 @@ function generator() {
     })
 }
 
-async function run(order, write) {
+// CPU ticks (USER_HZ) of this process's threads, from /proc (Linux): the writer's (main) thread
+// and the engine's (threads started after `before`)
+const ticksOf = (statPath) => {
+  try {
+    const f = fs.readFileSync(statPath, 'utf8')
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ')
+    return Number(rest[11]) + Number(rest[12])
+  } catch {
+    return 0
+  }
+}
+const tasks = () =>
+  new Map(fs.readdirSync('/proc/self/task').map((t) => [t, ticksOf(`/proc/self/task/${t}/stat`)]))
+function cpuPerMessage(before, a, b, n) {
+  const main = String(process.pid)
+  let engine = 0
+  for (const [t, v] of b) if (!before.has(t)) engine += v - (a.get(t) ?? 0)
+  const us = (ticks) => Math.round((ticks * 1e4) / n)
+  return { writer: us((b.get(main) ?? 0) - (a.get(main) ?? 0)), engine: us(engine) }
+}
+
+async function run(order, write, { writers: count = 1 } = {}) {
+  const before = new Set(tasks().keys())
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-bench-cw-'))
   const server = await startEmbeddedEngine({ dataDir })
   const db = new Database({ url: server.url })
   const mapper = twitterMapper()
   const opts = { deadLetterCollection: 'graphpipe_deadletters' }
-  const writer = order === 'none' ? new GraphWriter(db, opts) : new OrderedWriter(db, opts)
-  await writer.prepare(mapper)
+  const writers = Array.from({ length: count }, () =>
+    order === 'none' ? new GraphWriter(db, opts) : new OrderedWriter(db, opts),
+  )
+  for (const w of writers) await w.prepare(mapper)
   const messages = generator()
   const chunks = []
   let t0 = performance.now()
-  for (let i = 0; i < N; i += write) {
-    await writeMessages(writer, mapper, messages(i, Math.min(write, N - i)), {
+  let cpu0 = tasks()
+  for (let i = 0, n = 0; i < N; i += write, n++) {
+    await writeMessages(writers[n % count], mapper, messages(i, Math.min(write, N - i)), {
       tombstoneTtlMs: 7 * 86_400_000,
     })
     const done = Math.min(N, i + write)
     if (done % CHUNK === 0 || done === N) {
       const s = (performance.now() - t0) / 1000
+      const cpu1 = tasks()
       const edges = (await db.collection('follow').count()).count
       const n = done - (chunks.at(-1)?.upTo ?? 0)
-      chunks.push({ upTo: done, rate: n / s, edges })
+      const cpu = cpuPerMessage(before, cpu0, cpu1, n)
+      chunks.push({ upTo: done, rate: n / s, edges, cpu })
       log(
-        `--order ${order}, writes of ${write}: messages up to ${done} at ${Math.round(n / s)} messages/s; follow edges ${edges}`,
+        `--order ${order}, writes of ${write} (writers: ${count}): messages up to ${done} at ${Math.round(n / s)} messages/s; follow edges ${edges}; CPU µs/message: writer ${cpu.writer}, engine ${cpu.engine}`,
       )
       t0 = performance.now()
+      cpu0 = tasks()
     }
   }
   db.close()
@@ -78,26 +109,30 @@ async function run(order, write) {
 }
 
 const figures = []
-for (const [order, write] of [
+for (const [order, write, how, label] of [
   ['none', 4000],
   ['none', 10_000],
   ['event-time', 4000],
+  ['event-time', 4000, { writers: 3 }, 'three writers in turn'],
 ]) {
-  const c = await run(order, write)
+  const c = await run(order, write, how)
   const first = c[0]
   const last = c.at(-1)
-  const what = `--order ${order}, writes of ${write}`
+  const what = `--order ${order}, writes of ${write}${label ? `, ${label}` : ''}`
+  const cpu = (x) => `CPU µs/message: writer thread ${x.cpu.writer}, engine threads ${x.cpu.engine}`
   figures.push(
     {
       figure: `consume-write: ${what}, first ${first.upTo} messages`,
       value: Math.round(first.rate),
       unit: 'messages/s',
+      cpu: cpu(first),
     },
     {
       figure: `consume-write: ${what}, last ${last.upTo - (c.at(-2)?.upTo ?? 0)} messages (${last.edges} follow edges)`,
       value: Math.round(last.rate),
       unit: 'messages/s',
       ratio: +(last.rate / first.rate).toFixed(2),
+      cpu: cpu(last),
     },
   )
 }

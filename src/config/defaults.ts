@@ -92,11 +92,6 @@ export const DEFAULTS = {
     tombstoneTtl: '7d',
     /** Event-time bookkeeping beside the data (per-attribute and per-edge versions, tombstones). */
     versionsCollection: 'graphpipe_versions',
-    /**
-     * Bookkeeping documents a consumer keeps from one window to the next, so as not to read them
-     * again (each checked by its _rev when used): a few hundred bytes each.
-     */
-    versionCacheDocs: 50_000,
   },
   deadletters: {
     /** Dead letters `deadletters list` shows (the reason counts cover all). */

@@ -157,11 +157,6 @@ export class WindowResolver {
     this.apply()
   }
 
-  /** The stored document vertex `key`'s state was loaded from (undefined: none was). */
-  base(key: string): VersionDoc | undefined {
-    return this.v.get(key)?.raw
-  }
-
   /** More stored documents (the owners of a delete's edges), without applying events again. */
   add(docs: VersionDoc[]): void {
     for (const d of docs)

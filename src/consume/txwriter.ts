@@ -10,26 +10,22 @@
  * message at fault is dead-lettered with the server's reason.
  */
 import type { EnsurePersistentIndexOptions } from 'arangojs/indexes'
+import type { Transaction } from 'arangojs/transactions'
 
-import { DEFAULTS } from '../config/defaults.js'
 import { GraphpipeError } from '../errors.js'
 import { buildPlan, deadLetter, type DeadLetterDoc } from './batch.js'
 import { buildEvents, WindowResolver, type EventBatch } from './ordered.js'
 import { convertV1 } from './vertexstate.js'
-import { TxSteps } from './txsteps.js'
-import { StaleVersions, VersionCache, type Held } from './versioncache.js'
 import { FORMAT, FORMAT_KEY, isVersionDoc, versionKey, type VersionDoc } from './versions.js'
 import { GraphWriter, type WriteResult } from './writer.js'
 import type { Inbound } from './batch.js'
-import type { Mapper } from '../mapping/mapping.js'
+import type { Doc, Mapper } from '../mapping/mapping.js'
 
 export interface OrderedResult extends WriteResult {
   deletes: number
   superseded: number
   /** Documents read and written for the bookkeeping (the cost of ordering). */
   versionReads: number
-  /** Bookkeeping documents not read because this writer held them (each checked by its `_rev`). */
-  versionCached?: number
   versionWrites: number
   /** Where the write's time went (ms), for the benchmark and --json. */
   phases?: WritePhases
@@ -72,12 +68,8 @@ export interface WindowCounts {
   deletes: number
 }
 
-/**
- * Windows that read every bookkeeping document after held ones went stale, the first time, and at
- * most (doubling each time it happens again).
- */
-const FIRST_CACHE_PAUSE = 8
-const MAX_CACHE_PAUSE = 256
+/** ArangoDB's write-write conflict: another transaction holds the document; a retry may pass. */
+const ARANGO_CONFLICT = 1200
 
 /** Bookkeeping documents with old tombstones handled per window's purge. */
 const PURGE_BATCH = 5000
@@ -100,13 +92,6 @@ const noPhases = (): WritePhases => ({ begin: 0, read: 0, resolve: 0, data: 0, v
 
 export class OrderedWriter extends GraphWriter {
   private lastPurge = 0
-  private readonly steps = new TxSteps(this.db, this.timeoutMs)
-  /** Windows still to write without the cache, and how many the next stale one pauses it for. */
-  private cacheRest = 0
-  private cachePause = FIRST_CACHE_PAUSE
-  private readonly cache = new VersionCache(
-    this.options.versionCacheDocs ?? DEFAULTS.consume.versionCacheDocs,
-  )
   private mapper?: Mapper
   /** The current window's steps (reset by writeOrdered). */
   private phases: WritePhases = noPhases()
@@ -143,7 +128,7 @@ export class OrderedWriter extends GraphWriter {
    */
   async migrate(batch = 2000): Promise<number> {
     const vc = this.versionsCollection
-    const [marker] = await this.steps.getMany(undefined, vc, [FORMAT_KEY])
+    const [marker] = await this.getMany(undefined, vc, [FORMAT_KEY])
     if (marker && (marker as { v?: number }).v === FORMAT) return 0
     let converted = 0
     for (;;) {
@@ -156,9 +141,9 @@ export class OrderedWriter extends GraphWriter {
       if (keys.length === 0) break
       for (let i = 0; i < keys.length; i += batch) {
         const part = keys.slice(i, i + batch)
-        await this.steps.inTransaction([vc], async (trx) => {
+        await this.inTransaction([vc], async (trx) => {
           // another consumer may have converted some meanwhile: only those still there
-          const legacy = (await this.steps.getMany(trx, vc, part)).filter(
+          const legacy = (await this.getMany(trx, vc, part)).filter(
             (d) => (d as { kind?: string }).kind !== undefined,
           ) as Record<string, unknown>[]
           if (legacy.length === 0) return
@@ -171,10 +156,10 @@ export class OrderedWriter extends GraphWriter {
               targets.add(versionKey(from.slice(0, j), from.slice(j + 1)))
             }
           }
-          const into = await this.steps.getMany<VersionDoc>(trx, vc, [...targets])
+          const into = await this.getMany<VersionDoc>(trx, vc, [...targets])
           const docs = convertV1(legacy, into)
-          if (docs.length > 0) await this.steps.saveAllIn(trx, vc, docs, { overwriteMode: 'replace' })
-          await this.steps.query(trx, 'FOR k IN @keys REMOVE k IN @@vc OPTIONS {ignoreErrors: true}', {
+          if (docs.length > 0) await this.saveAllIn(trx, vc, docs, { overwriteMode: 'replace' })
+          await this.q(trx, 'FOR k IN @keys REMOVE k IN @@vc OPTIONS {ignoreErrors: true}', {
             '@vc': vc,
             keys: legacy.map((d) => d._key),
           })
@@ -190,6 +175,130 @@ export class OrderedWriter extends GraphWriter {
       timeout: this.timeoutMs,
     })
     return converted
+  }
+
+  /**
+   * Documents by key in one request (`PUT /_api/document/{c}?onlyget=true`, arangojs
+   * `collection.documents`), inside the transaction when given; missing ones are left out.
+   */
+  private async getMany<T = Doc>(
+    trx: Transaction | undefined,
+    collection: string,
+    keys: string[],
+  ): Promise<T[]> {
+    if (keys.length === 0) return []
+    const req = () =>
+      this.db.request(
+        {
+          method: 'PUT',
+          pathname: `/_api/document/${encodeURIComponent(collection)}`,
+          body: keys,
+          search: { onlyget: true },
+          timeout: this.timeoutMs,
+        },
+        (r) => r.parsedBody,
+      )
+    const res = (await (trx ? trx.step(req) : req())) as (Doc & { error?: boolean; errorNum?: number })[]
+    if (!Array.isArray(res)) throw new Error(`unexpected answer to reading documents of ${collection}`)
+    const out: T[] = []
+    for (const d of res) {
+      if (!d || d.error !== true) {
+        if (d) out.push(d as T)
+        continue
+      }
+      // 1202: not there (a key never written); anything else fails the step
+      if (d.errorNum !== 1202)
+        throw Object.assign(new Error(`${collection}: ${String(d.errorMessage ?? 'error')}`), {
+          errorNum: d.errorNum,
+          code: d.errorNum === ARANGO_CONFLICT ? 409 : 400,
+        })
+    }
+    return out
+  }
+
+  /** Runs `fn` in a stream transaction writing `collections`; commits, or aborts when it throws. */
+  private async inTransaction<T>(collections: string[], fn: (trx: Transaction) => Promise<T>): Promise<T> {
+    const trx = this.db.transaction(
+      (
+        await this.db.request(
+          {
+            method: 'POST',
+            pathname: '/_api/transaction/begin',
+            body: { collections: { write: collections } },
+            timeout: this.timeoutMs,
+          },
+          (r) => r.parsedBody as { result: { id: string } },
+        )
+      ).result.id,
+    )
+    try {
+      const r = await fn(trx)
+      await this.db.request({
+        method: 'PUT',
+        pathname: `/_api/transaction/${encodeURIComponent(trx.id)}`,
+        timeout: this.timeoutMs,
+      })
+      return r
+    } catch (err) {
+      await this.db
+        .request({ method: 'DELETE', pathname: `/_api/transaction/${encodeURIComponent(trx.id)}` })
+        .catch(() => undefined)
+      throw err
+    }
+  }
+
+  /** One cursor request inside the transaction; the whole result in the first batch. */
+  private async q<T = unknown>(
+    trx: Transaction,
+    query: string,
+    bindVars: Record<string, unknown>,
+  ): Promise<T[]> {
+    const res = (await trx.step(() =>
+      this.db.request(
+        {
+          method: 'POST',
+          pathname: '/_api/cursor',
+          body: { query, bindVars, batchSize: 1_000_000 },
+          timeout: this.timeoutMs,
+        },
+        (r) => r.parsedBody,
+      ),
+    )) as { result: T[]; hasMore?: boolean }
+    return res.result
+  }
+
+  /**
+   * One array insert (`POST /_api/document/{collection}`) inside the transaction, `silent`: the
+   * answer holds only the items that failed. Its items fail one by one without failing the
+   * request: the first failure fails the step as an AQL INSERT would, as a write-write conflict
+   * (1200, worth a retry) or as a refusal (split and dead-letter).
+   */
+  private async saveAllIn(
+    trx: Transaction,
+    collection: string,
+    docs: unknown[],
+    search: Record<string, string | boolean>,
+  ): Promise<void> {
+    const res = (await trx.step(() =>
+      this.db.request(
+        {
+          method: 'POST',
+          pathname: `/_api/document/${encodeURIComponent(collection)}`,
+          body: docs,
+          search: { ...search, silent: true },
+          timeout: this.timeoutMs,
+        },
+        (r) => r.parsedBody,
+      ),
+    )) as { error?: boolean; errorNum?: number; errorMessage?: string }[] | Record<string, never>
+    const bad = Array.isArray(res) ? res.find((r) => r?.error) : undefined
+    if (bad) {
+      const conflict = bad.errorNum === ARANGO_CONFLICT
+      throw Object.assign(new Error(`${collection}: ${bad.errorMessage ?? 'error'}`), {
+        errorNum: bad.errorNum,
+        code: conflict ? 409 : 400,
+      })
+    }
   }
 
   /** Writes one window's messages in event-time order semantics; resolves once committed. */
@@ -274,31 +383,6 @@ export class OrderedWriter extends GraphWriter {
   }
 
   private async attempt(batch: EventBatch, options: OrderedOptions): Promise<OrderedResult> {
-    const withCache = this.cacheRest === 0
-    if (!withCache) this.cacheRest -= 1
-    try {
-      const r = await this.attemptOnce(batch, options, withCache)
-      if (withCache) this.cachePause = FIRST_CACHE_PAUSE
-      return r
-    } catch (err) {
-      if (!(err instanceof StaleVersions)) throw err
-      // another writer changed held documents (competing consumers on the same vertices): they
-      // are forgotten, the window is written again at once reading everything (not a failure:
-      // retry()'s backoff is for the server's troubles), and the next windows read everything
-      // too, for longer each time it happens again: a cache that keeps going stale costs a
-      // wasted try per window
-      for (const k of err.keys) this.cache.delete(k)
-      this.cacheRest = this.cachePause
-      this.cachePause = Math.min(MAX_CACHE_PAUSE, this.cachePause * 2)
-      return this.attemptOnce(batch, options, false)
-    }
-  }
-
-  private async attemptOnce(
-    batch: EventBatch,
-    options: OrderedOptions,
-    useCache: boolean,
-  ): Promise<OrderedResult> {
     const phases = this.phases
     let mark = performance.now()
     const lap = (k: keyof WritePhases) => {
@@ -356,18 +440,9 @@ export class OrderedWriter extends GraphWriter {
     lap('begin')
     try {
       const resolver = new WindowResolver(batch.events, options.edgeKey)
-      // the documents held from earlier windows are not read again (their _rev is checked below)
-      const held = new Map<string, Held>()
-      const miss: string[] = []
-      for (const k of resolver.wanted()) {
-        const h = useCache ? this.cache.get(k) : undefined
-        if (h === undefined) miss.push(k)
-        else held.set(k, h)
-      }
-      const fresh = await this.steps.getMany<VersionDoc>(trx, vc, miss)
-      let reads = fresh.length
-      const stored = fresh.slice()
-      for (const h of held.values()) if (h) stored.push(h)
+      const keys = resolver.wanted()
+      const stored = await this.getMany<VersionDoc>(trx, vc, keys)
+      let reads = stored.length
       lap('read')
       resolver.load(stored)
       const deleted = resolver.deletedIds()
@@ -378,7 +453,7 @@ export class OrderedWriter extends GraphWriter {
           // _from and _to apart: each is an edge-index lookup, where an OR of the two may scan
           const seen = new Set<string>()
           for (const end of ['_from', '_to'])
-            for (const e of await this.steps.query<{ _key: string; _from: string; _to: string }>(
+            for (const e of await this.q<{ _key: string; _from: string; _to: string }>(
               trx,
               `FOR e IN @@ec FILTER e.${end} IN @ids RETURN {_key: e._key, _from: e._from, _to: e._to}`,
               { '@ec': ec, ids: deleted },
@@ -390,7 +465,7 @@ export class OrderedWriter extends GraphWriter {
         }
         if (found.length > 0) {
           // an edge's bookkeeping is in its _from vertex's document
-          const more = await this.steps.getMany<VersionDoc>(trx, vc, resolver.owners(found.map((f) => f.doc)))
+          const more = await this.getMany<VersionDoc>(trx, vc, resolver.owners(found.map((f) => f.doc)))
           reads += found.length + more.length
           resolver.add(more)
           resolver.addEdges(found)
@@ -399,32 +474,15 @@ export class OrderedWriter extends GraphWriter {
       }
       const w = resolver.writes()
       lap('resolve')
-      // bookkeeping first, on the bases it was resolved from: a window resolved on documents
-      // another writer has changed since stops here, before any of its data is written
-      const writing = new Set(w.versions.map((d) => d._key))
-      reads += await this.steps.checkHeld(trx, vc, held, writing)
-      lap('read')
-      if (useCache) await this.steps.writeVersions(trx, vc, (k) => resolver.base(k)?._rev, w.versions)
-      // every base was read in this transaction: written as it is, answered only with failures
-      else if (w.versions.length > 0)
-        await this.steps.saveAllIn(trx, vc, w.versions, { overwriteMode: 'replace' })
-      lap('versions')
       // array requests of the document API inside the transaction, not AQL INSERT loops: the
       // same effect, and cheaper on the server (no bind-parameter array walked by a query)
       for (const [c, docs] of w.upserts)
-        await this.steps.saveAllIn(trx, c, docs, {
-          overwriteMode: 'update',
-          keepNull: false,
-          mergeObjects: false,
-        })
-      for (const [c, docs] of w.edges) await this.steps.saveAllIn(trx, c, docs, { overwriteMode: 'replace' })
+        await this.saveAllIn(trx, c, docs, { overwriteMode: 'update', keepNull: false, mergeObjects: false })
+      for (const [c, docs] of w.edges) await this.saveAllIn(trx, c, docs, { overwriteMode: 'replace' })
       for (const [c, keys] of w.removes)
-        await this.steps.query(trx, 'FOR k IN @keys REMOVE k IN @@c OPTIONS {ignoreErrors: true}', {
-          '@c': c,
-          keys,
-        })
+        await this.q(trx, 'FOR k IN @keys REMOVE k IN @@c OPTIONS {ignoreErrors: true}', { '@c': c, keys })
       const dead = this.stamped(batch.deadLetters)
-      if (dead.length > 0) await this.steps.saveAllIn(trx, dl, dead, { overwriteMode: 'replace' })
+      if (dead.length > 0) await this.saveAllIn(trx, dl, dead, { overwriteMode: 'replace' })
       const also = options.alsoWrite?.docs({
         vertices: w.vertices,
         edges: w.edgeCount,
@@ -432,34 +490,32 @@ export class OrderedWriter extends GraphWriter {
         deletes: w.deletes,
       })
       if (also && also.length > 0)
-        await this.steps.saveAllIn(trx, options.alsoWrite!.collection, also, { overwriteMode: 'replace' })
+        await this.saveAllIn(trx, options.alsoWrite!.collection, also, { overwriteMode: 'replace' })
       lap('data')
+      if (w.versions.length > 0) await this.saveAllIn(trx, vc, w.versions, { overwriteMode: 'replace' })
       if (w.versionRemoves.length > 0)
-        await this.steps.query(trx, 'FOR k IN @keys REMOVE k IN @@c OPTIONS {ignoreErrors: true}', {
+        await this.q(trx, 'FOR k IN @keys REMOVE k IN @@c OPTIONS {ignoreErrors: true}', {
           '@c': vc,
           keys: w.versionRemoves,
         })
       const now = Date.now()
       const purging = now - this.lastPurge >= (options.purgeEveryMs ?? 60_000)
       let purgedAll = true
-      const purged: string[] = []
       if (purging) {
         // tombstones older than the TTL: an event older than that may bring back what was deleted
         const cutoff = now - options.tombstoneTtlMs
-        const old = await this.steps.query<VersionDoc>(
+        const old = await this.q<VersionDoc>(
           trx,
           'FOR d IN @@c FILTER d.tomb != null AND d.tomb < @cutoff LIMIT @n RETURN d',
           { '@c': vc, cutoff, n: PURGE_BATCH },
         )
         purgedAll = old.length < PURGE_BATCH
         const p = WindowResolver.purge(old, cutoff)
-        for (const d of old) purged.push(d._key)
-        if (p.versions.length > 0)
-          await this.steps.saveAllIn(trx, vc, p.versions, { overwriteMode: 'replace' })
+        if (p.versions.length > 0) await this.saveAllIn(trx, vc, p.versions, { overwriteMode: 'replace' })
         // format 1 documents left by an older consumer (and newer ones left empty) go whole
         const gone = [...p.removes, ...old.filter((d) => !isVersionDoc(d)).map((d) => d._key)]
         if (gone.length > 0)
-          await this.steps.query(trx, 'FOR k IN @keys REMOVE k IN @@c OPTIONS {ignoreErrors: true}', {
+          await this.q(trx, 'FOR k IN @keys REMOVE k IN @@c OPTIONS {ignoreErrors: true}', {
             '@c': vc,
             keys: gone,
           })
@@ -467,19 +523,6 @@ export class OrderedWriter extends GraphWriter {
       lap('versions')
       await end('PUT')
       lap('commit')
-      // what the server now holds: the documents written (with their new _rev), removed, read
-      const found = new Set<string>()
-      for (const d of fresh) {
-        found.add(d._key)
-        if (!writing.has(d._key)) this.cache.set(d._key, d)
-      }
-      for (const k of miss) if (!found.has(k) && !writing.has(k)) this.cache.set(k, null)
-      // (without the cache, the new _rev of what was written is not known)
-      for (const d of w.versions)
-        if (useCache) this.cache.set(d._key, d)
-        else this.cache.delete(d._key)
-      for (const k of w.versionRemoves) this.cache.set(k, null)
-      for (const k of purged) this.cache.delete(k)
       // a purge that hit its limit goes on with the next window
       if (purging && purgedAll) this.lastPurge = now
       if (this.options.publishDeadLetter && dead.length > 0) {
@@ -495,7 +538,6 @@ export class OrderedWriter extends GraphWriter {
         deletes: w.deletes,
         superseded: w.superseded,
         versionReads: reads,
-        versionCached: held.size,
         versionWrites: w.versions.length + w.versionRemoves.length,
         writeMs: 0,
       }

@@ -45,8 +45,6 @@ export const isVersionDoc = (d: { f?: unknown } | null | undefined): boolean =>
  */
 export interface VersionDoc {
   _key: string
-  /** As read or written (the writer's preconditions); not part of what is written. */
-  _rev?: string
   f: 2 | 3
   /** The vertex: collection and key. */
   c: string

@@ -254,16 +254,15 @@ export function allEdges(x: Vertex): void {
 
 /**
  * The stored form of a working state; undefined when nothing is left to keep. The stored
- * document's untouched edges stay as they are, so their version indices keep pointing into the
- * version table, which only grows (a copy of it) until `full` (or its growth) rebuilds it.
+ * document is updated in place: its untouched edges stay as they are, so their version indices
+ * keep pointing into the version table, which only grows until `full` (or its growth) rebuilds it.
  */
 export function toStored(x: Vertex, full = false): VersionDoc | undefined {
   const raw = x.raw
   if (raw?.e && !full && raw.v.length > 2 * (raw.vn ?? 0) + 32) full = true // compact the table
   if (full) allEdges(x)
   const keep = !full && raw !== undefined
-  // a copy: the stored document stays as read (the writer's cache may hold it)
-  const v: string[] = keep ? raw.v.slice() : []
+  const v: string[] = keep ? raw.v : []
   // the versions written now are the newest: looked for from the end (the table is short)
   const ix = (ver: string): number => {
     const i = v.lastIndexOf(ver)
@@ -298,9 +297,9 @@ export function toStored(x: Vertex, full = false): VersionDoc | undefined {
       earliest(x.vt)
     }
   }
-  // a format 3 text is spliced: its untouched entries are copied as they are, never decoded (a
-  // format 2 document's lists are edited in place: such a document is never cached)
-  const e: Record<string, StoredEdge[] | string> = keep && raw.e ? { ...raw.e } : {}
+  // the stored lists are updated in place (untouched entries stay as they are), or rebuilt;
+  // a format 3 text is spliced: its untouched entries are copied as they are, never decoded
+  const e: Record<string, StoredEdge[] | string> = keep && raw.e ? raw.e : {}
   const spliced = new Map<string, { start: number; end: number; text: string | null }[]>()
   const added = new Map<string, string[]>()
   let forgotten = false

@@ -35,8 +35,6 @@ export interface WriterOptions {
   deadLetterCollection: string
   /** Event-time bookkeeping (ordered writes only). */
   versionsCollection?: string
-  /** Bookkeeping documents an ordered writer holds between windows (DEFAULTS.consume.versionCacheDocs; 0: none). */
-  versionCacheDocs?: number
   /** Per request: a server that stops answering must not hang the consumer (DEFAULTS.consume.requestTimeout). */
   requestTimeoutMs?: number
   retryInitialMs?: number
