@@ -17,16 +17,10 @@ import { Database } from 'arangojs'
 
 import { TOMB_INDEX } from '../dist/consume/txwriter.js'
 import { startEmbeddedEngine } from '../dist/engine/index.js'
+import { tasks } from './lib/cpu.mjs'
 
 const N = Number(process.env.BENCH_DOCS ?? 10_000)
 const log = (m) => process.stderr.write(`${m}\n`)
-const ticksOf = (p) => {
-  const f = fs.readFileSync(p, 'utf8')
-  const r = f.slice(f.lastIndexOf(')') + 2).split(' ')
-  return Number(r[11]) + Number(r[12])
-}
-const tasks = () =>
-  new Map(fs.readdirSync('/proc/self/task').map((t) => [t, ticksOf(`/proc/self/task/${t}/stat`)]))
 await Promise.all(Array.from({ length: 8 }, () => fs.promises.stat(os.tmpdir())))
 const before = new Set(tasks().keys())
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gp-bench-ce-'))

@@ -24,6 +24,7 @@ import { GraphWriter } from '../dist/consume/writer.js'
 import { OrderedWriter, writeMessages } from '../dist/consume/txwriter.js'
 import { twitterMapper } from '../dist/mapping/mapping.js'
 import { startEmbeddedEngine } from '../dist/engine/index.js'
+import { TICK, tasks } from './lib/cpu.mjs'
 import { seedMessages } from './lib/seed-messages.mjs'
 
 const N = Number(process.env.BENCH_MESSAGES ?? 160_000)
@@ -47,24 +48,12 @@ function generator() {
     })
 }
 
-// CPU ticks (USER_HZ) of this process's threads, from /proc (Linux): the writer's (main) thread
-// and the engine's (threads started after `before`)
-const ticksOf = (statPath) => {
-  try {
-    const f = fs.readFileSync(statPath, 'utf8')
-    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ')
-    return Number(rest[11]) + Number(rest[12])
-  } catch {
-    return 0
-  }
-}
-const tasks = () =>
-  new Map(fs.readdirSync('/proc/self/task').map((t) => [t, ticksOf(`/proc/self/task/${t}/stat`)]))
+/** CPU µs per message of the writer's (main) thread and the engine's (threads started after `before`). */
 function cpuPerMessage(before, a, b, n) {
   const main = String(process.pid)
   let engine = 0
   for (const [t, v] of b) if (!before.has(t)) engine += v - (a.get(t) ?? 0)
-  const us = (ticks) => Math.round((ticks * 1e4) / n)
+  const us = (ticks) => Math.round((ticks * 1e6) / TICK / n)
   return { writer: us((b.get(main) ?? 0) - (a.get(main) ?? 0)), engine: us(engine) }
 }
 

@@ -22,6 +22,7 @@ import { OrderedWriter } from '../dist/consume/txwriter.js'
 import { twitterMapper } from '../dist/mapping/mapping.js'
 import { startEmbeddedEngine } from '../dist/engine/index.js'
 import { startEmulator } from '../dist/pubsub/emulator.js'
+import { TICK, tasks, ticksOf } from './lib/cpu.mjs'
 import { seedMessages } from './lib/seed-messages.mjs'
 
 const N = Number(process.env.BENCH_MESSAGES ?? 100_000)
@@ -82,18 +83,6 @@ async function engine(prefix) {
 }
 
 // --- CPU accounting from /proc (Linux): who used the 2 cores during a timed drain
-const TICK = 100 // USER_HZ
-const ticksOf = (statPath) => {
-  try {
-    const f = fs.readFileSync(statPath, 'utf8')
-    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ')
-    return Number(rest[11]) + Number(rest[12]) // utime + stime (fields 14, 15)
-  } catch {
-    return 0
-  }
-}
-const tasks = () =>
-  new Map(fs.readdirSync('/proc/self/task').map((t) => [t, ticksOf(`/proc/self/task/${t}/stat`)]))
 function emulatorPid(port) {
   for (const p of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(p)) continue
