@@ -10,8 +10,8 @@
 //   BENCH_MESSAGES=400000 node bench/consume-write.mjs
 //
 // Runs: --order none with writes of 4,000 and of 10,000 messages (--max-batch's default), and
-// --order event-time with writes of 4,000, by one writer and by three writers taking the writes
-// in turn (as competing consumers do). Each figure says the CPU per message of the writer's
+// --order event-time with writes of 4,000 and of 10,000, and of 4,000 by three writers taking
+// the writes in turn (as competing consumers do). Each figure says the CPU per message of the writer's
 // thread and of the engine's threads.
 // Last stdout lines: JSON figure objects.
 import fs from 'node:fs'
@@ -102,6 +102,7 @@ for (const [order, write, how, label] of [
   ['none', 4000],
   ['none', 10_000],
   ['event-time', 4000],
+  ['event-time', 10_000],
   ['event-time', 4000, { writers: 3 }, 'three writers in turn'],
 ]) {
   const c = await run(order, write, how)
