@@ -64,6 +64,15 @@ const inbound = (m: Msg, seq: number): Inbound => ({
   seq,
 })
 
+/** Every message at least once, some twice, in an order: both chosen by `noise`. */
+function deliveryOrder(messages: Msg[], noise: number[]): Msg[] {
+  return messages
+    .flatMap((m, i) => (noise[i % noise.length] % 3 === 0 ? [m, m] : [m]))
+    .map((m, i) => ({ m, k: noise[(i * 7) % noise.length] * 31 + i }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.m)
+}
+
 async function graph(target: {
   db: ReturnType<typeof useTestTarget>['db']
 }): Promise<{ users: Map<string, Rec>; edges: Set<string> }> {
@@ -105,11 +114,7 @@ describe('ordered writes converge to the event-time truth', () => {
           async (messages, noise) => {
             await reset()
             // deliveries: every message at least once, some twice, shuffled, cut into windows
-            const deliveries = messages.flatMap((m, i) => (noise[i % noise.length] % 3 === 0 ? [m, m] : [m]))
-            const order = deliveries
-              .map((m, i) => ({ m, k: noise[(i * 7) % noise.length] * 31 + i }))
-              .sort((a, b) => a.k - b.k)
-              .map((x) => x.m)
+            const order = deliveryOrder(messages, noise)
             let seq = 0
             let i = 0
             while (i < order.length) {
@@ -145,11 +150,7 @@ describe('ordered writes converge to the event-time truth', () => {
         fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
         async (messages, noise) => {
           await reset()
-          const deliveries = messages.flatMap((m, i) => (noise[i % noise.length] % 3 === 0 ? [m, m] : [m]))
-          const order = deliveries
-            .map((m, i) => ({ m, k: noise[(i * 7) % noise.length] * 31 + i }))
-            .sort((a, b) => a.k - b.k)
-            .map((x) => x.m)
+          const order = deliveryOrder(messages, noise)
           let seq = 0
           for (let i = 0, n = 0; i < order.length; n++) {
             const size = 1 + (noise[(i * 3) % noise.length] % 3)
