@@ -163,6 +163,10 @@ export class Consumer {
   /** Last message received or write finished: --drain's idle clock. */
   private lastActivityAt = Date.now()
   private writing = false
+  /** Messages to parse and map while the current write runs (`prefetch`), and how many are mapped ahead. */
+  private ahead: Held[] = []
+  private aheadCount = 0
+  private stepping = false
   private startedAt = Date.now()
   private stopReason?: StopReason
   private timer?: NodeJS.Timeout
@@ -283,6 +287,12 @@ export class Consumer {
       fallback: attr !== undefined && eventTime === undefined,
     }
     this.windower.add(held)
+    // arrived during a write: mapped before the next one needs it (a backlog arrives meanwhile)
+    if (this.writing && this.options.prefetch !== false && this.aheadCount < this.options.maxBatch) {
+      this.aheadCount += 1
+      this.ahead.push(held)
+      this.stepAhead()
+    }
     if (max !== undefined && this.stats.received >= max) this.stop('max-messages')
     else if (this.windower.hasFull) this.kick()
   }
@@ -328,22 +338,35 @@ export class Consumer {
   }
 
   /**
-   * While a write runs, the messages held for the next one (up to --max-batch) are parsed and
-   * mapped in small steps between the write's requests: the main thread would wait for the engine
-   * anyway, and the next write then starts with its messages ready.
+   * While a write runs, the messages held for the next one (up to --max-batch, those already
+   * held and those arriving meanwhile) are parsed and mapped in small steps between the write's
+   * requests: the main thread would wait for the engine anyway, and the next write then starts
+   * with its messages ready.
    */
   private prefetch(): void {
+    this.ahead = []
+    this.aheadCount = 0
     if (this.options.prefetch === false) return
-    const next: Held[] = []
     for (const h of this.windower.items()) {
-      if (!h.mapped) next.push(h)
-      if (next.length >= this.options.maxBatch) break
+      if (this.aheadCount >= this.options.maxBatch) break
+      if (!h.mapped) this.ahead.push(h)
+      this.aheadCount += 1
     }
-    let i = 0
+    this.stepAhead()
+  }
+
+  private stepAhead(): void {
+    if (this.stepping) return
+    this.stepping = true
     const step = (): void => {
-      if (!this.writing || this.fatal) return
-      for (const end = Math.min(next.length, i + PREFETCH_STEP); i < end; i++) premap(next[i], this.mapper)
-      if (i < next.length) setImmediate(step)
+      if (!this.writing || this.fatal) {
+        this.stepping = false
+        return
+      }
+      const batch = this.ahead.splice(0, PREFETCH_STEP)
+      for (const h of batch) premap(h, this.mapper)
+      if (this.ahead.length > 0) setImmediate(step)
+      else this.stepping = false
     }
     setImmediate(step)
   }
