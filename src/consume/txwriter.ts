@@ -377,8 +377,11 @@ export class OrderedWriter extends GraphWriter {
   private edgeCollections(batch: EventBatch): string[] {
     const set = new Set(this.mapper?.edgeCollections ?? [])
     for (const d of this.mapper?.graph?.edgeDefinitions ?? []) set.add(d.collection)
-    for (const { group } of batch.events)
-      for (const o of [...group.edges, ...(group.unlinks ?? [])]) set.add(o.collection)
+    // (no spread of the lists into a new array per record: a window has many)
+    for (const { group } of batch.events) {
+      for (const o of group.edges) set.add(o.collection)
+      if (group.unlinks) for (const o of group.unlinks) set.add(o.collection)
+    }
     return [...set]
   }
 
@@ -395,8 +398,11 @@ export class OrderedWriter extends GraphWriter {
     const edgeColls = this.edgeCollections(batch)
     const colls = new Set([vc, dl, ...edgeColls, ...(this.mapper?.vertexCollections ?? [])])
     if (options.alsoWrite) colls.add(options.alsoWrite.collection)
-    for (const { group } of batch.events)
-      for (const o of [...group.vertices, ...group.ensure, ...(group.deletes ?? [])]) colls.add(o.collection)
+    for (const { group } of batch.events) {
+      for (const o of group.vertices) colls.add(o.collection)
+      for (const o of group.ensure) colls.add(o.collection)
+      if (group.deletes) for (const o of group.deletes) colls.add(o.collection)
+    }
     for (const c of colls)
       if (!this.known.has(c))
         await this.ensureCollection(c, edgeColls.includes(c) ? 'edge' : 'document', true)

@@ -300,14 +300,15 @@ export function toStored(x: Vertex, full = false): VersionDoc | undefined {
   // the stored lists are updated in place (untouched entries stay as they are), or rebuilt;
   // a format 3 text is spliced: its untouched entries are copied as they are, never decoded
   const e: Record<string, StoredEdge[] | string> = keep && raw.e ? raw.e : {}
-  const spliced = new Map<string, { start: number; end: number; text: string | null }[]>()
-  const added = new Map<string, string[]>()
+  // made only for a vertex with edges to write: most documents a window writes have none
+  let spliced: Map<string, { start: number; end: number; text: string | null }[]> | undefined
+  let added: Map<string, string[]> | undefined
   let forgotten = false
   for (const s of x.edges.values()) {
     const stored = e[s.coll]
     if (s.deleted) {
       if (typeof stored === 'string' && s.start !== undefined)
-        pushTo(spliced, s.coll, { start: s.start, end: s.end!, text: null })
+        pushTo((spliced ??= new Map()), s.coll, { start: s.start, end: s.end!, text: null })
       else forgotten = true
       continue
     }
@@ -321,8 +322,9 @@ export function toStored(x: Vertex, full = false): VersionDoc | undefined {
           : [s.slot, i, p, s.tomb]
     earliest(s.tomb)
     if (typeof stored === 'string') {
-      if (s.start !== undefined) pushTo(spliced, s.coll, { start: s.start, end: s.end!, text: encodeEdge(r) })
-      else pushTo(added, s.coll, encodeEdge(r))
+      if (s.start !== undefined)
+        pushTo((spliced ??= new Map()), s.coll, { start: s.start, end: s.end!, text: encodeEdge(r) })
+      else pushTo((added ??= new Map()), s.coll, encodeEdge(r))
       continue
     }
     const list = (e[s.coll] ??= []) as StoredEdge[]
@@ -343,7 +345,7 @@ export function toStored(x: Vertex, full = false): VersionDoc | undefined {
   for (const coll in e) {
     const list = e[coll]
     const text =
-      typeof list === 'string' ? splice(list, spliced.get(coll), added.get(coll)) : encodeEdges(list)
+      typeof list === 'string' ? splice(list, spliced?.get(coll), added?.get(coll)) : encodeEdges(list)
     if (text.length === 0) continue
     out[coll] = text
     edges++
