@@ -90,6 +90,40 @@ async function graph(target: {
   return { users, edges: new Set(es as string[]) }
 }
 
+/** The graph equals the event-time truth of `messages` (every user's attributes, every edge). */
+async function expectTruth(
+  target: { db: ReturnType<typeof useTestTarget>['db'] },
+  messages: Msg[],
+): Promise<{ users: Map<string, Rec>; edges: Set<string> }> {
+  const want = truth(messages)
+  const got = await graph(target)
+  expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
+  expect([...got.edges].sort()).toEqual([...want.edges].sort())
+  return got
+}
+
+/**
+ * Writes the deliveries in windows of 1 to `maxSize` messages (sizes chosen by `noise`), window
+ * `n` by `writerOf(n)`, messages numbered in delivery order.
+ */
+async function deliver(
+  order: Msg[],
+  noise: number[],
+  maxSize: number,
+  writerOf: (n: number) => OrderedWriter,
+  options: { tombstoneTtlMs: number; edgeKey?: string[] },
+): Promise<void> {
+  let seq = 0
+  for (let i = 0, n = 0; i < order.length; n++) {
+    const size = 1 + (noise[(i * 3) % noise.length] % maxSize)
+    await writerOf(n).writeOrdered(
+      order.slice(i, i + size).map((m) => inbound(m, seq++)),
+      options,
+    )
+    i += size
+  }
+}
+
 describe('ordered writes converge to the event-time truth', () => {
   const target = useTestTarget()
 
@@ -114,21 +148,11 @@ describe('ordered writes converge to the event-time truth', () => {
           async (messages, noise) => {
             await reset()
             // deliveries: every message at least once, some twice, shuffled, cut into windows
-            const order = deliveryOrder(messages, noise)
-            let seq = 0
-            let i = 0
-            while (i < order.length) {
-              const size = 1 + (noise[(i * 3) % noise.length] % 4)
-              await writer.writeOrdered(
-                order.slice(i, i + size).map((m) => inbound(m, seq++)),
-                { tombstoneTtlMs: 86_400_000, edgeKey: edgeKey ? [...edgeKey] : undefined },
-              )
-              i += size
-            }
-            const want = truth(messages)
-            const got = await graph(target)
-            expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
-            expect([...got.edges].sort()).toEqual([...want.edges].sort())
+            await deliver(deliveryOrder(messages, noise), noise, 4, () => writer, {
+              tombstoneTtlMs: 86_400_000,
+              edgeKey: edgeKey ? [...edgeKey] : undefined,
+            })
+            const got = await expectTruth(target, messages)
             // the bookkeeping stays beside the data: users' documents hold only their attributes
             for (const u of got.users.values())
               for (const k of Object.keys(u)) expect(['username', 'email', 'score', 'name']).toContain(k)
@@ -150,20 +174,16 @@ describe('ordered writes converge to the event-time truth', () => {
         fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
         async (messages, noise) => {
           await reset()
-          const order = deliveryOrder(messages, noise)
-          let seq = 0
-          for (let i = 0, n = 0; i < order.length; n++) {
-            const size = 1 + (noise[(i * 3) % noise.length] % 3)
-            await writers[noise[n % noise.length] % 3].writeOrdered(
-              order.slice(i, i + size).map((m) => inbound(m, seq++)),
-              { tombstoneTtlMs: 86_400_000 },
-            )
-            i += size
-          }
-          const want = truth(messages)
-          const got = await graph(target)
-          expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
-          expect([...got.edges].sort()).toEqual([...want.edges].sort())
+          await deliver(
+            deliveryOrder(messages, noise),
+            noise,
+            3,
+            (n) => writers[noise[n % noise.length] % 3],
+            {
+              tombstoneTtlMs: 86_400_000,
+            },
+          )
+          await expectTruth(target, messages)
         },
       ),
       { numRuns: 40 },
@@ -208,10 +228,7 @@ async function takenOver(
             rest.slice(i, i + 2).map((m) => inbound(m, seq++)),
             { tombstoneTtlMs: 86_400_000 },
           )
-        const want = truth(messages)
-        const got = await graph(target)
-        expect(Object.fromEntries(got.users)).toEqual(Object.fromEntries(want.users))
-        expect([...got.edges].sort()).toEqual([...want.edges].sort())
+        await expectTruth(target, messages)
         // whatever a window wrote is format 3: no edge list is left as format 2's arrays
         const arrays = await (
           await target.db.query(
