@@ -18,3 +18,31 @@ export function ticksOf(statPath) {
 /** This process's threads: thread id -> ticks used so far. */
 export const tasks = () =>
   new Map(fs.readdirSync('/proc/self/task').map((t) => [t, ticksOf(`/proc/self/task/${t}/stat`)]))
+
+/**
+ * A JVM's CPU so far by kind of thread (ticks): its JIT compilers (`C1/C2 CompilerThread`), its
+ * garbage collector (`GC Thread`, `G1 ...`, `VM Thread`) and the rest (the work itself). A JVM
+ * started for the run keeps compiling long after it starts, which takes cores from everyone else.
+ */
+export function jvmTicks(pid) {
+  const out = { jit: 0, gc: 0, work: 0 }
+  let ids = []
+  try {
+    ids = fs.readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return out
+  }
+  for (const t of ids) {
+    let name = ''
+    try {
+      name = fs.readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8')
+    } catch {
+      continue
+    }
+    const v = ticksOf(`/proc/${pid}/task/${t}/stat`)
+    if (/Compiler/.test(name)) out.jit += v
+    else if (/^(GC |G1 |VM Thread)/.test(name)) out.gc += v
+    else out.work += v
+  }
+  return out
+}
