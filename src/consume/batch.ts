@@ -167,18 +167,30 @@ export function deadLetter(
   return doc
 }
 
+/** `borrowed`: `doc` is still the mapper's own object, copied before the first merge into it. */
+interface MergedItem extends PlanItem {
+  borrowed: boolean
+}
+
 class Merger {
-  readonly byColl = new Map<string, Map<string, PlanItem>>()
+  readonly byColl = new Map<string, Map<string, MergedItem>>()
 
   add(collection: string, key: string, doc: Doc, source: Source, merge: boolean): void {
     let m = this.byColl.get(collection)
     if (!m) this.byColl.set(collection, (m = new Map()))
     const item = m.get(key)
     if (!item) {
-      m.set(key, { collection, doc: copy(doc), sources: [source] })
+      // most documents of a write are added once: no copy unless another one merges into it
+      m.set(key, { collection, doc, sources: [source], borrowed: true })
       return
     }
-    if (merge) mergeInto(item.doc, doc)
+    if (merge) {
+      if (item.borrowed) {
+        item.doc = copy(item.doc)
+        item.borrowed = false
+      }
+      mergeInto(item.doc, doc)
+    }
     // a record's parts are all added before the next record's: a repeat is the last one
     if (item.sources[item.sources.length - 1] !== source) item.sources.push(source)
   }

@@ -165,6 +165,8 @@ export class Consumer {
   private writing = false
   /** Messages to parse and map while the current write runs (`prefetch`), and how many are mapped ahead. */
   private ahead: Held[] = []
+  /** Messages of committed writes whose acks are queued (`ackSoon`). */
+  private toAck: Held[][] = []
   private aheadCount = 0
   private stepping = false
   private startedAt = Date.now()
@@ -245,6 +247,7 @@ export class Consumer {
     this.stats.state = 'stopping'
     // Closing first stops the stream at once; WaitForProcessing keeps acks and leases working
     // until everything held is acked, which the final flush in loop() does.
+    this.flushAcks()
     this.closing = this.subscription.close()
     this.closing.catch(() => undefined)
     this.kick()
@@ -411,7 +414,7 @@ export class Consumer {
       if (h.fallback) fallbacks += 1
     }
     if (!b.early) this.watermark = Math.max(this.watermark, b.end)
-    for (const h of b.items) h.message.ack()
+    this.ackSoon(b.items)
     this.inflight = []
     const s = this.stats
     s.acked += b.items.length
@@ -443,8 +446,25 @@ export class Consumer {
     })
   }
 
+  /**
+   * Acks the messages of a committed write once the next write's first request is out: the
+   * Pub/Sub client's work per ack (about 5-8 µs a message) then overlaps the engine's instead
+   * of delaying the next write. `flushAcks` sends any still waiting at once.
+   */
+  private ackSoon(items: Held[]): void {
+    this.toAck.push(items)
+    if (this.toAck.length === 1) setImmediate(() => this.flushAcks())
+  }
+
+  private flushAcks(): void {
+    const lists = this.toAck
+    this.toAck = []
+    for (const l of lists) for (const h of l) h.message.ack()
+  }
+
   /** A fatal error: nothing held is acked; everything held goes back for redelivery. */
   private fail(err: Error): void {
+    this.flushAcks() // committed before the error: theirs are due
     if (this.fatal) return
     this.fatal = err
     this.stopReason ??= 'error'
@@ -460,6 +480,7 @@ export class Consumer {
   }
 
   private async closeSubscription(): Promise<void> {
+    this.flushAcks()
     this.closing ??= this.subscription.close()
     try {
       await this.closing

@@ -31,6 +31,8 @@ class Subscription implements SubscriptionLike {
 class HeldWriter extends GraphWriter {
   busy = false
   writes: string[][] = []
+  /** Messages of the writes that returned (committed). */
+  committed = new Set<string>()
   private waiting: (() => void)[] = []
   constructor() {
     super(undefined as unknown as Database, { deadLetterCollection: 'unused' })
@@ -40,6 +42,7 @@ class HeldWriter extends GraphWriter {
     this.writes.push(plan.messages.map((m) => m.id))
     await new Promise<void>((resolve) => this.waiting.push(resolve))
     this.busy = false
+    for (const m of plan.messages) this.committed.add(m.id)
     return { vertices: 0, edges: 0, deletes: 0, deadLetters: 0, writeMs: 0 }
   }
   release(): void {
@@ -49,7 +52,7 @@ class HeldWriter extends GraphWriter {
 
 let ids = 0
 /** A seed-shaped message published long ago (its window is due at once). */
-function message(): MessageLike {
+function message(onAck: (id: string) => void = () => undefined): MessageLike {
   const id = String(++ids)
   const data = Buffer.from(JSON.stringify({ data: [{ username: `u${id}`, follow: 'u0' }] }))
   return {
@@ -58,7 +61,7 @@ function message(): MessageLike {
     publishTime: new Date(1_000_000 + ids),
     attributes: {},
     length: data.length,
-    ack: () => undefined,
+    ack: () => onAck(id),
     nack: () => undefined,
   }
 }
@@ -113,5 +116,44 @@ describe('Consumer', () => {
     }
     expect(mappedDuringWrite.size).toBe(25)
     expect(new Set(writer.writes.flat()).size).toBe(25)
+  })
+
+  it('acks the messages of a write after it commits, each once, all by the time it stops', async () => {
+    const writer = new HeldWriter()
+    const acks: string[] = []
+    const early: string[] = []
+    const onAck = (id: string) => {
+      if (!writer.committed.has(id)) early.push(id)
+      acks.push(id)
+    }
+    const sub = new Subscription()
+    const consumer = new Consumer(sub, twitterMapper(), writer, {
+      windowMs: 1000,
+      graceMs: 0,
+      maxBatch: 10,
+      maxBatchBytes: 1 << 30,
+      idleMs: 60_000,
+      tickMs: 5,
+      order: 'none',
+    })
+    const done = consumer.run()
+    for (let i = 0; i < 10; i++) sub.emit(message(onAck))
+    await vi.waitFor(() => expect(writer.writes).toHaveLength(1))
+    for (let i = 0; i < 10; i++) sub.emit(message(onAck))
+    // nothing is acked while its write is held
+    await new Promise((r) => setTimeout(r, 20))
+    expect(acks).toEqual([])
+    writer.release()
+    await vi.waitFor(() => expect(writer.writes).toHaveLength(2))
+    await vi.waitFor(() => expect(acks).toHaveLength(10))
+    consumer.stop()
+    for (;;) {
+      writer.release()
+      const settled = await Promise.race([done.then(() => true), new Promise((r) => setTimeout(r, 5, false))])
+      if (settled) break
+    }
+    expect(early).toEqual([])
+    expect(acks).toHaveLength(20)
+    expect(new Set(acks).size).toBe(20)
   })
 })

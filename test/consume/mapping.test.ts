@@ -154,6 +154,28 @@ describe('write plans', () => {
     })
   })
 
+  it("merges into a copy: the mapper's documents stay as mapped, a document added once is sent as is", async () => {
+    const first = { _key: 'a', city: 'old', nested: { x: 1 } }
+    const second = { _key: 'a', city: 'new', nested: { y: 2 } }
+    const once = { _key: 'b', city: 'solo' }
+    const docs = [first, second, once]
+    const mapper = {
+      ...twitterMapper(),
+      map: () => ({
+        groups: [
+          { vertices: [{ collection: 'users', doc: docs.shift()! }], ensure: [], edges: [], recordIndex: 0 },
+        ],
+        rejects: [],
+      }),
+    }
+    const plan = await buildPlan([inbound({}, 1000), inbound({}, 2000), inbound({}, 3000)], mapper)
+    const [a, b] = plan.vertices.get('users')!
+    expect(a.doc).toEqual({ _key: 'a', city: 'new', nested: { x: 1, y: 2 } })
+    expect(first).toEqual({ _key: 'a', city: 'old', nested: { x: 1 } })
+    expect(second).toEqual({ _key: 'a', city: 'new', nested: { y: 2 } })
+    expect(b.doc).toBe(once)
+  })
+
   it('writes one edge for repeated (from, to) and no placeholder for a user written in full', async () => {
     const plan = await buildPlan(
       [
