@@ -14,6 +14,7 @@ import {
   conflictRev,
   deepEqual,
   getPath,
+  rowJson,
   toSqlValue,
   uniqueViolation,
   type CollMeta,
@@ -100,7 +101,7 @@ export abstract class DocumentStore extends CatalogStore {
     const c = this.meta(db, coll)
     if (typeof key !== 'string') return undefined
     const row = this.stmts(c).getDoc.get(key) as Row | undefined
-    return row && { rev: row[1], json: JSON.stringify(this.toDoc(c, row)) }
+    return row && { rev: row[1], json: rowJson(c, row) ?? JSON.stringify(this.toDoc(c, row)) }
   }
 
   /**

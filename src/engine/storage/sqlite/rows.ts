@@ -135,3 +135,34 @@ export function uniqueViolation(index: string, type: string, fields: string[], k
     `unique constraint violated - in index ${index} of type ${type} over '${fields.join(', ')}'; conflicting key: ${key}`,
   )
 }
+
+/** Any system attribute's name as JSON text: where the stored text holds one, it is parsed. */
+const SYSTEM_NAME = /"_(?:key|id|rev|from|to)"/
+
+/**
+ * A stored row as the JSON text of its document (system attributes from the columns, first,
+ * then the stored attributes in their order) without parsing it, for REST reads: what
+ * `JSON.stringify(toDoc(row))` gives, up to the spelling of numbers and escapes the text was
+ * stored with. Undefined where that cannot be had by splicing: the text holds a system
+ * attribute's name anywhere past what the engine itself stores first (`_key` as sent, or the
+ * columns' own values, which `head` must then match exactly), and the caller parses.
+ */
+export function rowJson(c: CollMeta, row: Row): string | undefined {
+  const [key, rev, from, to, text] = row
+  const k = JSON.stringify(key)
+  const head =
+    `{"_key":${k},"_id":${JSON.stringify(c.idPrefix + key)}` +
+    (c.isEdge ? `,"_from":${JSON.stringify(from)},"_to":${JSON.stringify(to)}` : '') +
+    `,"_rev":${JSON.stringify(rev)}`
+  // what follows the system attributes the text starts with, if any: `,...}` or `}`
+  let rest: string
+  if (text.startsWith(head) && (text[head.length] === ',' || text[head.length] === '}')) {
+    rest = text.slice(head.length) // written whole by the engine (update, replace with keepNull false)
+  } else if (text.startsWith(`{"_key":${k}`) && (text[k.length + 8] === ',' || text[k.length + 8] === '}')) {
+    rest = text.slice(k.length + 8) // the input as sent, `_key` first (graphpipe's writes)
+  } else if (text[0] === '{') {
+    const body = text.slice(1)
+    rest = body.trimStart().startsWith('}') ? '}' : `,${body}`
+  } else return undefined
+  return SYSTEM_NAME.test(rest) ? undefined : head + rest
+}
