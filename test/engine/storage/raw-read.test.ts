@@ -105,16 +105,22 @@ describe('raw document reads', () => {
   it('splices without parsing the shapes the engine and graphpipe store, and declines the rest', () => {
     const c = { idPrefix: 'c/', isEdge: false } as CollMeta
     const e = { idPrefix: 'e/', isEdge: true } as CollMeta
-    const row = (text: string, f: string | null = null, t: string | null = null): Row => ['k', '_r1', f, t, text]
+    const row = (text: string, f: string | null = null, t: string | null = null): Row => [
+      'k',
+      '_r1',
+      f,
+      t,
+      text,
+    ]
     const head = '{"_key":"k","_id":"c/k","_rev":"_r1"'
     // the input as sent, _key first (graphpipe's writes), spelled as stored
     expect(rowJson(c, row('{"_key":"k","a":1.50}'))).toBe(`${head},"a":1.50}`)
     expect(rowJson(c, row('{"_key":"k"}'))).toBe(`${head}}`)
     // written whole by the engine with this revision
     expect(rowJson(c, row(`${head},"a":1}`))).toBe(`${head},"a":1}`)
-    expect(rowJson(e, row('{"_key":"k","_id":"e/k","_from":"c/a","_to":"c/b","_rev":"_r1","w":1}', 'c/a', 'c/b'))).toBe(
-      '{"_key":"k","_id":"e/k","_from":"c/a","_to":"c/b","_rev":"_r1","w":1}',
-    )
+    expect(
+      rowJson(e, row('{"_key":"k","_id":"e/k","_from":"c/a","_to":"c/b","_rev":"_r1","w":1}', 'c/a', 'c/b')),
+    ).toBe('{"_key":"k","_id":"e/k","_from":"c/a","_to":"c/b","_rev":"_r1","w":1}')
     // no system attribute in the text
     expect(rowJson(c, row('{"a":1}'))).toBe(`${head},"a":1}`)
     expect(rowJson(c, row('{ }'))).toBe(`${head}}`)
