@@ -20,7 +20,9 @@ export interface Inbound {
   /** The window it belongs to, when several are written together (--order none: earlier first). */
   windowStart?: number
   /** Parsed and mapped ahead (`premap`), while the engine wrote the window before it. */
-  mapped?: Promise<{ groups: RecordGroup[]; deadLetters: DeadLetterDoc[] }>
+  mapped?: Promise<Mapped>
+  /** The same once it is done, taken without an await (`mappedNow`). */
+  premapped?: Mapped
   /** Event time (ms) from --event-time-attribute, when it parsed. */
   eventTime?: number
   /** Only these records of the message (a replay of record-level dead letters). */
@@ -213,6 +215,12 @@ class Merger {
   }
 }
 
+/** A message's record groups and the dead letters of what could not be mapped. */
+export interface Mapped {
+  groups: RecordGroup[]
+  deadLetters: DeadLetterDoc[]
+}
+
 /**
  * One message's record groups: its body parsed as JSON and mapped; a body that is not JSON and
  * every record the mapper rejects become dead letters (pushed to `deadLetters`).
@@ -224,14 +232,25 @@ export async function mapMessage(
 ): Promise<RecordGroup[]> {
   const done = await (message.mapped ?? mapNow(message, mapper))
   message.mapped = undefined
+  message.premapped = undefined
   deadLetters.push(...done.deadLetters)
   return done.groups
 }
 
-async function mapNow(
-  message: Inbound,
-  mapper: Mapper,
-): Promise<{ groups: RecordGroup[]; deadLetters: DeadLetterDoc[] }> {
+/**
+ * `mapMessage` for a message already mapped ahead, without an await (a write's plan takes its
+ * thousands of messages in one go); undefined when it is not mapped yet.
+ */
+export function mappedNow(message: Inbound, deadLetters: DeadLetterDoc[]): RecordGroup[] | undefined {
+  const done = message.premapped
+  if (!done) return undefined
+  message.mapped = undefined
+  message.premapped = undefined
+  for (const d of done.deadLetters) deadLetters.push(d)
+  return done.groups
+}
+
+async function mapNow(message: Inbound, mapper: Mapper): Promise<Mapped> {
   const deadLetters: DeadLetterDoc[] = []
   let value: unknown
   try {
@@ -260,7 +279,12 @@ async function mapNow(
 export function premap(message: Inbound, mapper: Mapper): void {
   if (message.mapped) return
   const p = mapNow(message, mapper)
-  p.catch(() => undefined) // awaited (and so reported) when the window is written
+  p.then(
+    (done) => {
+      if (message.mapped === p) message.premapped = done
+    },
+    () => undefined, // awaited (and so reported) when the window is written
+  )
   message.mapped = p
 }
 
@@ -290,19 +314,21 @@ export async function buildPlan(
     const source: Source = { message, recordIndex: group.recordIndex, record: group.record }
     sources.push(source)
     // in arrival order a delete undoes what came before it in this write; what follows stands
-    for (const v of group.deletes ?? []) {
-      const key = v.doc._key as string
-      const id = `${v.collection}/${key}`
-      vertices.drop(v.collection, key)
-      ensure.drop(v.collection, key)
-      edges.dropWhere((e) => e._from === id || e._to === id)
-      add(deletes, v.collection, key)
-    }
-    for (const e of group.unlinks ?? []) {
-      const key = e.doc._key === undefined ? edgeKey(e.doc, options.edgeKey) : String(e.doc._key)
-      edges.drop(e.collection, key)
-      add(unlinks, e.collection, key)
-    }
+    if (group.deletes)
+      for (const v of group.deletes) {
+        const key = v.doc._key as string
+        const id = `${v.collection}/${key}`
+        vertices.drop(v.collection, key)
+        ensure.drop(v.collection, key)
+        edges.dropWhere((e) => e._from === id || e._to === id)
+        add(deletes, v.collection, key)
+      }
+    if (group.unlinks)
+      for (const e of group.unlinks) {
+        const key = e.doc._key === undefined ? edgeKey(e.doc, options.edgeKey) : String(e.doc._key)
+        edges.drop(e.collection, key)
+        add(unlinks, e.collection, key)
+      }
     for (const v of group.vertices) vertices.add(v.collection, v.doc._key as string, v.doc, source, true)
     for (const v of group.ensure) ensure.add(v.collection, v.doc._key as string, v.doc, source, false)
     for (const e of group.edges) {
@@ -312,7 +338,8 @@ export async function buildPlan(
   }
 
   for (const message of ordered) {
-    for (const g of await mapMessage(message, mapper, deadLetters)) addGroup(message, g)
+    const groups = mappedNow(message, deadLetters) ?? (await mapMessage(message, mapper, deadLetters))
+    for (const g of groups) addGroup(message, g)
   }
 
   // A document written in full in this window needs no create-if-missing: the update creates it.

@@ -20,6 +20,7 @@
 import {
   edgeKey,
   mapMessage,
+  mappedNow,
   pushTo,
   withKey,
   type DeadLetterDoc,
@@ -65,7 +66,8 @@ export async function buildEvents(messages: Inbound[], mapper: Mapper): Promise<
   const deadLetters: DeadLetterDoc[] = []
   const sources: Source[] = []
   for (const message of messages) {
-    for (const group of await mapMessage(message, mapper, deadLetters)) {
+    const groups = mappedNow(message, deadLetters) ?? (await mapMessage(message, mapper, deadLetters))
+    for (const group of groups) {
       const source: Source = { message, recordIndex: group.recordIndex, record: group.record }
       sources.push(source)
       const eventTime = group.eventTime ?? message.eventTime ?? message.publishTime

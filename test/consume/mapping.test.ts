@@ -2,7 +2,7 @@ import path from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { buildPlan, edgeKey, mergeInto, type Inbound } from '../../src/consume/batch.js'
+import { buildPlan, edgeKey, mergeInto, premap, type Inbound } from '../../src/consume/batch.js'
 import {
   keyProblem,
   loadMappingFile,
@@ -199,6 +199,29 @@ describe('write plans', () => {
       data: 'nope {',
       dataEncoding: 'utf8',
     })
+  })
+
+  it('takes messages mapped ahead as mapped, with their dead letters, and only once', async () => {
+    const mapper = twitterMapper()
+    let calls = 0
+    const counting = { ...mapper, map: (v: unknown) => (calls++, mapper.map(v)) }
+    const good = inbound({ data: [{ username: 'a', follow: 'b' }] })
+    const bad = inbound('nope {', 5000, 'id-8')
+    premap(good, counting)
+    premap(bad, counting)
+    await new Promise((r) => setImmediate(r)) // both done: taken without an await
+    expect(good.premapped).toBeDefined()
+    const plan = await buildPlan([good, bad], counting)
+    expect(calls).toBe(1)
+    expect(plan.vertices.get('users')!.map((i) => i.doc._key)).toEqual(['a'])
+    expect(plan.edges.get('follow')).toHaveLength(1)
+    expect(plan.deadLetters.map((d) => d.messageId)).toEqual(['id-8'])
+    expect([good.mapped, good.premapped, bad.mapped, bad.premapped]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ])
   })
 
   it('keeps binary payloads as base64 in dead letters', async () => {
