@@ -6,7 +6,12 @@
 import type { Database } from 'arangojs'
 import { describe, expect, it, vi } from 'vitest'
 
-import { Consumer, type MessageLike, type SubscriptionLike } from '../../src/consume/consumer.js'
+import {
+  Consumer,
+  type ConsumerOptions,
+  type MessageLike,
+  type SubscriptionLike,
+} from '../../src/consume/consumer.js'
 import type { WritePlan } from '../../src/consume/batch.js'
 import { GraphWriter, type WriteResult } from '../../src/consume/writer.js'
 import { twitterMapper, type Mapper } from '../../src/mapping/mapping.js'
@@ -66,6 +71,27 @@ function message(onAck: (id: string) => void = () => undefined): MessageLike {
   }
 }
 
+/** Windows of 1 s due at once, writes of at most 10 messages, arrival order. */
+const OPTIONS: ConsumerOptions = {
+  windowMs: 1000,
+  graceMs: 0,
+  maxBatch: 10,
+  maxBatchBytes: 1 << 30,
+  idleMs: 60_000,
+  tickMs: 5,
+  order: 'none',
+}
+
+/** Stops the consumer, letting every write it still makes finish, until `run()` resolves. */
+async function stopReleasing(consumer: Consumer, writer: HeldWriter, done: Promise<unknown>): Promise<void> {
+  consumer.stop()
+  for (;;) {
+    writer.release()
+    const settled = await Promise.race([done.then(() => true), new Promise((r) => setTimeout(r, 5, false))])
+    if (settled) return
+  }
+}
+
 describe('Consumer', () => {
   it('maps the messages arriving during a write while it runs, each once, up to --max-batch ahead', async () => {
     const writer = new HeldWriter()
@@ -85,15 +111,7 @@ describe('Consumer', () => {
       },
     }
     const sub = new Subscription()
-    const consumer = new Consumer(sub, mapper, writer, {
-      windowMs: 1000,
-      graceMs: 0,
-      maxBatch: 10,
-      maxBatchBytes: 1 << 30,
-      idleMs: 60_000,
-      tickMs: 5,
-      order: 'none',
-    })
+    const consumer = new Consumer(sub, mapper, writer, OPTIONS)
     const done = consumer.run()
     // a full window (10) is written at once and held; 15 more arrive meanwhile
     for (let i = 0; i < 10; i++) sub.emit(message())
@@ -108,12 +126,7 @@ describe('Consumer', () => {
     await vi.waitFor(() => expect(writer.writes).toHaveLength(2))
     writer.release()
     await vi.waitFor(() => expect(writer.writes.flat()).toHaveLength(25))
-    consumer.stop()
-    for (;;) {
-      writer.release()
-      const settled = await Promise.race([done.then(() => true), new Promise((r) => setTimeout(r, 5, false))])
-      if (settled) break
-    }
+    await stopReleasing(consumer, writer, done)
     expect(mappedDuringWrite.size).toBe(25)
     expect(new Set(writer.writes.flat()).size).toBe(25)
   })
@@ -127,15 +140,7 @@ describe('Consumer', () => {
       acks.push(id)
     }
     const sub = new Subscription()
-    const consumer = new Consumer(sub, twitterMapper(), writer, {
-      windowMs: 1000,
-      graceMs: 0,
-      maxBatch: 10,
-      maxBatchBytes: 1 << 30,
-      idleMs: 60_000,
-      tickMs: 5,
-      order: 'none',
-    })
+    const consumer = new Consumer(sub, twitterMapper(), writer, OPTIONS)
     const done = consumer.run()
     for (let i = 0; i < 10; i++) sub.emit(message(onAck))
     await vi.waitFor(() => expect(writer.writes).toHaveLength(1))
@@ -146,12 +151,7 @@ describe('Consumer', () => {
     writer.release()
     await vi.waitFor(() => expect(writer.writes).toHaveLength(2))
     await vi.waitFor(() => expect(acks).toHaveLength(10))
-    consumer.stop()
-    for (;;) {
-      writer.release()
-      const settled = await Promise.race([done.then(() => true), new Promise((r) => setTimeout(r, 5, false))])
-      if (settled) break
-    }
+    await stopReleasing(consumer, writer, done)
     expect(early).toEqual([])
     expect(acks).toHaveLength(20)
     expect(new Set(acks).size).toBe(20)

@@ -149,17 +149,17 @@ const SYSTEM_NAME = /"_(?:key|id|rev|from|to)"/
  */
 export function rowJson(c: CollMeta, row: Row): string | undefined {
   const [key, rev, from, to, text] = row
-  const k = JSON.stringify(key)
+  const keyHead = `{"_key":${JSON.stringify(key)}`
   const head =
-    `{"_key":${k},"_id":${JSON.stringify(c.idPrefix + key)}` +
+    `${keyHead},"_id":${JSON.stringify(c.idPrefix + key)}` +
     (c.isEdge ? `,"_from":${JSON.stringify(from)},"_to":${JSON.stringify(to)}` : '') +
     `,"_rev":${JSON.stringify(rev)}`
   // what follows the system attributes the text starts with, if any: `,...}` or `}`
   let rest: string
   if (text.startsWith(head) && (text[head.length] === ',' || text[head.length] === '}')) {
     rest = text.slice(head.length) // written whole by the engine (update, replace with keepNull false)
-  } else if (text.startsWith(`{"_key":${k}`) && (text[k.length + 8] === ',' || text[k.length + 8] === '}')) {
-    rest = text.slice(k.length + 8) // the input as sent, `_key` first (graphpipe's writes)
+  } else if (text.startsWith(keyHead) && (text[keyHead.length] === ',' || text[keyHead.length] === '}')) {
+    rest = text.slice(keyHead.length) // the input as sent, `_key` first (graphpipe's writes)
   } else if (text[0] === '{') {
     const body = text.slice(1)
     rest = body.trimStart().startsWith('}') ? '}' : `,${body}`
