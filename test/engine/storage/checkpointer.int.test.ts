@@ -59,7 +59,13 @@ describe('the checkpointer thread', () => {
           // WAL again from its beginning. One more write after `now`: a checkpoint that copied
           // everything just before `now` would leave the thread nothing to do (it skips an
           // unchanged WAL), and this wait would never end
+          // The write lands in a later millisecond than `now`: a checkpoint that saw it then
+          // started after `now`. (In the same millisecond, one that saw it started at `now`, failed
+          // the wait's `>` and, complete, left the thread nothing new to do: 1 run in 6 timed out.)
           const now = Date.now()
+          while (Date.now() === now) {
+            // spin to the next millisecond
+          }
           store.insert('_system', 'c', doc(-1 - t))
           await until(() => (cp.last?.startedAt ?? 0) > now)
           expect(cp.last!.copied).toBe(cp.last!.walFrames)
