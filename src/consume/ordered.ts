@@ -33,6 +33,7 @@ import {
   derived,
   edgeOf,
   fromStored,
+  guardDoc,
   keyOfEdge,
   newEdge,
   newVertex,
@@ -194,11 +195,7 @@ export class WindowResolver {
     const derived = doc._key === undefined && !this.edgeKeyFields?.length
     const key = this.keyOf(doc)
     const slot = slotOf(key, to, derived || key === defaultKey(from, to))
-    let owner = fromRef?.x
-    if (!owner) {
-      const [fc, fk] = splitId(from)
-      owner = this.vertex(fc, fk)
-    }
+    const owner = fromRef?.x ?? this.vertexOfId(from)
     const cur = edgeOf(owner, collection, slot)
     if (cur) {
       cur.touched = true
@@ -206,6 +203,16 @@ export class WindowResolver {
         this.superseded += 1
         return
       }
+    }
+    // Whether the edge lives depends on the delete of `_to`, so that vertex's document is
+    // written too, even unchanged. On ArangoDB, windows written at once each read their own
+    // snapshot and only a document both write makes one of them fail (and retry); without this
+    // write, a window deleting `_to` and this one both commit, and an older follow outlives the
+    // delete (docs/consume.md, "Several consumers at once").
+    const target = toRef?.x ?? this.vertexOfId(to)
+    target.dirty = true
+    target.guard = true
+    if (cur) {
       cur.ver = ver
       cur.present = present
       cur.to = to
@@ -218,6 +225,11 @@ export class WindowResolver {
       s.toRef = toRef
     }
     owner.dirty = true
+  }
+
+  private vertexOfId(id: string): Vertex {
+    const [c, k] = splitId(id)
+    return this.vertex(c, k)
   }
 
   /** The vertex of key `id` (when known) or of collection/key; created when not there. */
@@ -391,6 +403,7 @@ export class WindowResolver {
       const doc = toStored(x)
       if (doc) out.versions.push(doc)
       else if (x.raw) out.versionRemoves.push(x.key)
+      else if (x.guard) out.versions.push(guardDoc(x, now))
     }
     return out
   }

@@ -85,6 +85,8 @@ export interface Vertex extends VertexPart {
   slots?: Map<string, Map<string, number>>
   /** Something changed: the document is written back. */
   dirty: boolean
+  /** An edge event of this window read its delete: the document is written even if empty (`guardDoc`). */
+  guard?: boolean
   /** The values this window's winning writes set. */
   vals?: Doc
 }
@@ -118,6 +120,15 @@ export function derived(s: VertexPart | null): Set<string> | undefined {
 
 export function newVertex(key: string, c: string, k: string): Vertex {
   return { key, c, k, attrs: {}, weak: {}, old: null, hasVertex: false, edges: new Map(), dirty: false }
+}
+
+/**
+ * The document of a vertex with no state that an edge event read (see `Vertex.guard`): nothing
+ * to keep, written so that a window deleting the vertex at the same time conflicts with this
+ * one. Its tombstone time lets the purge remove it after --tombstone-ttl.
+ */
+export function guardDoc(x: Vertex, now: number): VersionDoc {
+  return { _key: x.key, f: FORMAT, c: x.c, k: x.k, v: [], tomb: now }
 }
 
 /** A stored document (format 2 or 3) as working state; its edges are read when first needed. */
