@@ -402,8 +402,8 @@ export class WindowResolver {
       if (!x.dirty) continue
       const doc = toStored(x)
       if (doc) out.versions.push(doc)
+      else if (x.guard) out.versions.push(guardDoc(x, x.raw?.tomb ?? now))
       else if (x.raw) out.versionRemoves.push(x.key)
-      else if (x.guard) out.versions.push(guardDoc(x, now))
     }
     return out
   }

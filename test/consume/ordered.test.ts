@@ -49,6 +49,10 @@ describe('a follow or unfollow applied by a window', () => {
     const w = resolve([follow('ann', 'bob', 5, '2')], [], 1000)
     const guard = w.versions.find((d) => d._key === 'users:bob')
     expect(guard).toEqual({ _key: 'users:bob', f: 3, c: 'users', k: 'bob', v: [], tomb: 1000 })
+    // the next follow of bob writes it again (not a remove), with its first tombstone time
+    const next = resolve([follow('cy', 'bob', 6, '3')], [guard!], 2000)
+    expect(next.versions.find((d) => d._key === 'users:bob')).toEqual(guard)
+    expect(next.versionRemoves).toEqual([])
     // (the purge is given the documents whose tombstone is older than the TTL allows)
     expect(WindowResolver.purge([guard!], 1001)).toEqual({ versions: [], removes: ['users:bob'] })
   })
