@@ -14,7 +14,8 @@
  *
  * A window reads the documents of the vertices it touches (edge ends included: an edge's state
  * lives in its `_from` vertex's document, whose delete it needs anyway), resolves, and writes
- * back only the documents that changed. Format 1 (one document per vertex and per edge, SHA-1
+ * back the documents that changed, and that of the `_to` of every edge event it applied, which
+ * it decided on (so that, on ArangoDB, windows committing at once conflict where they must). Format 1 (one document per vertex and per edge, SHA-1
  * keys) is converted by `migrateVersions` (txwriter.ts) when a consumer starts.
  */
 import {
