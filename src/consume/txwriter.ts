@@ -17,7 +17,7 @@ import { buildPlan, deadLetter, type DeadLetterDoc } from './batch.js'
 import { buildEvents, WindowResolver, type EventBatch } from './ordered.js'
 import { convertV1 } from './vertexstate.js'
 import { FORMAT, FORMAT_KEY, isVersionDoc, versionKey, type VersionDoc } from './versions.js'
-import { GraphWriter, type WriteResult } from './writer.js'
+import { ARANGO_CONFLICT, GraphWriter, type WriteResult } from './writer.js'
 import type { Inbound } from './batch.js'
 import type { Doc, Mapper } from '../mapping/mapping.js'
 
@@ -67,9 +67,6 @@ export interface WindowCounts {
   deadLetters: number
   deletes: number
 }
-
-/** ArangoDB's write-write conflict: another transaction holds the document; a retry may pass. */
-const ARANGO_CONFLICT = 1200
 
 /** Bookkeeping documents with old tombstones handled per window's purge. */
 const PURGE_BATCH = 5000

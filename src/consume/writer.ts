@@ -67,6 +67,8 @@ interface ItemResult {
   errorMessage?: string
 }
 
+/** ArangoDB's write-write conflict: another transaction holds the document; a retry may pass. */
+export const ARANGO_CONFLICT = 1200
 const ARANGO_COLLECTION_NOT_FOUND = 1203
 const ARANGO_DUPLICATE_NAME = 1207
 const ARANGO_GRAPH_DUPLICATE = 1925
@@ -80,6 +82,23 @@ export function isPermanent(err: unknown): boolean {
   // bad request, auth, forbidden, database not found, payload too large, not implemented
   // 1210: unique constraint violated (409 like a write-write conflict, which is worth a retry)
   return [400, 401, 403, 413, 501].includes(e.code ?? 0) || e.errorNum === 1228 || e.errorNum === 1210
+}
+
+/**
+ * Items of an array request that failed because another transaction held their document fail
+ * the whole request, to be sent again after a backoff: every write here is idempotent, and a
+ * conflict is not the record's fault. (ArangoDB waits for the lock only in single-document
+ * operations since 3.11, arangodb/arangodb#17693; an array item still fails with 1200, which
+ * consumers writing the same users at once meet.)
+ */
+function throwOnConflict(items: unknown, collection: string): void {
+  if (!Array.isArray(items)) return
+  const c = (items as ItemResult[]).find((r) => r?.error && r.errorNum === ARANGO_CONFLICT)
+  if (c)
+    throw Object.assign(new Error(`${collection}: ${c.errorMessage ?? 'write-write conflict'}`), {
+      errorNum: ARANGO_CONFLICT,
+      code: 409,
+    })
 }
 
 export function describe(err: unknown): string {
@@ -225,10 +244,12 @@ export class GraphWriter {
         ) as Promise<ItemResult[] | Record<string, never>>
       const quiet = await send(true)
       if (!Array.isArray(quiet) || !quiet.some((r) => r?.error)) return []
+      throwOnConflict(quiet, collection)
       const res = await send(false)
       if (!Array.isArray(res) || res.length !== docs.length) {
         throw new Error(`unexpected answer to an array insert into ${collection}`)
       }
+      throwOnConflict(res, collection)
       return res
     })
   }
@@ -296,7 +317,7 @@ export class GraphWriter {
     for (const [c, keys] of [...plan.deletes, ...plan.unlinks]) {
       const res = await this.retry(`remove from ${c}`, async () => {
         if (!this.known.has(c)) return [] // nothing was ever written there by us
-        return (await this.db.request(
+        const items = (await this.db.request(
           {
             method: 'DELETE',
             pathname: `/_api/document/${encodeURIComponent(c)}`,
@@ -305,6 +326,8 @@ export class GraphWriter {
           },
           (r) => r.parsedBody,
         )) as ItemResult[]
+        throwOnConflict(items, c)
+        return items
       })
       // a key that is not there answers 1202 (document not found) for that item: nothing to do
       removed += res.filter((r) => !r?.error).length

@@ -4,9 +4,6 @@
  * any windows, written by the ordered writer (one stream transaction per window) end in the graph
  * of applying every record in event-time order (ties: message id, then record index).
  */
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
-
 import { Database } from 'arangojs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -14,6 +11,7 @@ import { describe, expect, it } from 'vitest'
 import type { Inbound } from '../../src/consume/batch.js'
 import { twitterMapper } from '../../src/mapping/mapping.js'
 import { OrderedWriter } from '../../src/consume/txwriter.js'
+import { startProxy } from '../helpers/arango-proxy.js'
 import { useTestTarget } from '../helpers/target.js'
 import { decodeEdge, version, type StoredEdge } from '../../src/consume/versions.js'
 import { writeV1 } from './legacy-v1.js'
@@ -589,40 +587,27 @@ describe('two windows written at once from one snapshot (as on ArangoDB)', () =>
     // between the writer and the engine, a proxy answers the first bookkeeping write as ArangoDB
     // answers an array insert one of whose documents another transaction holds (silent: only
     // the failed items, with x-arango-error-codes)
-    const engine = new URL(target.url)
     let injected = 0
     const begins: string[] = []
-    const proxy = http.createServer((req, res) => {
-      const chunks: Buffer[] = []
-      req.on('data', (c: Buffer) => chunks.push(c))
-      req.on('end', () => {
-        const url = req.url ?? ''
-        if (url.endsWith('/_api/transaction/begin')) begins.push(url)
-        if (
-          injected === 0 &&
-          req.method === 'POST' &&
-          /\/_api\/document\/graphpipe_versions\?/.test(url) &&
-          req.headers['x-arango-trx-id']
-        ) {
-          injected++
-          const body = JSON.stringify([{ error: true, errorNum: 1200, errorMessage: 'write-write conflict' }])
-          res.writeHead(202, { 'content-type': 'application/json', 'x-arango-error-codes': '{"1200":1}' })
-          res.end(body)
-          return
+    const proxy = await startProxy(target.url, (req) => {
+      if (req.url.endsWith('/_api/transaction/begin')) begins.push(req.url)
+      if (
+        injected === 0 &&
+        req.method === 'POST' &&
+        /\/_api\/document\/graphpipe_versions\?/.test(req.url) &&
+        req.headers['x-arango-trx-id']
+      ) {
+        injected++
+        return {
+          status: 202,
+          body: [{ error: true, errorNum: 1200, errorMessage: 'write-write conflict' }],
+          headers: { 'x-arango-error-codes': '{"1200":1}' },
         }
-        const fwd = http.request(
-          { host: engine.hostname, port: engine.port, method: req.method, path: url, headers: req.headers },
-          (up) => {
-            res.writeHead(up.statusCode ?? 502, up.headers)
-            up.pipe(res)
-          },
-        )
-        fwd.end(Buffer.concat(chunks))
-      })
+      }
+      return undefined
     })
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
     const db = new Database({
-      url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+      url: proxy.url,
       databaseName: target.dbName,
       auth:
         target.password === undefined ? undefined : { username: target.username, password: target.password },
@@ -651,7 +636,7 @@ describe('two windows written at once from one snapshot (as on ArangoDB)', () =>
       await expectTruth(target, messages)
     } finally {
       db.close()
-      await new Promise((r) => proxy.close(r))
+      await proxy.close()
     }
   })
 })

@@ -1,0 +1,98 @@
+/**
+ * `--order none` writes against ArangoDB answers the embedded engine never gives: an array item
+ * that failed with a write-write conflict (1200: another consumer's write held the document) is
+ * not the record's fault, so the request is sent again after a backoff; nothing is dead-lettered
+ * and no delete is lost. A proxy in front of the live engine answers as ArangoDB would.
+ */
+import { Database } from 'arangojs'
+import { describe, expect, it } from 'vitest'
+
+import { buildPlan, type Inbound } from '../../src/consume/batch.js'
+import { GraphWriter } from '../../src/consume/writer.js'
+import { twitterMapper } from '../../src/mapping/mapping.js'
+import { startProxy, type ProxiedRequest } from '../helpers/arango-proxy.js'
+import { useTestTarget } from '../helpers/target.js'
+
+const conflict = { error: true, errorNum: 1200, errorMessage: 'write-write conflict' }
+
+const inbound = (records: Record<string, unknown>[], seq: number): Inbound => ({
+  id: String(seq + 1),
+  data: Buffer.from(JSON.stringify({ data: records })),
+  publishTime: 1_000_000 + seq,
+  attributes: {},
+  seq,
+})
+
+describe('--order none: a write-write conflict on an array item', () => {
+  const target = useTestTarget()
+
+  it('sends the request again (an insert, then a delete) instead of dead-lettering the record or losing the delete', async () => {
+    const users = (req: ProxiedRequest, method: string) =>
+      req.method === method && /\/_api\/document\/users(\?|$)/.test(req.url)
+    const seen: string[] = []
+    let insertConflicts = 0
+    let deleteConflicts = 0
+    const proxy = await startProxy(
+      target.url,
+      (req) => {
+        if (users(req, 'POST')) seen.push(req.url.includes('silent=true') ? 'insert (silent)' : 'insert')
+        if (users(req, 'DELETE')) seen.push('delete')
+        // the first insert, answered silent: only the failed item
+        if (users(req, 'POST') && insertConflicts === 0) {
+          insertConflicts++
+          return { status: 202, body: [conflict], headers: { 'x-arango-error-codes': '{"1200":1}' } }
+        }
+        if (users(req, 'DELETE') && deleteConflicts === 0) {
+          deleteConflicts++
+          return { status: 202, body: [conflict], headers: { 'x-arango-error-codes': '{"1200":1}' } }
+        }
+        return undefined
+      },
+      // an insert asked again without silent would still meet the other transaction: its first item fails
+      (req, body) =>
+        users(req, 'POST') && !req.url.includes('silent=true') && Array.isArray(body)
+          ? [conflict, ...body.slice(1)]
+          : body,
+    )
+    const db = new Database({
+      url: proxy.url,
+      databaseName: target.dbName,
+      auth:
+        target.password === undefined ? undefined : { username: target.username, password: target.password },
+    })
+    try {
+      const mapper = twitterMapper()
+      const writer = new GraphWriter(db, {
+        deadLetterCollection: 'graphpipe_deadletters',
+        retryInitialMs: 10,
+      })
+      await writer.prepare(mapper)
+      const first = await writer.write(
+        await buildPlan(
+          [inbound([{ username: 'ann', email: 'a@x', follow: 'bob' }, { username: 'cy' }], 0)],
+          mapper,
+        ),
+      )
+      expect(first.deadLetters).toBe(0)
+      const second = await writer.write(
+        await buildPlan([inbound([{ username: 'cy', deleted: true }], 1)], mapper),
+      )
+      expect(second.deadLetters).toBe(0)
+      expect([insertConflicts, deleteConflicts]).toEqual([1, 1])
+      // each conflicted request went out again, as sent the first time
+      expect(seen.filter((s) => s === 'insert (silent)').length).toBeGreaterThanOrEqual(2)
+      expect(seen.filter((s) => s === 'delete')).toHaveLength(2)
+      const keys = await (await target.db.query('FOR u IN users SORT u._key RETURN u')).all()
+      expect(keys.map((u) => [u._key, u.email])).toEqual([
+        ['ann', 'a@x'],
+        ['bob', undefined],
+      ])
+      const edges = await (await target.db.query('FOR e IN follow RETURN [e._from, e._to]')).all()
+      expect(edges).toEqual([['users/ann', 'users/bob']])
+      expect(await (await target.db.query('FOR d IN graphpipe_deadletters RETURN d')).all()).toEqual([])
+    } finally {
+      db.close()
+      await proxy.close()
+    }
+  })
+})
