@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 import type { Inbound } from '../../src/consume/batch.js'
-import { twitterMapper } from '../../src/mapping/mapping.js'
+import { DeclarativeMapper, twitterMapper, validateMappingSpec } from '../../src/mapping/mapping.js'
 import { OrderedWriter } from '../../src/consume/txwriter.js'
 import { startProxy } from '../helpers/arango-proxy.js'
 import { useTestTarget } from '../helpers/target.js'
@@ -333,6 +333,38 @@ describe('the bookkeeping over time', () => {
     )
   const versionDoc = (key: string) =>
     target.db.collection('graphpipe_versions').document(key, { graceful: true }) as Promise<Rec | null>
+
+  it('keeps a guard document for an edge target without bookkeeping (a mapping without createMissing), replaced by its state once it has one, purged after --tombstone-ttl otherwise', async () => {
+    const spec = validateMappingSpec(
+      {
+        records: 'data',
+        vertex: { collection: 'users', key: 'username', deleteWhen: { field: 'deleted', value: true } },
+        edges: [{ field: 'follows', collection: 'follow', to: 'users', createMissing: false }],
+      },
+      'm.json',
+    )
+    const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
+    await writer.prepare(new DeclarativeMapper('m.json', spec))
+    await write(
+      writer,
+      [{ id: '1', eventTime: 10, records: [{ username: 'ann', follows: ['bob', 'cy'] }] }],
+      0,
+    )
+    // bob and cy: no user document (createMissing false), a guard document each
+    expect(await target.db.collection('users').document('bob', { graceful: true })).toBeNull()
+    const guard = (await versionDoc('users:bob')) as Rec
+    expect(guard).toMatchObject({ f: 3, c: 'users', k: 'bob', v: [] })
+    expect(typeof guard.tomb).toBe('number')
+    // bob deleted later: his document holds the delete; the edge to him is gone, cy's stays
+    await write(writer, [{ id: '2', eventTime: 20, records: [{ username: 'bob', deleted: true }] }], 1)
+    expect(((await versionDoc('users:bob')) as Rec).d).toBe(0)
+    const edges = await (await target.db.query('FOR e IN follow RETURN e._to')).all()
+    expect(edges).toEqual(['users/cy'])
+    // once the TTL has passed, the purge of the next window removes cy's guard
+    await new Promise((r) => setTimeout(r, 20))
+    await write(writer, [{ id: '3', eventTime: 30, records: [{ username: 'dee' }] }], 2, 10)
+    expect(await versionDoc('users:cy')).toBeNull()
+  })
 
   it('forgets tombstones after --tombstone-ttl (deleted users, removed edges) and keeps the rest; an older event may then bring them back', async () => {
     const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
