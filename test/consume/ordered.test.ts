@@ -1,7 +1,7 @@
 /**
  * The resolver's write set: every bookkeeping document a window's decisions read is written, so
  * that on ArangoDB two windows written at once from one snapshot either conflict or decided on
- * documents the other left alone (ordered.int.test.ts races them against the live engine).
+ * documents the other left alone (concurrent-windows.int.test.ts races them against the live engine).
  */
 import { describe, expect, it } from 'vitest'
 

@@ -4,16 +4,19 @@
  * not the record's fault, so the request is sent again after a backoff; nothing is dead-lettered
  * and no delete is lost. A proxy in front of the live engine answers as ArangoDB would.
  */
-import { Database } from 'arangojs'
 import { describe, expect, it } from 'vitest'
 
 import { buildPlan, type Inbound } from '../../src/consume/batch.js'
 import { GraphWriter } from '../../src/consume/writer.js'
 import { twitterMapper } from '../../src/mapping/mapping.js'
-import { startProxy, type ProxiedRequest } from '../helpers/arango-proxy.js'
+import {
+  CONFLICT_ITEM,
+  conflictAnswer,
+  databaseVia,
+  startProxy,
+  type ProxiedRequest,
+} from '../helpers/arango-proxy.js'
 import { useTestTarget } from '../helpers/target.js'
-
-const conflict = { error: true, errorNum: 1200, errorMessage: 'write-write conflict' }
 
 const inbound = (records: Record<string, unknown>[], seq: number): Inbound => ({
   id: String(seq + 1),
@@ -40,26 +43,21 @@ describe('--order none: a write-write conflict on an array item', () => {
         // the first insert, answered silent: only the failed item
         if (users(req, 'POST') && insertConflicts === 0) {
           insertConflicts++
-          return { status: 202, body: [conflict], headers: { 'x-arango-error-codes': '{"1200":1}' } }
+          return conflictAnswer()
         }
         if (users(req, 'DELETE') && deleteConflicts === 0) {
           deleteConflicts++
-          return { status: 202, body: [conflict], headers: { 'x-arango-error-codes': '{"1200":1}' } }
+          return conflictAnswer()
         }
         return undefined
       },
       // an insert asked again without silent would still meet the other transaction: its first item fails
       (req, body) =>
         users(req, 'POST') && !req.url.includes('silent=true') && Array.isArray(body)
-          ? [conflict, ...body.slice(1)]
+          ? [CONFLICT_ITEM, ...body.slice(1)]
           : body,
     )
-    const db = new Database({
-      url: proxy.url,
-      databaseName: target.dbName,
-      auth:
-        target.password === undefined ? undefined : { username: target.username, password: target.password },
-    })
+    const db = databaseVia(proxy, target)
     try {
       const mapper = twitterMapper()
       const writer = new GraphWriter(db, {

@@ -5,12 +5,14 @@
  *
  *   const proxy = await startProxy(target.url, (req) =>
  *     req.method === 'POST' && req.url.includes('/_api/document/users?') ? { status: 202, body: [...] } : undefined)
- *   const db = new Database({ url: proxy.url, databaseName: target.dbName })
+ *   const db = databaseVia(proxy, target)
  *   ...
  *   await proxy.close()
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+
+import { Database } from 'arangojs'
 
 export interface ProxiedRequest {
   method: string
@@ -83,4 +85,27 @@ export async function startProxy(
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
+}
+
+/** An array item as ArangoDB answers it when another transaction holds the document. */
+export const CONFLICT_ITEM = { error: true, errorNum: 1200, errorMessage: 'write-write conflict' }
+
+/** ArangoDB's answer to a silent array request one item of which met a write-write conflict. */
+export const conflictAnswer = (): Answer => ({
+  status: 202,
+  body: [CONFLICT_ITEM],
+  headers: { 'x-arango-error-codes': '{"1200":1}' },
+})
+
+/** arangojs on the test target's database, through the proxy. */
+export function databaseVia(
+  proxy: Proxy,
+  target: { dbName: string; username: string; password: string | undefined },
+): Database {
+  return new Database({
+    url: proxy.url,
+    databaseName: target.dbName,
+    auth:
+      target.password === undefined ? undefined : { username: target.username, password: target.password },
+  })
 }
