@@ -230,11 +230,7 @@ export async function mapMessage(
   mapper: Mapper,
   deadLetters: DeadLetterDoc[],
 ): Promise<RecordGroup[]> {
-  const done = await (message.mapped ?? mapNow(message, mapper))
-  message.mapped = undefined
-  message.premapped = undefined
-  deadLetters.push(...done.deadLetters)
-  return done.groups
+  return taken(message, await (message.mapped ?? mapNow(message, mapper)), deadLetters)
 }
 
 /**
@@ -242,8 +238,11 @@ export async function mapMessage(
  * thousands of messages in one go); undefined when it is not mapped yet.
  */
 export function mappedNow(message: Inbound, deadLetters: DeadLetterDoc[]): RecordGroup[] | undefined {
-  const done = message.premapped
-  if (!done) return undefined
+  return message.premapped && taken(message, message.premapped, deadLetters)
+}
+
+/** A message's mapping taken: the message lets go of it, its dead letters join `deadLetters`. */
+function taken(message: Inbound, done: Mapped, deadLetters: DeadLetterDoc[]): RecordGroup[] {
   message.mapped = undefined
   message.premapped = undefined
   for (const d of done.deadLetters) deadLetters.push(d)

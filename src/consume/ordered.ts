@@ -329,8 +329,7 @@ export class WindowResolver {
   /** Stored edges of newly deleted vertices (found by the writer; their owners `add`ed first). */
   addEdges(edges: { collection: string; doc: { _key: string; _from: string; _to: string } }[]): void {
     for (const { collection, doc } of edges) {
-      const [fc, fk] = splitId(doc._from)
-      const owner = this.vertex(fc, fk)
+      const owner = this.vertexOfId(doc._from)
       const slot = slotOf(doc._key, doc._to, doc._key === defaultKey(doc._from, doc._to))
       const cur = edgeOf(owner, collection, slot)
       if (cur) {

@@ -11,7 +11,7 @@ import { OrderedWriter } from '../../src/consume/txwriter.js'
 import { twitterMapper } from '../../src/mapping/mapping.js'
 import { conflictAnswer, databaseVia, startProxy } from '../helpers/arango-proxy.js'
 import { useTestTarget } from '../helpers/target.js'
-import { expectTruth, inbound } from './ordered-support.js'
+import { emptyGraph, expectTruth, inbound } from './ordered-support.js'
 import type { Msg, Rec } from './truth.js'
 
 /**
@@ -84,7 +84,7 @@ describe('two windows written at once from one snapshot (as on ArangoDB)', () =>
       let checked = 0
       /** `before` written first, then `one` and `other` from one snapshot; false: they conflict. */
       async function race(before: Msg[], one: Msg[], other: Msg[]): Promise<boolean> {
-        for (const c of ['users', 'follow', 'graphpipe_versions']) await target.db.collection(c).truncate()
+        await emptyGraph(target)
         let seq = 0
         const window = (msgs: Msg[]) => msgs.map((m) => inbound(m, seq++))
         const options = { tombstoneTtlMs: 86_400_000, edgeKey: edgeKey ? [...edgeKey] : undefined }
@@ -172,8 +172,7 @@ describe('two windows written at once from one snapshot (as on ArangoDB)', () =>
     })
     const db = databaseVia(proxy, target)
     try {
-      for (const c of ['users', 'follow', 'graphpipe_versions', 'graphpipe_deadletters'])
-        if (await target.db.collection(c).exists()) await target.db.collection(c).truncate()
+      await emptyGraph(target)
       const writer = new OrderedWriter(db, {
         deadLetterCollection: 'graphpipe_deadletters',
         retryInitialMs: 10,

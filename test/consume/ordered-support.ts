@@ -8,6 +8,12 @@ import type { Inbound } from '../../src/consume/batch.js'
 import type { useTestTarget } from '../helpers/target.js'
 import { truth, type Msg, type Rec } from './truth.js'
 
+/** The graph, the bookkeeping and the dead letters emptied (those that exist). */
+export async function emptyGraph(target: { db: ReturnType<typeof useTestTarget>['db'] }): Promise<void> {
+  for (const c of ['users', 'follow', 'graphpipe_versions', 'graphpipe_deadletters'])
+    if (await target.db.collection(c).exists()) await target.db.collection(c).truncate()
+}
+
 export const inbound = (m: Msg, seq: number): Inbound => ({
   id: m.id,
   data: Buffer.from(JSON.stringify({ data: m.records })),

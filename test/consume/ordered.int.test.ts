@@ -13,7 +13,7 @@ import { OrderedWriter } from '../../src/consume/txwriter.js'
 import { useTestTarget } from '../helpers/target.js'
 import { decodeEdge, version, type StoredEdge } from '../../src/consume/versions.js'
 import { writeV1 } from './legacy-v1.js'
-import { expectTruth, graph, inbound } from './ordered-support.js'
+import { emptyGraph, expectTruth, graph, inbound } from './ordered-support.js'
 import type { Msg, Rec } from './truth.js'
 
 const USERS = ['ann', 'bob', 'cy', 'dee']
@@ -90,11 +90,6 @@ async function deliver(
 describe('ordered writes converge to the event-time truth', () => {
   const target = useTestTarget()
 
-  async function reset(): Promise<void> {
-    for (const c of ['users', 'follow', 'graphpipe_versions', 'graphpipe_deadletters'])
-      if (await target.db.collection(c).exists()) await target.db.collection(c).truncate()
-  }
-
   // the default edge key is kept by _to in the bookkeeping, any other by the key itself
   for (const [edgeKey, numRuns] of [
     [undefined, 40],
@@ -109,7 +104,7 @@ describe('ordered writes converge to the event-time truth', () => {
           messagesArb,
           fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
           async (messages, noise) => {
-            await reset()
+            await emptyGraph(target)
             // deliveries: every message at least once, some twice, shuffled, cut into windows
             await deliver(deliveryOrder(messages, noise), noise, 4, () => writer, {
               tombstoneTtlMs: 86_400_000,
@@ -136,7 +131,7 @@ describe('ordered writes converge to the event-time truth', () => {
         messagesArb,
         fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
         async (messages, noise) => {
-          await reset()
+          await emptyGraph(target)
           await deliver(
             deliveryOrder(messages, noise),
             noise,
@@ -172,7 +167,7 @@ async function takenOver(
       messagesArb,
       fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
       async (messages, noise) => {
-        for (const c of ['users', 'follow', 'graphpipe_versions']) await target.db.collection(c).truncate()
+        await emptyGraph(target)
         const order = messages
           .map((m, i) => ({ m, k: noise[(i * 7) % noise.length] * 31 + i }))
           .sort((a, b) => a.k - b.k)
