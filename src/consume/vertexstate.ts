@@ -268,9 +268,16 @@ export function allEdges(x: Vertex): void {
  * document is updated in place: its untouched edges stay as they are, so their version indices
  * keep pointing into the version table, which only grows until `full` (or its growth) rebuilds it.
  */
+/** Versions a table may hold beyond twice its size at the last rebuild before it is rebuilt again. */
+const SLACK = 8
+
 export function toStored(x: Vertex, full = false): VersionDoc | undefined {
   const raw = x.raw
-  if (raw?.e && !full && raw.v.length > 2 * (raw.vn ?? 0) + 32) full = true // compact the table
+  // Only stored edge entries point into the table by index: without any, it is rebuilt every
+  // time at no cost (it used to keep every version ever written); with some, once it holds more
+  // than twice the versions it had when last rebuilt, plus a few (amortized: each rebuild reads
+  // every edge of the vertex once).
+  if (raw && !full && (!raw.e || raw.v.length > 2 * (raw.vn ?? 0) + SLACK)) full = true
   if (full) allEdges(x)
   const keep = !full && raw !== undefined
   const v: string[] = keep ? raw.v : []
