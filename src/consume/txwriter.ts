@@ -17,7 +17,7 @@ import { buildPlan, deadLetter, type DeadLetterDoc } from './batch.js'
 import { buildEvents, WindowResolver, type EventBatch } from './ordered.js'
 import { convertV1 } from './vertexstate.js'
 import { FORMAT, FORMAT_KEY, isVersionDoc, versionKey, type VersionDoc } from './versions.js'
-import { ARANGO_CONFLICT, GraphWriter, type WriteResult } from './writer.js'
+import { ARANGO_CONFLICT, GraphWriter, isWriteRace, type WriteResult } from './writer.js'
 import type { Inbound } from './batch.js'
 import type { Doc, Mapper } from '../mapping/mapping.js'
 
@@ -268,7 +268,8 @@ export class OrderedWriter extends GraphWriter {
    * One array insert (`POST /_api/document/{collection}`) inside the transaction, `silent`: the
    * answer holds only the items that failed. Its items fail one by one without failing the
    * request: the first failure fails the step as an AQL INSERT would, as a write-write conflict
-   * (1200, worth a retry) or as a refusal (split and dead-letter).
+   * (1200, or 1210 on the primary index: `isWriteRace`; worth a retry) or as a refusal (split and
+   * dead-letter).
    */
   private async saveAllIn(
     trx: Transaction,
@@ -290,10 +291,10 @@ export class OrderedWriter extends GraphWriter {
     )) as { error?: boolean; errorNum?: number; errorMessage?: string }[] | Record<string, never>
     const bad = Array.isArray(res) ? res.find((r) => r?.error) : undefined
     if (bad) {
-      const conflict = bad.errorNum === ARANGO_CONFLICT
+      const race = isWriteRace(bad)
       throw Object.assign(new Error(`${collection}: ${bad.errorMessage ?? 'error'}`), {
-        errorNum: bad.errorNum,
-        code: conflict ? 409 : 400,
+        errorNum: race ? ARANGO_CONFLICT : bad.errorNum,
+        code: race ? 409 : 400,
       })
     }
   }

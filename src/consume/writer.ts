@@ -73,15 +73,37 @@ const ARANGO_COLLECTION_NOT_FOUND = 1203
 const ARANGO_DUPLICATE_NAME = 1207
 const ARANGO_GRAPH_DUPLICATE = 1925
 
+const ARANGO_UNIQUE_CONSTRAINT_VIOLATED = 1210
+
+/**
+ * Whether an error (or an array item's error) is another writer's concurrent write to the same
+ * document, worth a retry: a write-write conflict (1200), or a unique constraint violated on the
+ * primary index (1210). Every write here that can insert a document gives an overwriteMode, so
+ * the primary index refuses it only when a concurrent insert of the same key won the race, as
+ * clusters report it (arangodb/arangodb#19185). A 1210 on any other (user-made) unique index is
+ * the record's own fault.
+ */
+export function isWriteRace(e: { errorNum?: number; errorMessage?: string; message?: string }): boolean {
+  if (e.errorNum === ARANGO_CONFLICT) return true
+  return (
+    e.errorNum === ARANGO_UNIQUE_CONSTRAINT_VIOLATED &&
+    /of type primary\b/.test(e.errorMessage ?? e.message ?? '')
+  )
+}
+
 /** Errors that more of the same will not fix: stop instead of retrying forever. */
 export function isPermanent(err: unknown): boolean {
   const e = err as { isArangoError?: boolean; code?: number; errorNum?: number; name?: string }
   if (e?.name === 'GraphpipeError') return true
   if (typeof e?.errorNum !== 'number') return false
-  if (e.errorNum === ARANGO_COLLECTION_NOT_FOUND) return false
-  // bad request, auth, forbidden, database not found, payload too large, not implemented
-  // 1210: unique constraint violated (409 like a write-write conflict, which is worth a retry)
-  return [400, 401, 403, 413, 501].includes(e.code ?? 0) || e.errorNum === 1228 || e.errorNum === 1210
+  if (e.errorNum === ARANGO_COLLECTION_NOT_FOUND || isWriteRace(e)) return false
+  // bad request, auth, forbidden, database not found, payload too large, not implemented;
+  // 1210 on a user-made unique index (409 like a write-write conflict, but no retry fixes it)
+  return (
+    [400, 401, 403, 413, 501].includes(e.code ?? 0) ||
+    e.errorNum === 1228 ||
+    e.errorNum === ARANGO_UNIQUE_CONSTRAINT_VIOLATED
+  )
 }
 
 /**
@@ -93,7 +115,7 @@ export function isPermanent(err: unknown): boolean {
  */
 function throwOnConflict(items: unknown, collection: string): void {
   if (!Array.isArray(items)) return
-  const c = (items as ItemResult[]).find((r) => r?.error && r.errorNum === ARANGO_CONFLICT)
+  const c = (items as ItemResult[]).find((r) => r?.error && isWriteRace(r))
   if (c)
     throw Object.assign(new Error(`${collection}: ${c.errorMessage ?? 'write-write conflict'}`), {
       errorNum: ARANGO_CONFLICT,

@@ -9,7 +9,13 @@ import { describe, expect, it } from 'vitest'
 
 import { OrderedWriter } from '../../src/consume/txwriter.js'
 import { twitterMapper } from '../../src/mapping/mapping.js'
-import { conflictAnswer, databaseVia, startProxy } from '../helpers/arango-proxy.js'
+import {
+  CONFLICT_ITEM,
+  PRIMARY_RACE_ITEM,
+  conflictAnswer,
+  databaseVia,
+  startProxy,
+} from '../helpers/arango-proxy.js'
 import { useTestTarget } from '../helpers/target.js'
 import { emptyGraph, expectTruth, inbound } from './ordered-support.js'
 import type { Msg, Rec } from './truth.js'
@@ -151,50 +157,56 @@ describe('two windows written at once from one snapshot (as on ArangoDB)', () =>
       // the interesting case happens: windows that share no document, both committed
       expect(checked).toBeGreaterThan(numRuns / 20)
     }, 240_000)
-  it('retries a window whose bookkeeping write ArangoDB fails with a write-write conflict (1200), whole, reading again: no dead letter', async () => {
-    // between the writer and the engine, a proxy answers the first bookkeeping write as ArangoDB
-    // answers an array insert one of whose documents another transaction holds (silent: only
-    // the failed items, with x-arango-error-codes)
-    let injected = 0
-    const begins: string[] = []
-    const proxy = await startProxy(target.url, (req) => {
-      if (req.url.endsWith('/_api/transaction/begin')) begins.push(req.url)
-      if (
-        injected === 0 &&
-        req.method === 'POST' &&
-        /\/_api\/document\/graphpipe_versions\?/.test(req.url) &&
-        req.headers['x-arango-trx-id']
-      ) {
-        injected++
-        return conflictAnswer()
-      }
-      return undefined
-    })
-    const db = databaseVia(proxy, target)
-    try {
-      await emptyGraph(target)
-      const writer = new OrderedWriter(db, {
-        deadLetterCollection: 'graphpipe_deadletters',
-        retryInitialMs: 10,
+  it.each([
+    ['a write-write conflict (1200)', CONFLICT_ITEM],
+    ['a unique constraint violated on the primary index (1210, a cluster race)', PRIMARY_RACE_ITEM],
+  ])(
+    'retries a window whose bookkeeping write ArangoDB fails with %s, whole, reading again: no dead letter',
+    async (_what, item) => {
+      // between the writer and the engine, a proxy answers the first bookkeeping write as ArangoDB
+      // answers an array insert one of whose documents another transaction holds (silent: only
+      // the failed items, with x-arango-error-codes)
+      let injected = 0
+      const begins: string[] = []
+      const proxy = await startProxy(target.url, (req) => {
+        if (req.url.endsWith('/_api/transaction/begin')) begins.push(req.url)
+        if (
+          injected === 0 &&
+          req.method === 'POST' &&
+          /\/_api\/document\/graphpipe_versions\?/.test(req.url) &&
+          req.headers['x-arango-trx-id']
+        ) {
+          injected++
+          return conflictAnswer(item)
+        }
+        return undefined
       })
-      await writer.prepare(twitterMapper())
-      const messages: Msg[] = [
-        { id: '1', eventTime: 7, records: [{ username: 'cy', follow: 'bob' }] },
-        { id: '2', eventTime: 5, records: [{ username: 'ann', email: 'a@x', follow: 'bob' }] },
-      ]
-      begins.length = 0
-      const r = await writer.writeOrdered(
-        messages.map((m, i) => inbound(m, i)),
-        { tombstoneTtlMs: 86_400_000 },
-      )
-      expect(injected).toBe(1)
-      expect(begins).toHaveLength(2) // the window again, from its begin
-      expect(r.deadLetters).toBe(0)
-      expect(await (await target.db.query('FOR d IN graphpipe_deadletters RETURN d')).all()).toEqual([])
-      await expectTruth(target, messages)
-    } finally {
-      db.close()
-      await proxy.close()
-    }
-  })
+      const db = databaseVia(proxy, target)
+      try {
+        await emptyGraph(target)
+        const writer = new OrderedWriter(db, {
+          deadLetterCollection: 'graphpipe_deadletters',
+          retryInitialMs: 10,
+        })
+        await writer.prepare(twitterMapper())
+        const messages: Msg[] = [
+          { id: '1', eventTime: 7, records: [{ username: 'cy', follow: 'bob' }] },
+          { id: '2', eventTime: 5, records: [{ username: 'ann', email: 'a@x', follow: 'bob' }] },
+        ]
+        begins.length = 0
+        const r = await writer.writeOrdered(
+          messages.map((m, i) => inbound(m, i)),
+          { tombstoneTtlMs: 86_400_000 },
+        )
+        expect(injected).toBe(1)
+        expect(begins).toHaveLength(2) // the window again, from its begin
+        expect(r.deadLetters).toBe(0)
+        expect(await (await target.db.query('FOR d IN graphpipe_deadletters RETURN d')).all()).toEqual([])
+        await expectTruth(target, messages)
+      } finally {
+        db.close()
+        await proxy.close()
+      }
+    },
+  )
 })

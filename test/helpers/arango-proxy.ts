@@ -90,11 +90,30 @@ export async function startProxy(
 /** An array item as ArangoDB answers it when another transaction holds the document. */
 export const CONFLICT_ITEM = { error: true, errorNum: 1200, errorMessage: 'write-write conflict' }
 
-/** ArangoDB's answer to a silent array request one item of which met a write-write conflict. */
-export const conflictAnswer = (): Answer => ({
+/**
+ * An array item as a cluster answers it when a concurrent insert of the same key won the race
+ * (arangodb/arangodb#19185), even for a write with an overwriteMode.
+ */
+export const PRIMARY_RACE_ITEM = {
+  error: true,
+  errorNum: 1210,
+  errorMessage:
+    "unique constraint violated - in index primary of type primary over '_key'; conflicting key: ann",
+}
+
+/** An array item refused by a user-made unique index: the record's own fault, no race. */
+export const UNIQUE_INDEX_ITEM = {
+  error: true,
+  errorNum: 1210,
+  errorMessage:
+    "unique constraint violated - in index idx_email of type persistent over 'email'; conflicting key: zed",
+}
+
+/** ArangoDB's answer to a silent array request one item of which failed with `item`. */
+export const conflictAnswer = (item: { errorNum: number } = CONFLICT_ITEM): Answer => ({
   status: 202,
-  body: [CONFLICT_ITEM],
-  headers: { 'x-arango-error-codes': '{"1200":1}' },
+  body: [item],
+  headers: { 'x-arango-error-codes': `{"${item.errorNum}":1}` },
 })
 
 /** arangojs on the test target's database, through the proxy. */
