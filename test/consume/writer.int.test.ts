@@ -4,11 +4,12 @@
  * not the record's fault, so the request is sent again after a backoff; nothing is dead-lettered
  * and no delete is lost. A proxy in front of the live engine answers as ArangoDB would.
  */
+import type { Database } from 'arangojs'
 import { describe, expect, it } from 'vitest'
 
 import { buildPlan, type Inbound } from '../../src/consume/batch.js'
 import { GraphWriter } from '../../src/consume/writer.js'
-import { twitterMapper } from '../../src/mapping/mapping.js'
+import { twitterMapper, type DeclarativeMapper } from '../../src/mapping/mapping.js'
 import {
   CONFLICT_ITEM,
   PRIMARY_RACE_ITEM,
@@ -27,6 +28,14 @@ const inbound = (records: Record<string, unknown>[], seq: number): Inbound => ({
   attributes: {},
   seq,
 })
+
+/** The --order none writer with the twitter mapping, retrying after 10 ms. */
+async function noneWriter(db: Database): Promise<{ mapper: DeclarativeMapper; writer: GraphWriter }> {
+  const mapper = twitterMapper()
+  const writer = new GraphWriter(db, { deadLetterCollection: 'graphpipe_deadletters', retryInitialMs: 10 })
+  await writer.prepare(mapper)
+  return { mapper, writer }
+}
 
 describe('--order none: a write-write conflict on an array item', () => {
   const target = useTestTarget()
@@ -66,12 +75,7 @@ describe('--order none: a write-write conflict on an array item', () => {
       )
       const db = databaseVia(proxy, target)
       try {
-        const mapper = twitterMapper()
-        const writer = new GraphWriter(db, {
-          deadLetterCollection: 'graphpipe_deadletters',
-          retryInitialMs: 10,
-        })
-        await writer.prepare(mapper)
+        const { mapper, writer } = await noneWriter(db)
         const first = await writer.write(
           await buildPlan(
             [inbound([{ username: 'ann', email: 'a@x', follow: 'bob' }, { username: 'cy' }], 0)],
@@ -125,12 +129,7 @@ describe('--order none: a write-write conflict on an array item', () => {
     )
     const db = databaseVia(proxy, target)
     try {
-      const mapper = twitterMapper()
-      const writer = new GraphWriter(db, {
-        deadLetterCollection: 'graphpipe_deadletters',
-        retryInitialMs: 10,
-      })
-      await writer.prepare(mapper)
+      const { mapper, writer } = await noneWriter(db)
       const r = await writer.write(await buildPlan([inbound([{ username: 'zed', email: 'z@x' }], 0)], mapper))
       // no retry: the silent request once, then once more for each item's result
       expect([answered, asked]).toEqual([1, 1])
