@@ -85,6 +85,26 @@ export const TOMB_INDEX: EnsurePersistentIndexOptions = {
   sparse: true,
 }
 
+/** A failed item of an array request. */
+interface ItemError {
+  error?: boolean
+  errorNum?: number
+  errorMessage?: string
+}
+
+/**
+ * The error a failed item makes of its step, as an AQL statement would fail: another writer's
+ * concurrent write (`isWriteRace`) as a write-write conflict, worth a retry of the window; any
+ * other as a refusal (the window is split to find the record at fault).
+ */
+function itemFailure(collection: string, item: ItemError): Error {
+  const race = isWriteRace(item)
+  return Object.assign(new Error(`${collection}: ${item.errorMessage ?? 'error'}`), {
+    errorNum: race ? ARANGO_CONFLICT : item.errorNum,
+    code: race ? 409 : 400,
+  })
+}
+
 const noPhases = (): WritePhases => ({ begin: 0, read: 0, resolve: 0, data: 0, versions: 0, commit: 0 })
 
 export class OrderedWriter extends GraphWriter {
@@ -204,11 +224,7 @@ export class OrderedWriter extends GraphWriter {
         continue
       }
       // 1202: not there (a key never written); anything else fails the step
-      if (d.errorNum !== 1202)
-        throw Object.assign(new Error(`${collection}: ${String(d.errorMessage ?? 'error')}`), {
-          errorNum: d.errorNum,
-          code: d.errorNum === ARANGO_CONFLICT ? 409 : 400,
-        })
+      if (d.errorNum !== 1202) throw itemFailure(collection, d as ItemError)
     }
     return out
   }
@@ -288,15 +304,9 @@ export class OrderedWriter extends GraphWriter {
         },
         (r) => r.parsedBody,
       ),
-    )) as { error?: boolean; errorNum?: number; errorMessage?: string }[] | Record<string, never>
+    )) as ItemError[] | Record<string, never>
     const bad = Array.isArray(res) ? res.find((r) => r?.error) : undefined
-    if (bad) {
-      const race = isWriteRace(bad)
-      throw Object.assign(new Error(`${collection}: ${bad.errorMessage ?? 'error'}`), {
-        errorNum: race ? ARANGO_CONFLICT : bad.errorNum,
-        code: race ? 409 : 400,
-      })
-    }
+    if (bad) throw itemFailure(collection, bad)
   }
 
   /** Writes one window's messages in event-time order semantics; resolves once committed. */

@@ -263,14 +263,14 @@ export function allEdges(x: Vertex): void {
   }
 }
 
+/** Versions a table may hold beyond twice its size at the last rebuild before it is rebuilt again. */
+const SLACK = 8
+
 /**
  * The stored form of a working state; undefined when nothing is left to keep. The stored
  * document is updated in place: its untouched edges stay as they are, so their version indices
  * keep pointing into the version table, which only grows until `full` (or its growth) rebuilds it.
  */
-/** Versions a table may hold beyond twice its size at the last rebuild before it is rebuilt again. */
-const SLACK = 8
-
 export function toStored(x: Vertex, full = false): VersionDoc | undefined {
   const raw = x.raw
   // Only stored edge entries point into the table by index: without any, it is rebuilt every

@@ -71,9 +71,8 @@ interface ItemResult {
 export const ARANGO_CONFLICT = 1200
 const ARANGO_COLLECTION_NOT_FOUND = 1203
 const ARANGO_DUPLICATE_NAME = 1207
-const ARANGO_GRAPH_DUPLICATE = 1925
-
 const ARANGO_UNIQUE_CONSTRAINT_VIOLATED = 1210
+const ARANGO_GRAPH_DUPLICATE = 1925
 
 /**
  * Whether an error (or an array item's error) is another writer's concurrent write to the same

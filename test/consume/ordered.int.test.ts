@@ -287,6 +287,15 @@ describe('the bookkeeping over time', () => {
       msgs.map((m, i) => inbound(m, seq + i)),
       { tombstoneTtlMs: ttl, purgeEveryMs: 0 },
     )
+  /** `n` messages written one after the other by one writer, message i (id 100 + i, event time 1000 + i) holding `record(i)`. */
+  const writeEach = async (n: number, record: (i: number) => Rec) => {
+    const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
+    await writer.prepare(twitterMapper())
+    for (let i = 0; i < n; i++)
+      await write(writer, [{ id: String(100 + i), eventTime: 1000 + i, records: [record(i)] }], i)
+  }
+  /** The version of message i of `writeEach`. */
+  const versionOf = (i: number) => version(1000 + i, String(100 + i), 0)
   const versionDoc = (key: string) =>
     target.db.collection('graphpipe_versions').document(key, { graceful: true }) as Promise<Rec | null>
 
@@ -395,21 +404,8 @@ describe('the bookkeeping over time', () => {
   })
 
   it('keeps its version table small as one user is written again and again, and every index right', async () => {
-    const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
-    await writer.prepare(twitterMapper())
     const N = 70
-    for (let i = 0; i < N; i++)
-      await write(
-        writer,
-        [
-          {
-            id: String(100 + i),
-            eventTime: 1000 + i,
-            records: [{ username: 'ann', score: i, follow: `u${i % 10}` }],
-          },
-        ],
-        i,
-      )
+    await writeEach(N, (i) => ({ username: 'ann', score: i, follow: `u${i % 10}` }))
     const doc = (await versionDoc('users:ann')) as {
       v: string[]
       a: Record<string, number>
@@ -417,12 +413,12 @@ describe('the bookkeeping over time', () => {
     }
     const follow = edgeLists(doc).follow
     // the latest write of each: score and touch from the last message, each edge from its last follow
-    expect(doc.v[doc.a.score]).toBe(version(1000 + N - 1, String(100 + N - 1), 0))
-    expect(doc.v[doc.t]).toBe(version(1000 + N - 1, String(100 + N - 1), 0))
+    expect(doc.v[doc.a.score]).toBe(versionOf(N - 1))
+    expect(doc.v[doc.t]).toBe(versionOf(N - 1))
     for (const [to, i, present] of follow) {
       const n = Number(to.slice('users/u'.length))
       const last = n + 10 * Math.floor((N - 1 - n) / 10)
-      expect([doc.v[i], present]).toEqual([version(1000 + last, String(100 + last), 0), 1])
+      expect([doc.v[i], present]).toEqual([versionOf(last), 1])
     }
     expect(follow).toHaveLength(10)
     // 11 versions are referenced; the table is rebuilt before it grows past twice that (+8):
@@ -434,28 +430,18 @@ describe('the bookkeeping over time', () => {
   })
 
   it('keeps only the versions it refers to for a user without edges, however often written', async () => {
-    const writer = new OrderedWriter(target.db, { deadLetterCollection: 'graphpipe_deadletters' })
-    await writer.prepare(twitterMapper())
     const N = 40
-    for (let i = 0; i < N; i++)
-      await write(
-        writer,
-        [
-          {
-            id: String(100 + i),
-            eventTime: 1000 + i,
-            records: [{ username: 'bo', score: i, [`a${i % 3}`]: i }],
-          },
-        ],
-        i,
-      )
+    await writeEach(N, (i) => ({ username: 'bo', score: i, [`a${i % 3}`]: i }))
     const doc = (await versionDoc('users:bo')) as { v: string[]; a: Record<string, number>; t: number }
     // (before: the table of a vertex without edges kept every version ever written, 40 here)
-    const last = (i: number) => version(1000 + i, String(100 + i), 0)
-    expect(new Set(doc.v)).toEqual(new Set([last(N - 1), last(N - 2), last(N - 3)]))
-    expect(doc.v[doc.a.score]).toBe(last(N - 1))
-    expect(doc.v[doc.t]).toBe(last(N - 1))
-    expect([doc.v[doc.a.a0], doc.v[doc.a.a1], doc.v[doc.a.a2]]).toEqual([last(39), last(37), last(38)])
+    expect(new Set(doc.v)).toEqual(new Set([versionOf(N - 1), versionOf(N - 2), versionOf(N - 3)]))
+    expect(doc.v[doc.a.score]).toBe(versionOf(N - 1))
+    expect(doc.v[doc.t]).toBe(versionOf(N - 1))
+    expect([doc.v[doc.a.a0], doc.v[doc.a.a1], doc.v[doc.a.a2]]).toEqual([
+      versionOf(39),
+      versionOf(37),
+      versionOf(38),
+    ])
     const g = await graph(target)
     expect(g.users.get('bo')).toEqual({ username: 'bo', score: N - 1, a0: 39, a1: 37, a2: 38 })
   })
