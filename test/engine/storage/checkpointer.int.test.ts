@@ -77,9 +77,15 @@ describe('the checkpointer thread', () => {
       const idle = cp.checkpoints
       await new Promise((r) => setTimeout(r, 300))
       expect(cp.checkpoints).toBe(idle)
-      // without the thread the WAL would hold all 20 MB and the database file next to nothing
-      expect(size(`${file}-wal`)).toBeLessThan(12e6)
+      // without the thread the WAL would hold all 20 MB (about 22 MB of frames) and the database
+      // file next to nothing. With it the database file holds them, and the WAL was restarted
+      // from its beginning along the way: SQLite does that when a transaction begins after a
+      // complete checkpoint while no checkpoint is running, so on a loaded machine some of the
+      // bursts of 10 transactions (about 5.5 MB each) append instead (13.8 MB seen in CI at
+      // 27c17bb, under 12 MB in the runs before); the file is not truncated here, as the writers'
+      // journal_size_limit is the engine's threshold, not this test's
       expect(size(file)).toBeGreaterThan(15e6)
+      expect(size(`${file}-wal`)).toBeLessThan(18e6)
       expect(store.count('_system', 'c')).toBe(20_000 + 4)
     } finally {
       await cp.close()
