@@ -17,7 +17,7 @@ import { buildPlan, deadLetter, type DeadLetterDoc } from './batch.js'
 import { buildEvents, WindowResolver, type EventBatch } from './ordered.js'
 import { convertV1 } from './vertexstate.js'
 import { FORMAT, FORMAT_KEY, isVersionDoc, versionKey, type VersionDoc } from './versions.js'
-import { ARANGO_CONFLICT, GraphWriter, isWriteRace, type WriteResult } from './writer.js'
+import { GraphWriter, itemFailure, type ItemResult, type WriteResult } from './writer.js'
 import type { Inbound } from './batch.js'
 import type { Doc, Mapper } from '../mapping/mapping.js'
 
@@ -83,26 +83,6 @@ export const TOMB_INDEX: EnsurePersistentIndexOptions = {
   name: 'graphpipe_tomb',
   fields: ['tomb'],
   sparse: true,
-}
-
-/** A failed item of an array request. */
-interface ItemError {
-  error?: boolean
-  errorNum?: number
-  errorMessage?: string
-}
-
-/**
- * The error a failed item makes of its step, as an AQL statement would fail: another writer's
- * concurrent write (`isWriteRace`) as a write-write conflict, worth a retry of the window; any
- * other as a refusal (the window is split to find the record at fault).
- */
-function itemFailure(collection: string, item: ItemError): Error {
-  const race = isWriteRace(item)
-  return Object.assign(new Error(`${collection}: ${item.errorMessage ?? 'error'}`), {
-    errorNum: race ? ARANGO_CONFLICT : item.errorNum,
-    code: race ? 409 : 400,
-  })
 }
 
 const noPhases = (): WritePhases => ({ begin: 0, read: 0, resolve: 0, data: 0, versions: 0, commit: 0 })
@@ -224,7 +204,7 @@ export class OrderedWriter extends GraphWriter {
         continue
       }
       // 1202: not there (a key never written); anything else fails the step
-      if (d.errorNum !== 1202) throw itemFailure(collection, d as ItemError)
+      if (d.errorNum !== 1202) throw itemFailure(collection, d as ItemResult)
     }
     return out
   }
@@ -304,7 +284,7 @@ export class OrderedWriter extends GraphWriter {
         },
         (r) => r.parsedBody,
       ),
-    )) as ItemError[] | Record<string, never>
+    )) as ItemResult[] | Record<string, never>
     const bad = Array.isArray(res) ? res.find((r) => r?.error) : undefined
     if (bad) throw itemFailure(collection, bad)
   }

@@ -61,7 +61,8 @@ export interface WriteResult {
 
 type OverwriteMode = 'update' | 'ignore' | 'replace'
 
-interface ItemResult {
+/** A failed (or, without `error`, a written) item of an array request. */
+export interface ItemResult {
   error?: boolean
   errorNum?: number
   errorMessage?: string
@@ -115,11 +116,21 @@ export function isPermanent(err: unknown): boolean {
 function throwOnConflict(items: unknown, collection: string): void {
   if (!Array.isArray(items)) return
   const c = (items as ItemResult[]).find((r) => r?.error && isWriteRace(r))
-  if (c)
-    throw Object.assign(new Error(`${collection}: ${c.errorMessage ?? 'write-write conflict'}`), {
-      errorNum: ARANGO_CONFLICT,
-      code: 409,
-    })
+  if (c) throw itemFailure(collection, c)
+}
+
+/**
+ * The error a failed array item makes of its request, as an AQL statement would fail: another
+ * writer's concurrent write (`isWriteRace`) as a write-write conflict, worth a retry; any other
+ * as a refusal (400: the record's fault).
+ */
+export function itemFailure(collection: string, item: ItemResult): Error {
+  const race = isWriteRace(item)
+  const message = item.errorMessage ?? (race ? 'write-write conflict' : 'error')
+  return Object.assign(new Error(`${collection}: ${message}`), {
+    errorNum: race ? ARANGO_CONFLICT : item.errorNum,
+    code: race ? 409 : 400,
+  })
 }
 
 export function describe(err: unknown): string {
