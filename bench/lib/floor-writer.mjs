@@ -2,15 +2,48 @@
 // bookkeeping document per vertex must ask of the database in a window, with none of the work of
 // deciding anything. It writes what --order none writes (the same requests), but in one stream
 // transaction, after reading one bookkeeping document per distinct vertex the window touches, and
-// then writes that document back (a small one: about 50 bytes of state). No versions are compared
-// and nothing is resolved: the graph it leaves is --order none's. Its rate against --order none
-// in the same run tells how much of the ordering goal is left once ordering itself costs nothing.
+// then writes that document back. No versions are compared and nothing is resolved: the graph it
+// leaves is --order none's. Its rate against --order none in the same run tells how much of the
+// ordering goal is left once ordering itself costs nothing.
+//
+// BENCH_FLOOR_DOC chooses the document written back (sizes as read, with `_key`, `_id`, `_rev`):
+//   small (the default): about 140 bytes, one string of state (a version, a few attribute
+//     indexes, one edge entry);
+//   real: about 670 bytes, the size and shape of a real format 3 document at the bench's
+//     defaults (20,000 users after 60,000 messages average 643): nine versions, five attributes,
+//     a placeholder, nine follow edges;
+//   half: about 380 bytes, the same shape with four versions and three edges.
+// The same document for every vertex: what it costs to move documents of that size, not to
+// make them.
 import { GraphWriter } from '../../dist/consume/writer.js'
 import { versionKey, versionKeyOfId } from '../../dist/consume/versions.js'
 
 const COLLECTION = 'bench_floor_versions'
-// the size of a small bookkeeping state (a version, a few attribute indexes, one edge entry)
 const STATE = '0cre66n2846208 a0 b0 c0 d0|users/user1 0 1'
+const V = Array.from({ length: 9 }, (_, i) => `000cre6766j71030${String(9870 + i)}10`)
+const REAL = {
+  f: 3,
+  c: 'users',
+  v: V,
+  a: { username: 10, first_name: 10, last_name: 10, email: 10, city: 1 },
+  w: { username: [9, 'user10188'] },
+  t: 10,
+  e: { follow: Array.from({ length: 9 }, (_, i) => `users/user1${String(7017 + i * 331)} ${i} 1`).join('|') },
+  vn: 8,
+}
+const HALF = {
+  f: 3,
+  c: 'users',
+  v: V.slice(0, 4),
+  a: { username: 3, first_name: 3, last_name: 3, email: 3, city: 1 },
+  t: 3,
+  e: { follow: REAL.e.follow.split('|').slice(0, 3).join('|') },
+}
+/** Which document the floor writes (BENCH_FLOOR_DOC), as the bench's figure names it. */
+export const FLOOR_DOC = process.env.BENCH_FLOOR_DOC ?? 'small'
+if (!['small', 'half', 'real'].includes(FLOOR_DOC))
+  throw new Error(`BENCH_FLOOR_DOC: small, half or real, not ${FLOOR_DOC}`)
+const shaped = { real: REAL, half: HALF }[FLOOR_DOC]
 
 export class FloorWriter extends GraphWriter {
   async prepare(mapper) {
@@ -58,7 +91,7 @@ export class FloorWriter extends GraphWriter {
     await step({
       method: 'POST',
       pathname: `/_api/document/${COLLECTION}`,
-      body: [...keys].map((k) => ({ _key: k, s: STATE })),
+      body: [...keys].map((k) => (shaped ? { _key: k, ...shaped, k } : { _key: k, s: STATE })),
       search: { overwriteMode: 'replace', silent: true },
     })
     await this.db.request({ method: 'PUT', pathname: `/_api/transaction/${begun.result.id}` })
